@@ -1,0 +1,3 @@
+from hospitaldesk.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""Command line: each subcommand opens the store, calls a service, prints, sets the exit code.
+
+Exit codes: 0 done, 1 failed (nothing changed), 2 wrong usage.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from hospitaldesk import __version__, config
+from hospitaldesk.db.store import open_store
+from hospitaldesk.errors import HospitalDeskError
+from hospitaldesk.i18n import _
+
+log = logging.getLogger("hospitaldesk.cli")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hospitaldesk", description=_("HospitalDesk: technique transfer between hospitals, offline."))
+    parser.add_argument("--db", metavar="PATH", help=_("database file (default: HOSPITALDESK_DB or the user data folder)"))
+    parser.add_argument("--lang", choices=config.LANGUAGES, help=_("language of messages: vi or en"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help=_("open the window (the default)"))
+    init = sub.add_parser("init", help=_("set up this installation with its site name"))
+    init.add_argument("--site", required=True, metavar="NAME", help=_("the name of this site, e.g. 'Bệnh viện Đa khoa tỉnh Sóc Trăng'"))
+    sub.add_parser("demo", help=_("add demo data (safe to run again)"))
+    check = sub.add_parser("check", help=_("check the database: integrity, schema version, counts"))
+    check.add_argument("--json", action="store_true", help=_("print JSON"))
+    lst = sub.add_parser("list", help=_("list reference data"))
+    lst.add_argument("what", choices=("facilities", "provinces", "specialties", "techniques"))
+    lst.add_argument("--search", default="", metavar="TEXT", help=_("only rows matching this text (accents and case ignored)"))
+    lst.add_argument("--json", action="store_true", help=_("print a JSON array"))
+    backup = sub.add_parser("backup", help=_("copy the database to a backup file, verified"))
+    backup.add_argument("-o", "--output", required=True, metavar="FILE", help=_("backup file to write"))
+    restore = sub.add_parser("restore", help=_("replace the database by a backup (the current one is kept beside it)"))
+    restore.add_argument("file", metavar="FILE", help=_("backup file to restore"))
+    sub.add_parser("version", help=_("print the version"))
+    return parser
+
+
+def _print(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.site import init_site
+
+    init_site(args.site)
+    _print(_("Set up '{site}' in {path}.").format(site=args.site.strip(), path=args.db_path))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.demo import load_demo
+
+    counts = load_demo()
+    added = sum(counts.values())
+    _print(_("Demo data ready in {path} ({count} rows added).").format(path=args.db_path, count=added))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.maintenance import check
+
+    report = check()
+    if args.json:
+        _print(json.dumps({"path": report.path, "site": report.site, "schema_version": report.schema_version,
+                           "latest_schema": report.latest_schema, "ok": report.ok, "problems": report.problems,
+                           "counts": report.counts}, ensure_ascii=False, indent=2))
+    else:
+        _print(_("Database: {path}").format(path=report.path))
+        _print(_("Site: {site}").format(site=report.site or _("(not set up)")))
+        _print(_("Schema version: {version} (latest {latest})").format(version=report.schema_version, latest=report.latest_schema))
+        for name, count in report.counts.items():
+            _print(f"  {name}: {count}")
+        _print(_("Integrity: OK") if report.ok else _("Integrity: PROBLEMS"))
+        for problem in report.problems:
+            _print(f"  ! {problem}")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.catalogs import all_rows, catalog
+
+    rows = all_rows(args.what, args.search)
+    if args.json:
+        _print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    columns = catalog(args.what).columns
+    for row in rows:
+        _print("\t".join(str(row.get(c.key, "")) for c in columns))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.maintenance import backup
+
+    target = backup(Path(args.output))
+    _print(_("Backup written and verified: {path}").format(path=target))
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.maintenance import restore
+
+    kept = restore(Path(args.file))
+    _print(_("Restored from {source}. The previous database was kept as {kept}.").format(source=args.file, kept=kept))
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "list": cmd_list,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one non-GUI command; every failure a user can cause ends in one clear line on stderr."""
+    if args.command == "version":
+        _print(f"HospitalDesk {__version__}")
+        return EXIT_OK
+    args.db_path = config.resolve_db_path(args.db)
+    try:
+        opened = open_store(args.db_path)
+        for warning in opened.warnings:
+            print(_("Warning: {message}").format(message=warning), file=sys.stderr)
+        return COMMANDS[args.command](args)
+    except HospitalDeskError as exc:
+        print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - last line of defence: log it, say it plainly
+        log.exception("command %s failed", args.command)
+        print(_("Error: unexpected problem ({detail}). Nothing was changed. Details are in the log file.").format(detail=type(exc).__name__), file=sys.stderr)
+        return EXIT_FAILED
+
+

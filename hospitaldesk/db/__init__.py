@@ -1,0 +1,1 @@
+"""Peewee only: the database proxy, models, migrations, reference data, backup."""

@@ -1,0 +1,122 @@
+"""Opening the SQLite store safely.
+
+Order matters: the file is inspected read-only first (is it SQLite? written by
+a newer HospitalDesk? damaged?) so a file we refuse is left byte-for-byte as it
+was. Only then is it opened with WAL and the other pragmas, and migrated.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from peewee import DatabaseProxy, SqliteDatabase
+
+from hospitaldesk.errors import StoreError
+from hospitaldesk.i18n import _
+
+database = DatabaseProxy()
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10
+PRAGMAS: dict[str, Any] = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "full",  # a power cut must not lose a committed record
+    "busy_timeout": BUSY_TIMEOUT_S * 1000,
+    "cache_size": -16000,  # 16 MB
+}
+
+
+def check_sqlite_header(path: Path) -> None:
+    """Refuse a file that is not an SQLite database (an empty file is fine: it is new)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(_("Cannot read the file {path}: {reason}").format(path=path, reason=exc.strerror)) from exc
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            _("The file {path} is not a HospitalDesk database (not SQLite). Choose another file.").format(path=path)
+        )
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+
+
+def inspect_schema_version(path: Path) -> int:
+    """The schema version recorded in an existing file, read without writing to it."""
+    try:
+        with closing(read_only_connection(path)) as conn:
+            has_table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+            ).fetchone()
+            if not has_table:
+                return 0
+            row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            return int(row[0] or 0)
+    except sqlite3.DatabaseError as exc:
+        raise translate_error(exc, path) from exc
+
+
+def quick_check(path: Path) -> None:
+    with closing(read_only_connection(path)) as conn:
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise translate_error(exc, path) from exc
+    if not result or result[0] != "ok":
+        raise StoreError(
+            _("The database {path} is damaged ({detail}). Restore it from a backup in Settings.").format(
+                path=path, detail=result[0] if result else "?"
+            )
+        )
+
+
+def full_check(db: SqliteDatabase) -> list[str]:
+    """integrity_check + foreign_key_check; empty list when the file is sound."""
+    problems = [row[0] for row in db.execute_sql("PRAGMA integrity_check").fetchall() if row[0] != "ok"]
+    for table, rowid, parent, _fk in db.execute_sql("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"foreign key: {table} row {rowid} -> {parent}")
+    return problems
+
+
+def translate_error(exc: Exception, path: Path | str) -> StoreError:
+    """Turn sqlite3's English into a sentence an administrator can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            _("The database {path} is in use by another program. Close the other HospitalDesk window and try again.").format(path=path)
+        )
+    if "readonly" in text or "read-only" in text or "attempt to write" in text:
+        return StoreError(
+            _("The database {path} is read-only. Copy it to a folder you can write to, or ask IT to give you write access.").format(path=path)
+        )
+    if "not a database" in text or "file is encrypted" in text:
+        return StoreError(
+            _("The file {path} is not a HospitalDesk database (not SQLite). Choose another file.").format(path=path)
+        )
+    if "malformed" in text or "corrupt" in text:
+        return StoreError(
+            _("The database {path} is damaged ({detail}). Restore it from a backup in Settings.").format(path=path, detail=exc)
+        )
+    if "unable to open" in text:
+        return StoreError(_("Cannot open the database {path}. Check that the folder exists and you may write to it.").format(path=path))
+    return StoreError(_("Database error on {path}: {detail}").format(path=path, detail=exc))
+
+
+def make_database(path: Path | str) -> SqliteDatabase:
+    """An SQLite database whose transactions take the write lock up front (BEGIN IMMEDIATE),
+    so two writers queue instead of failing half-way."""
+    return SqliteDatabase(str(path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_S)
+
+
+def bind(db: SqliteDatabase) -> None:
+    database.initialize(db)
+
+
+def atomic() -> Any:
+    """The one way to write: a whole record (or batch) or nothing."""
+    return database.atomic()

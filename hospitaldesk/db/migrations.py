@@ -1,0 +1,59 @@
+"""Ordered schema migrations. Each capability appends its own step; never edit a
+step that has shipped. Steps run in one transaction each, after a backup."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from hospitaldesk.db.backup import copy_database
+from hospitaldesk.db.connection import full_check
+from hospitaldesk.db.models import FOUNDATION_TABLES, SchemaVersion
+from hospitaldesk.errors import StoreError
+from hospitaldesk.i18n import _
+
+Step = Callable[[SqliteDatabase], None]
+
+
+def _m1_foundation(db: SqliteDatabase) -> None:
+    db.create_tables(FOUNDATION_TABLES)
+
+
+MIGRATIONS: list[tuple[int, str, Step]] = [
+    (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
+]
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(db: SqliteDatabase) -> int:
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: SqliteDatabase, db_path: Path | None, backup_dir: Path) -> Path | None:
+    """Bring the schema up to date. Returns the path of the pre-migration backup, if one was made."""
+    version = current_version(db)
+    pending = [m for m in MIGRATIONS if m[0] > version]
+    if not pending:
+        return None
+    backup_path: Path | None = None
+    if version > 0 and db_path is not None:
+        problems = full_check(db)
+        if problems:
+            raise StoreError(
+                _("The database {path} is damaged ({detail}). Restore it from a backup in Settings.").format(
+                    path=db_path, detail="; ".join(problems[:3])
+                )
+            )
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_path = backup_dir / f"{db_path.stem}-before-v{pending[0][0]}-{stamp}.sqlite3"
+        copy_database(db_path, backup_path)
+    for number, name, step in pending:
+        with db.atomic():
+            step(db)
+            SchemaVersion.create(version=number, name=name)
+    return backup_path

@@ -1,0 +1,140 @@
+"""The tables. Every synced record shares `Record`'s bookkeeping columns.
+
+`id` is a UUID so two offline sites never collide; `updated_at` (UTC), `last_site`
+and `change_seq` say who changed it last and in which order; `deleted` is a
+tombstone so a deletion can travel to other sites like any other change.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+    UUIDField,
+)
+
+from hospitaldesk.db.connection import database
+
+# Reference rows shipped with the app carry this site and sequence 0: every
+# installation has them already, so sync never needs to send them.
+REFERENCE_SITE = uuid.uuid5(uuid.NAMESPACE_URL, "https://hospitaldesk.vn/reference")
+REFERENCE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://hospitaldesk.vn/ids")
+
+
+def reference_id(kind: str, key: str) -> uuid.UUID:
+    """Deterministic id for shipped data: the same on every site."""
+    return uuid.uuid5(REFERENCE_NAMESPACE, f"{kind}:{key}")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class LocalState(BaseModel):
+    """Facts about this installation only (never synced): site id, change counter."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField(primary_key=True)
+    name = CharField(max_length=200)
+    applied_at = DateTimeField(default=utcnow)
+
+
+class Record(BaseModel):
+    id = UUIDField(primary_key=True, default=uuid.uuid4)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow, index=True)
+    last_site = UUIDField(null=True)
+    change_seq = IntegerField(default=0, index=True)
+    deleted = BooleanField(default=False, index=True)
+
+    def save(self, *args: Any, stamp: bool = True, **kwargs: Any) -> int:
+        if stamp:
+            from hospitaldesk.db import stamping
+
+            self.updated_at = utcnow()
+            self.last_site = stamping.local_site_id()
+            self.change_seq = stamping.next_change_seq()
+        return super().save(*args, **kwargs)
+
+    @classmethod
+    def live(cls) -> Any:
+        """Rows not deleted: what every list shows."""
+        return cls.select().where(cls.deleted == False)  # noqa: E712  (Peewee expression)
+
+
+class Site(Record):
+    """An installation of HospitalDesk (a hospital, a Department of Health...)."""
+
+    name = CharField(max_length=300)
+    facility_id = UUIDField(null=True)  # the facility it works for, when known
+
+
+class Province(Record):
+    """A province-level unit. Units abolished by the 2025 merger keep their row,
+    with `valid_to` and `successor`, so old records keep the name they were signed under."""
+
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=200)
+    kind = CharField(max_length=20)  # "province" | "city"
+    region = CharField(max_length=50)  # "mekong" | "southeast"
+    valid_from = DateField(null=True)
+    valid_to = DateField(null=True)
+    successor = ForeignKeyField("self", null=True, backref="predecessors", on_delete="RESTRICT")
+    search_key = TextField(index=True, default="")
+
+
+class Specialty(Record):
+    code = CharField(max_length=40, unique=True)
+    name = CharField(max_length=200)
+    name_en = CharField(max_length=200, default="")
+    search_key = TextField(index=True, default="")
+
+
+class Facility(Record):
+    """A hospital or health authority that gives or receives techniques."""
+
+    code = CharField(max_length=40, unique=True)
+    name = CharField(max_length=300)
+    short_name = CharField(max_length=120, default="")
+    kind = CharField(max_length=30)  # see services.facilities.FACILITY_KINDS
+    ownership = CharField(max_length=10, default="public")  # "public" | "private"
+    province = ForeignKeyField(Province, backref="facilities", on_delete="RESTRICT")
+    address = CharField(max_length=500, default="")  # commune/ward + street: no districts since 2025
+    phone = CharField(max_length=40, default="")
+    notes = TextField(default="")
+    search_key = TextField(index=True, default="")
+
+
+class Technique(Record):
+    """An advanced technique that can be transferred."""
+
+    code = CharField(max_length=40, unique=True)
+    name = CharField(max_length=300)
+    name_en = CharField(max_length=300, default="")
+    specialty = ForeignKeyField(Specialty, backref="techniques", on_delete="RESTRICT")
+    moh_code = CharField(max_length=40, default="")  # code in Thông tư 23/2024/TT-BYT's list, when known
+    needs_moh_approval = BooleanField(default=False)
+    description = TextField(default="")
+    search_key = TextField(index=True, default="")
+
+
+FOUNDATION_TABLES: list[type[BaseModel]] = [LocalState, SchemaVersion, Site, Province, Specialty, Facility, Technique]

@@ -1,0 +1,124 @@
+"""Translation and locale-aware formatting.
+
+Nothing happens at import: `setup(language)` (called by the composition root)
+loads the catalog. msgids are English; `vi` is the default language. Catalogs
+are compiled from the .po files on first use when the .mo is missing or stale,
+so a source checkout never runs on an outdated translation.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.numbers import format_currency, format_decimal
+
+from hospitaldesk.resources import locales_dir
+
+DOMAIN = "hospitaldesk"
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language = "vi"
+
+
+def _compile_po(po_path: Path) -> gettext.GNUTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    mo_path = po_path.with_suffix(".mo")
+    try:
+        mo_path.write_bytes(buffer.getvalue())
+    except OSError:
+        pass  # read-only install: the in-memory catalog still works
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def load_translations(language: str, localedir: Path | None = None) -> gettext.NullTranslations:
+    base = (localedir or locales_dir()) / language / "LC_MESSAGES"
+    po_path, mo_path = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
+    if po_path.exists() and (not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime):
+        return _compile_po(po_path)
+    if mo_path.exists():
+        with mo_path.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    return gettext.NullTranslations()
+
+
+def setup(language: str) -> None:
+    global _translations, _language
+    _language = language if language in ("vi", "en") else "vi"
+    _translations = load_translations(_language)
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; translate later with _() at display time."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)
+
+
+def format_date(value: dt.date | None) -> str:
+    """dd/MM/yyyy, the Vietnamese usage, in both languages."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def format_long_date(value: dt.date) -> str:
+    """For documents: 'ngày 21 tháng 7 năm 2023' / '21 July 2023'."""
+    if _language == "vi":
+        return f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
+    return _babel_format_date(value, format="long", locale="en")
+
+
+def format_timestamp(value: dt.datetime | None) -> str:
+    """A stored UTC timestamp shown in the PC's local time: dd/MM/yyyy HH:mm."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return _babel_format_datetime(value.astimezone(), "dd/MM/yyyy HH:mm", locale=_language)
+
+
+def format_money(amount: int | float | Decimal | None) -> str:
+    if amount is None:
+        return ""
+    return format_currency(amount, "VND", locale=_language)
+
+
+def format_number(value: int | float | Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=_language)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Accepts dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and ISO yyyy-mm-dd; None when not a date."""
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

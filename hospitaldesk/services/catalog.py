@@ -1,0 +1,155 @@
+"""A catalogue of records (facilities, provinces, ...): list, search, get, save, delete.
+
+Each concrete catalogue declares its columns, form fields and how a record maps
+to a table row; paging, diacritic-insensitive search, sorting, validation and
+the one-transaction write live here once.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar, Generic, TypeVar
+
+from peewee import Expression, Field, ModelSelect
+
+from hospitaldesk import text
+from hospitaldesk.db.connection import atomic
+from hospitaldesk.db.models import Record
+from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
+from hospitaldesk.i18n import _
+from hospitaldesk.services.forms import Column, FieldSpec, FilterSpec, ListQuery, Page, validate
+
+R = TypeVar("R", bound=Record)
+
+MAX_PAGE_SIZE = 1000
+
+
+class Catalog(Generic[R]):
+    model: ClassVar[type[Record]]
+    kind: ClassVar[str]  # "facility": used in messages and the CLI
+    title: ClassVar[str]  # msgid, plural ("Facilities")
+    singular: ClassVar[str]  # msgid ("Facility")
+    columns: ClassVar[list[Column]]
+    fields: ClassVar[list[FieldSpec]]
+    filters: ClassVar[list[FilterSpec]] = []
+    default_sort: ClassVar[str] = "name"
+
+    # --- hooks each catalogue fills in -------------------------------------------------
+    def base_query(self) -> ModelSelect:
+        return self.model.live()
+
+    def sort_fields(self) -> dict[str, Field]:
+        return {c.key: getattr(self.model, c.key) for c in self.columns if c.sortable and hasattr(self.model, c.key)}
+
+    def filter_expression(self, name: str, value: str) -> Expression | None:
+        return None
+
+    def to_row(self, record: R) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_form(self, record: R) -> dict[str, Any]:
+        # __data__ holds foreign keys as ids: no query per related record.
+        return {spec.name: _form_value(record.__data__.get(spec.name)) for spec in self.fields}
+
+    def apply(self, record: R, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            setattr(record, name, value)
+
+    def search_parts(self, record: R) -> list[Any]:
+        return [getattr(record, "name", "")]
+
+    def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
+        """Rules across fields or rows (duplicates...). Empty when all is well."""
+        return []
+
+    # --- the shared machinery ------------------------------------------------------------
+    def search(self, query: ModelSelect, search: str) -> ModelSelect:
+        for term in text.search_terms(search):
+            query = query.where(self.model.search_key.contains(term))
+        return query
+
+    def list_page(self, q: ListQuery) -> Page:
+        query = self.search(self.base_query(), q.search)
+        for name, value in q.filters.items():
+            if value:
+                expression = self.filter_expression(name, value)
+                if expression is not None:
+                    query = query.where(expression)
+        total = query.count()
+        sort_key = q.sort if q.sort in self.sort_fields() else self.default_sort
+        order = self.sort_fields()[sort_key]
+        page_size = max(1, min(q.page_size, MAX_PAGE_SIZE))
+        page = max(0, min(q.page, max(0, (total - 1) // page_size)))
+        ordered = query.order_by(order.desc() if q.descending else order, self.model.id)
+        records = ordered.offset(page * page_size).limit(page_size)
+        return Page(rows=[self.to_row(r) for r in records], total=total, page=page, page_size=page_size)
+
+    def get_record(self, record_id: str | uuid.UUID) -> R:
+        try:
+            key = uuid.UUID(str(record_id))
+        except ValueError as exc:
+            raise NotFoundError(_("No such record: {id}").format(id=record_id)) from exc
+        record = self.model.live().where(self.model.id == key).first()
+        if record is None:
+            raise NotFoundError(_("No such record: {id}").format(id=record_id))
+        return record  # type: ignore[return-value]
+
+    def get(self, record_id: str | uuid.UUID) -> dict[str, Any]:
+        """Form values (strings/bools) for editing one record."""
+        return self.to_form(self.get_record(record_id))
+
+    def validate(self, raw: dict[str, Any], record_id: str | uuid.UUID | None = None) -> dict[str, Any]:
+        values = validate(self.fields, raw)
+        key = uuid.UUID(str(record_id)) if record_id else None
+        errors = self.check_rules(values, key)
+        if errors:
+            raise ValidationError(errors)
+        return values
+
+    def save(self, raw: dict[str, Any], record_id: str | uuid.UUID | None = None) -> str:
+        """Create (record_id None) or update; one transaction; returns the id."""
+        with atomic():
+            values = self.validate(raw, record_id)
+            if record_id:
+                record = self.get_record(record_id)
+                self.apply(record, values)
+                record.search_key = text.search_key(*self.search_parts(record))
+                record.save()
+            else:
+                record = self.model(id=uuid.uuid4())
+                self.apply(record, values)
+                record.search_key = text.search_key(*self.search_parts(record))
+                record.save(force_insert=True)
+        return str(record.id)
+
+    def delete(self, record_id: str | uuid.UUID) -> None:
+        """Soft delete (a tombstone other sites will receive)."""
+        with atomic():
+            record = self.get_record(record_id)
+            blocker = self.delete_blocker(record)
+            if blocker:
+                raise ValidationError([FieldError("id", _(self.singular), blocker)])
+            record.deleted = True
+            record.save()
+
+    def delete_blocker(self, record: R) -> str | None:
+        """Why this record may not be deleted (still used elsewhere), or None."""
+        return None
+
+    def duplicate_error(self, field: str, label: str, value: str) -> FieldError:
+        return FieldError(field, _(label), _("'{value}' is already used by another record.").format(value=value))
+
+    def is_taken(self, field: Field, value: Any, record_id: uuid.UUID | None) -> bool:
+        query = self.model.select(self.model.id).where(field == value)
+        if record_id is not None:
+            query = query.where(self.model.id != record_id)
+        return query.exists()
+
+
+def _form_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value) if not isinstance(value, str) else value

@@ -1,0 +1,138 @@
+"""Hospitals and health authorities: the parties of every transfer."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from peewee import JOIN, Expression, ModelSelect
+
+from hospitaldesk import text
+from hospitaldesk.db.models import Facility, Province
+from hospitaldesk.errors import FieldError
+from hospitaldesk.i18n import N_, _
+from hospitaldesk.services import provinces
+from hospitaldesk.services.catalog import Catalog
+from hospitaldesk.services.forms import Choice, Column, FieldSpec, FilterSpec
+
+FACILITY_KINDS = {
+    "end_line": N_("End-line hospital"),
+    "provincial_general": N_("Provincial general hospital"),
+    "specialty": N_("Specialty hospital"),
+    "regional": N_("Regional hospital"),
+    "district": N_("District hospital / health centre"),
+    "health_department": N_("Department of Health"),
+    "other": N_("Other"),
+}
+OWNERSHIP = {"public": N_("Public"), "private": N_("Private")}
+
+
+def kind_choices() -> list[Choice]:
+    return [Choice(k, _(v)) for k, v in FACILITY_KINDS.items()]
+
+
+def ownership_choices() -> list[Choice]:
+    return [Choice(k, _(v)) for k, v in OWNERSHIP.items()]
+
+
+def facility_choices() -> list[Choice]:
+    return [Choice(str(f.id), f.name) for f in Facility.live().order_by(Facility.name)]
+
+
+def _check_phone(value: str) -> str | None:
+    return None if text.is_valid_phone(value) else _("Not a phone number. Write it like 0292 3820 000 or +84 292 3820 000.")
+
+
+def _check_code(value: str) -> str | None:
+    ok = all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in value)
+    return None if ok else _("Use Latin letters without accents, digits and '-' only, e.g. ST-BVDK.")
+
+
+class FacilityCatalog(Catalog[Facility]):
+    model = Facility
+    kind = "facility"
+    title = N_("Facilities")
+    singular = N_("Facility")
+    columns = [
+        Column("code", N_("Code"), 130),
+        Column("name", N_("Name"), 380),
+        Column("kind", N_("Type"), 220),
+        Column("province", N_("Province"), 250),
+        Column("ownership", N_("Ownership"), 100),
+    ]
+    fields = [
+        FieldSpec("name", N_("Name"), required=True, hint=N_("Full official name, e.g. Bệnh viện Đa khoa tỉnh Sóc Trăng.")),
+        FieldSpec("short_name", N_("Short name"), max_length=120),
+        FieldSpec("code", N_("Code"), required=True, max_length=40, check=_check_code),
+        FieldSpec("kind", N_("Type"), "choice", required=True, choices=kind_choices),
+        FieldSpec("ownership", N_("Ownership"), "choice", required=True, choices=ownership_choices),
+        FieldSpec("province", N_("Province"), "choice", required=True, choices=provinces.province_choices),
+        FieldSpec("address", N_("Address"), max_length=500, hint=N_("Street and ward/commune (districts no longer exist since 2025).")),
+        FieldSpec("phone", N_("Phone"), max_length=40, check=_check_phone),
+        FieldSpec("notes", N_("Notes"), "multiline"),
+    ]
+    filters = [
+        FilterSpec("province", N_("Province"), provinces.province_choices),
+        FilterSpec("kind", N_("Type"), kind_choices),
+        FilterSpec("ownership", N_("Ownership"), ownership_choices),
+    ]
+
+    def base_query(self) -> ModelSelect:
+        successor = Province.alias()
+        return (
+            Facility.select(Facility, Province, successor)
+            .join(Province)
+            .join(successor, JOIN.LEFT_OUTER, on=(Province.successor == successor.id))
+            .where(Facility.deleted == False)  # noqa: E712
+        )
+
+    def sort_fields(self) -> dict[str, Any]:
+        fields = super().sort_fields()
+        fields["province"] = Province.name
+        return fields
+
+    def filter_expression(self, name: str, value: str) -> Expression | None:
+        if name == "province":
+            return Facility.province.in_(provinces.with_predecessors(uuid.UUID(value)))
+        if name == "kind":
+            return Facility.kind == value
+        if name == "ownership":
+            return Facility.ownership == value
+        return None
+
+    def to_row(self, record: Facility) -> dict[str, Any]:
+        province = record.province
+        successor = province.successor if province.successor_id else None
+        return {
+            "id": str(record.id),
+            "code": record.code,
+            "name": record.name,
+            "kind": _(FACILITY_KINDS.get(record.kind, record.kind)),
+            "province": provinces.province_label(province, successor),
+            "ownership": _(OWNERSHIP.get(record.ownership, record.ownership)),
+        }
+
+    def apply(self, record: Facility, values: dict[str, Any]) -> None:
+        values = dict(values)
+        values["province"] = uuid.UUID(values["province"])
+        super().apply(record, values)
+
+    def search_parts(self, record: Facility) -> list[Any]:
+        province = Province.get_by_id(record.province_id)
+        now = provinces.current_successor(province)
+        return [record.name, record.short_name, record.code, province.name, now.name if now.id != province.id else "", record.address]
+
+    def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
+        errors = []
+        if self.is_taken(Facility.code, values["code"], record_id):
+            errors.append(self.duplicate_error("code", N_("Code"), values["code"]))
+        same_name = Facility.live().where(
+            Facility.province == uuid.UUID(values["province"]),
+            Facility.search_key.startswith(text.fold(values["name"])),
+        )
+        if record_id is not None:
+            same_name = same_name.where(Facility.id != record_id)
+        if any(text.fold(f.name) == text.fold(values["name"]) for f in same_name):
+            errors.append(
+                FieldError("name", _("Name"), _("A facility with this name already exists in this province."))
+            )
+        return errors

@@ -1,0 +1,134 @@
+"""Declarative descriptions of forms and tables, shared by the GUI and the CLI.
+
+Labels are English msgids; callers translate them at display time with _(),
+so switching language needs no rebuild of these specs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from hospitaldesk import text
+from hospitaldesk.errors import FieldError, ValidationError
+from hospitaldesk.i18n import _, parse_date
+
+FieldKind = Literal["text", "multiline", "choice", "bool", "date", "int"]
+
+# Generous, but a 10,000-character paste into "name" is a mistake, not a name.
+DEFAULT_MAX_LENGTH = 300
+NOTES_MAX_LENGTH = 5000
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str  # msgid
+    kind: FieldKind = "text"
+    required: bool = False
+    max_length: int | None = None
+    choices: Callable[[], list[Choice]] | None = None
+    hint: str = ""  # msgid shown under the field
+    check: Callable[[str], str | None] | None = None  # extra rule: returns an error message or None
+
+    def limit(self) -> int:
+        if self.max_length is not None:
+            return self.max_length
+        return NOTES_MAX_LENGTH if self.kind == "multiline" else DEFAULT_MAX_LENGTH
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # msgid
+    width: int = 160
+    anchor: Literal["w", "e", "center"] = "w"
+    sortable: bool = True
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    name: str
+    label: str  # msgid
+    choices: Callable[[], list[Choice]]
+
+
+@dataclass
+class ListQuery:
+    search: str = ""
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str | None = None
+    descending: bool = False
+    page: int = 0
+    page_size: int = 100
+
+
+@dataclass
+class Page:
+    rows: list[dict[str, Any]]  # each has "id" plus one display string per column key
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def clean_value(spec: FieldSpec, raw: Any) -> Any:
+    """Normalise one raw form value (strings from widgets or the CLI) to its stored type."""
+    if spec.kind == "bool":
+        if isinstance(raw, str):
+            return text.fold(raw) in {"1", "true", "yes", "co", "x"}
+        return bool(raw)
+    if isinstance(raw, (dt.date, int)) and not isinstance(raw, bool):
+        return raw
+    return text.clean(raw) if spec.kind == "multiline" else text.clean_line(raw)
+
+
+def validate(specs: list[FieldSpec], raw: dict[str, Any], row: int | None = None) -> dict[str, Any]:
+    """Clean and check every field; raise ValidationError naming each bad one, else return clean values."""
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+    for spec in specs:
+        value = clean_value(spec, raw.get(spec.name, ""))
+        message = _check(spec, value)
+        if message:
+            errors.append(FieldError(spec.name, _(spec.label), message, row))
+            continue
+        if spec.kind == "date" and isinstance(value, str):
+            value = parse_date(value)
+        elif spec.kind == "int" and isinstance(value, str):
+            value = int(value) if value else None
+        values[spec.name] = value
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _check(spec: FieldSpec, value: Any) -> str | None:
+    if spec.kind == "bool":
+        return None
+    if isinstance(value, str):
+        if not value:
+            return _("This field is required.") if spec.required else None
+        if len(value) > spec.limit():
+            return _("Too long: {length} characters, at most {limit}.").format(length=len(value), limit=spec.limit())
+        if spec.kind == "date" and parse_date(value) is None:
+            return _("Not a date. Write it as dd/mm/yyyy, e.g. 21/07/2023.")
+        if spec.kind == "int" and not value.lstrip("-").isdigit():
+            return _("Write a whole number, e.g. 12.")
+        if spec.kind == "choice" and spec.choices is not None:
+            allowed = {c.value for c in spec.choices()}
+            if value not in allowed:
+                return _("Choose one of the values in the list.")
+    if spec.check is not None and value not in ("", None):
+        return spec.check(value)
+    return None

@@ -1,0 +1,62 @@
+"""This installation's identity: its site record and name."""
+from __future__ import annotations
+
+import uuid
+
+from hospitaldesk import text
+from hospitaldesk.db import stamping
+from hospitaldesk.db.connection import atomic
+from hospitaldesk.db.models import Site
+from hospitaldesk.db.reference import load_reference
+from hospitaldesk.errors import FieldError, HospitalDeskError, ValidationError
+from hospitaldesk.i18n import _
+
+SITE_NAME_MAX = 300
+
+
+def is_initialised() -> bool:
+    return stamping.local_site_id_or_none() is not None
+
+
+def site_name() -> str | None:
+    site_id = stamping.local_site_id_or_none()
+    if site_id is None:
+        return None
+    site = Site.get_or_none(Site.id == site_id)
+    return site.name if site else None
+
+
+def _clean_name(name: str) -> str:
+    cleaned = text.clean_line(name)
+    if not cleaned:
+        raise ValidationError([FieldError("site", _("Site name"), _("This field is required."))])
+    if len(cleaned) > SITE_NAME_MAX:
+        raise ValidationError([FieldError("site", _("Site name"), _("Too long: {length} characters, at most {limit}.").format(length=len(cleaned), limit=SITE_NAME_MAX))])
+    return cleaned
+
+
+def init_site(name: str) -> uuid.UUID:
+    """Name this installation once and load the reference data, in one transaction."""
+    cleaned = _clean_name(name)
+    if is_initialised():
+        raise HospitalDeskError(
+            _("This database is already set up for '{name}'. Change the name in Settings.").format(name=site_name())
+        )
+    try:
+        with atomic():
+            load_reference()
+            site_id = uuid.uuid4()
+            stamping.set_local_site_id(site_id)
+            Site(id=site_id, name=cleaned).save(force_insert=True)
+    except BaseException:
+        stamping.forget()  # the transaction rolled back: so must the cached site id
+        raise
+    return site_id
+
+
+def rename_site(name: str) -> None:
+    cleaned = _clean_name(name)
+    with atomic():
+        site = Site.get_by_id(stamping.local_site_id())
+        site.name = cleaned
+        site.save()
