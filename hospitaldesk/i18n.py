@@ -72,6 +72,16 @@ def N_(message: str) -> str:
     return message
 
 
+def pgettext(context: str, message: str) -> str:
+    """A word whose translation depends on where it is used ('Province' as a type, not a label)."""
+    return _translations.pgettext(context, message)
+
+
+def NP_(context: str, message: str) -> str:
+    """Marks a msgid with a context for extraction; translate later with pgettext(context, ...)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
@@ -84,10 +94,15 @@ def format_date(value: dt.date | None) -> str:
 
 
 def format_long_date(value: dt.date) -> str:
-    """For documents: 'ngày 21 tháng 7 năm 2023' / '21 July 2023'."""
+    """For documents: 'ngày 21 tháng 7 năm 2023' / '21 July 2023'.
+
+    Nghị định 30/2020/NĐ-CP: days below 10 and the months 1 and 2 take a leading zero
+    ('ngày 05 tháng 02 năm 2024'), so nobody can add a digit to a signed date.
+    """
     if _language == "vi":
-        return f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
-    return _babel_format_date(value, format="long", locale="en")
+        month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+        return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+    return _babel_format_date(value, format="d MMMM yyyy", locale="en")
 
 
 def format_timestamp(value: dt.datetime | None) -> str:

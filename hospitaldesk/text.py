@@ -51,23 +51,23 @@ def search_terms(query: str) -> list[str]:
     return [t for t in fold(query).split(" ") if t]
 
 
-_PHONE = re.compile(r"^\+?[0-9 .\-()]{8,20}$")
-_DIGITS = re.compile(r"\D")
+_PHONE = re.compile(r"\+?[0-9 .\-()]{8,20}")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 def is_valid_phone(value: str) -> bool:
     """Vietnamese numbers: 10 digits (0xx...), or +84 followed by 9 digits; landlines with area codes pass too."""
-    if not _PHONE.match(value):
+    if not _PHONE.fullmatch(value):
         return False
-    digits = _DIGITS.sub("", value)
+    digits = _NOT_DIGIT.sub("", value)
     return 9 <= len(digits) <= 12
 
 
 def is_valid_national_id(value: str) -> bool:
     """Citizen identity card (CCCD): exactly 12 digits."""
-    return len(value) == 12 and value.isdigit()
+    return bool(re.fullmatch(r"[0-9]{12}", value))
 
 
 def is_valid_tax_code(value: str) -> bool:
     """Mã số thuế: 10 digits, or 10 digits + '-' + 3 digits for a branch."""
-    return bool(re.fullmatch(r"\d{10}(-\d{3})?", value))
+    return bool(re.fullmatch(r"[0-9]{10}(-[0-9]{3})?", value))

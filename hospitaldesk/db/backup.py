@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -10,17 +11,40 @@ from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """Page-by-page online copy into `target` (written to a temp file, then renamed)."""
+class CopyCancelled(Exception):
+    pass
+
+
+def copy_database(
+    source: Path,
+    target: Path,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> None:
+    """Page-by-page online copy into `target` (written to a temp file, then renamed).
+
+    `progress(fraction)` is called as pages are copied; when `cancelled()` turns
+    true the copy stops, the partial file is removed and StoreError is raised.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     tmp.unlink(missing_ok=True)
+
+    def on_pages(_status: int, remaining: int, total: int) -> None:
+        if cancelled is not None and cancelled():
+            raise CopyCancelled
+        if progress is not None and total:
+            progress((total - remaining) / total)
+
     try:
         with closing(sqlite3.connect(str(source))) as src, closing(sqlite3.connect(str(tmp))) as dst:
-            src.backup(dst)
+            src.backup(dst, pages=512, progress=on_pages)
             # A backup is a single self-contained file: no -wal beside it.
             dst.execute("PRAGMA journal_mode=DELETE")
         tmp.replace(target)
+    except CopyCancelled:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(_("Cancelled: nothing was written.")) from None
     except sqlite3.DatabaseError as exc:
         tmp.unlink(missing_ok=True)
         raise translate_error(exc, source) from exc

@@ -61,6 +61,15 @@ def inspect_schema_version(path: Path) -> int:
         raise translate_error(exc, path) from exc
 
 
+def has_tables(path: Path) -> bool:
+    """Whether an existing file already holds tables (someone else's database, if not ours)."""
+    try:
+        with closing(read_only_connection(path)) as conn:
+            return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' LIMIT 1").fetchone() is not None
+    except sqlite3.DatabaseError as exc:
+        raise translate_error(exc, path) from exc
+
+
 def quick_check(path: Path) -> None:
     with closing(read_only_connection(path)) as conn:
         try:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}
-_REMOVABLE_HINTS = ("/media/", "/run/media/", "/mnt/usb", "/Volumes/")
+_REMOVABLE_PREFIXES = ("/media/", "/run/media/", "/mnt/usb", "/Volumes/")
 
 
 def drive_kind(path: Path) -> str:
@@ -19,7 +19,7 @@ def drive_kind(path: Path) -> str:
     fs_type = _mount_fs_type(resolved)
     if fs_type in _NETWORK_FS:
         return "network"
-    if any(hint in text + "/" for hint in _REMOVABLE_HINTS):
+    if any(text.startswith(prefix) for prefix in _REMOVABLE_PREFIXES):
         return "removable"
     return "local"
 

@@ -22,6 +22,7 @@ from peewee import (
     UUIDField,
 )
 
+from hospitaldesk import text
 from hospitaldesk.db.connection import database
 
 # Reference rows shipped with the app carry this site and sequence 0: every
@@ -81,6 +82,26 @@ class Record(BaseModel):
         return cls.select().where(cls.deleted == False)  # noqa: E712  (Peewee expression)
 
 
+class CatalogRecord(Record):
+    """A record found by search: `search_key` holds its folded searchable text (indexed).
+
+    The key starts with the folded name, so ordering by it is alphabetical order too.
+    """
+
+    search_key = TextField(index=True, default="")
+
+    def search_parts(self) -> list[Any]:
+        return [getattr(self, "name", "")]
+
+    def refresh_search_key(self) -> str:
+        self.search_key = text.search_key(*self.search_parts())
+        return self.search_key
+
+    def dependents(self) -> list["CatalogRecord"]:
+        """Records whose search key quotes this one (they are re-indexed when it changes)."""
+        return []
+
+
 class Site(Record):
     """An installation of HospitalDesk (a hospital, a Department of Health...)."""
 
@@ -88,7 +109,7 @@ class Site(Record):
     facility_id = UUIDField(null=True)  # the facility it works for, when known
 
 
-class Province(Record):
+class Province(CatalogRecord):
     """A province-level unit. Units abolished by the 2025 merger keep their row,
     with `valid_to` and `successor`, so old records keep the name they were signed under."""
 
@@ -99,17 +120,41 @@ class Province(Record):
     valid_from = DateField(null=True)
     valid_to = DateField(null=True)
     successor = ForeignKeyField("self", null=True, backref="predecessors", on_delete="RESTRICT")
-    search_key = TextField(index=True, default="")
+    successor_id: uuid.UUID | None  # Peewee's raw foreign-key accessor, declared for the type checker
+
+    def search_parts(self) -> list[Any]:
+        successor = Province.get_or_none(Province.id == self.successor_id) if self.successor_id else None
+        return [self.name, self.code, successor.name if successor else ""]
+
+    def current(self) -> "Province":
+        """Follow successor links to the unit in force today."""
+        province, seen = self, {self.id}
+        while province.successor_id is not None:
+            nxt = Province.get_or_none(Province.id == province.successor_id)
+            if nxt is None or nxt.id in seen:
+                break
+            seen.add(nxt.id)
+            province = nxt
+        return province
+
+    def dependents(self) -> list[CatalogRecord]:
+        merged: list[CatalogRecord] = list(Province.select().where(Province.successor == self.id))
+        return merged + list(Facility.select().where(Facility.province.in_([self.id, *[p.id for p in merged]])))
 
 
-class Specialty(Record):
+class Specialty(CatalogRecord):
     code = CharField(max_length=40, unique=True)
     name = CharField(max_length=200)
     name_en = CharField(max_length=200, default="")
-    search_key = TextField(index=True, default="")
+
+    def search_parts(self) -> list[Any]:
+        return [self.name, self.name_en, self.code]
+
+    def dependents(self) -> list[CatalogRecord]:
+        return list(Technique.select().where(Technique.specialty == self.id))
 
 
-class Facility(Record):
+class Facility(CatalogRecord):
     """A hospital or health authority that gives or receives techniques."""
 
     code = CharField(max_length=40, unique=True)
@@ -118,23 +163,33 @@ class Facility(Record):
     kind = CharField(max_length=30)  # see services.facilities.FACILITY_KINDS
     ownership = CharField(max_length=10, default="public")  # "public" | "private"
     province = ForeignKeyField(Province, backref="facilities", on_delete="RESTRICT")
+    province_id: uuid.UUID
     address = CharField(max_length=500, default="")  # commune/ward + street: no districts since 2025
     phone = CharField(max_length=40, default="")
     notes = TextField(default="")
-    search_key = TextField(index=True, default="")
+
+    def search_parts(self) -> list[Any]:
+        """Its names, code, address and its province by the old and the current name."""
+        province = Province.get_by_id(self.province_id)
+        now = province.current()
+        return [self.name, self.short_name, self.code, province.name, now.name if now.id != province.id else "", self.address]
 
 
-class Technique(Record):
+class Technique(CatalogRecord):
     """An advanced technique that can be transferred."""
 
     code = CharField(max_length=40, unique=True)
     name = CharField(max_length=300)
     name_en = CharField(max_length=300, default="")
     specialty = ForeignKeyField(Specialty, backref="techniques", on_delete="RESTRICT")
+    specialty_id: uuid.UUID
     moh_code = CharField(max_length=40, default="")  # code in Thông tư 23/2024/TT-BYT's list, when known
     needs_moh_approval = BooleanField(default=False)
     description = TextField(default="")
-    search_key = TextField(index=True, default="")
+
+    def search_parts(self) -> list[Any]:
+        specialty = Specialty.get_or_none(Specialty.id == self.specialty_id)
+        return [self.name, self.name_en, self.code, self.moh_code, specialty.name if specialty else ""]
 
 
 FOUNDATION_TABLES: list[type[BaseModel]] = [LocalState, SchemaVersion, Site, Province, Specialty, Facility, Technique]

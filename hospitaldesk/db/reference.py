@@ -12,7 +12,7 @@ from typing import Any
 
 from hospitaldesk import text
 from hospitaldesk.db.connection import atomic
-from hospitaldesk.db.models import REFERENCE_SITE, Facility, Province, Record, Specialty, Technique, reference_id, utcnow
+from hospitaldesk.db.models import REFERENCE_SITE, CatalogRecord, Facility, Province, Specialty, Technique, reference_id, utcnow
 from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
 from hospitaldesk.resources import reference_dir
@@ -35,11 +35,17 @@ def _bookkeeping() -> dict[str, Any]:
     return {"created_at": now, "updated_at": now, "last_site": REFERENCE_SITE, "change_seq": 0, "deleted": False}
 
 
-def _insert_missing(model: type[Record], rows: list[dict[str, Any]]) -> int:
+def _insert_missing(model: type[CatalogRecord], rows: list[dict[str, Any]]) -> int:
+    """Insert the rows whose id is absent, then give each its search key (the model knows which fields)."""
     existing = {r.id for r in model.select(model.id).where(model.id.in_([row["id"] for row in rows]))} if rows else set()
     new_rows = [{**_bookkeeping(), **row} for row in rows if row["id"] not in existing]
     for start in range(0, len(new_rows), 200):
         model.insert_many(new_rows[start : start + 200]).execute()
+    if new_rows:
+        added = list(model.select().where(model.id.in_([row["id"] for row in new_rows])))
+        for record in added:
+            record.refresh_search_key()
+        model.bulk_update(added, fields=[model.search_key], batch_size=200)
     return len(new_rows)
 
 
@@ -67,36 +73,25 @@ def load_reference(directory: Path | None = None) -> dict[str, int]:
         }
         for p in data["provinces"]
     ]
-    successor_names = {p["code"]: p["name"] for p in data["provinces"]}
-    for row, source in zip(provinces, data["provinces"]):
-        row["search_key"] = text.search_key(source["name"], source["code"], successor_names.get(source.get("successor") or "", ""))
     specialties = [
-        {"id": specialty_ids[s["code"]], "code": s["code"], "name": s["name"], "name_en": s.get("name_en", ""),
-         "search_key": text.search_key(s["name"], s.get("name_en", ""), s["code"])}
+        {"id": specialty_ids[s["code"]], "code": s["code"], "name": s["name"], "name_en": s.get("name_en", "")}
         for s in data["specialties"]
     ]
-    specialty_names = {s["code"]: s["name"] for s in data["specialties"]}
-    by_code = {p["code"]: p for p in data["provinces"]}
-    facilities = []
-    for f in data["facilities"]:
-        province = by_code.get(f["province"])
-        now_name = successor_names.get(province.get("successor") or "", "") if province else ""
-        facilities.append(
-            {"id": reference_id("facility", f["code"]), "code": f["code"], "name": f["name"], "short_name": f.get("short_name", ""),
-             "kind": f["kind"], "ownership": f.get("ownership", "public"), "province": province_id(f["province"], f["name"]),
-             "address": f.get("address", ""), "phone": f.get("phone", ""), "notes": "",
-             "search_key": text.search_key(f["name"], f.get("short_name", ""), f["code"], province["name"] if province else "", now_name, f.get("address", ""))}
-        )
-    techniques = []
+    facilities = [
+        {"id": reference_id("facility", f["code"]), "code": f["code"], "name": f["name"], "short_name": f.get("short_name", ""),
+         "kind": f["kind"], "ownership": f.get("ownership", "public"), "province": province_id(f["province"], f["name"]),
+         "address": f.get("address", ""), "phone": f.get("phone", ""), "notes": ""}
+        for f in data["facilities"]
+    ]
     for t in data["techniques"]:
         if t["specialty"] not in specialty_ids:
             raise StoreError(_("The reference file refers to an unknown specialty code {code} ({owner}).").format(code=t["specialty"], owner=t["name"]))
-        techniques.append(
-            {"id": reference_id("technique", t["code"]), "code": t["code"], "name": t["name"], "name_en": t.get("name_en", ""),
-             "specialty": specialty_ids[t["specialty"]], "moh_code": t.get("moh_code", ""),
-             "needs_moh_approval": bool(t.get("needs_moh_approval")), "description": t.get("description", ""),
-             "search_key": text.search_key(t["name"], t.get("name_en", ""), t["code"], t.get("moh_code", ""), specialty_names[t["specialty"]])}
-        )
+    techniques = [
+        {"id": reference_id("technique", t["code"]), "code": t["code"], "name": t["name"], "name_en": t.get("name_en", ""),
+         "specialty": specialty_ids[t["specialty"]], "moh_code": t.get("moh_code", ""),
+         "needs_moh_approval": bool(t.get("needs_moh_approval")), "description": t.get("description", "")}
+        for t in data["techniques"]
+    ]
     with atomic():
         # Successors first: a province row may only point at one that exists.
         ordered = sorted(provinces, key=lambda p: p["successor"] is not None)

@@ -6,12 +6,14 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peewee import OperationalError, SqliteDatabase
+from peewee import DatabaseError as PeeweeDatabaseError
+from peewee import SqliteDatabase
 
 from hospitaldesk.db import stamping
 from hospitaldesk.db.connection import (
     bind,
     check_sqlite_header,
+    has_tables,
     database,
     inspect_schema_version,
     make_database,
@@ -40,6 +42,10 @@ def preflight(path: Path) -> None:
         return
     check_sqlite_header(path)
     found = inspect_schema_version(path)
+    if found == 0 and has_tables(path):
+        raise StoreError(
+            _("The file {path} is an SQLite file but not a HospitalDesk database.").format(path=path)
+        )
     if found > LATEST_VERSION:
         raise StoreError(
             _("The file {path} was written by a newer HospitalDesk (schema {found}; this one knows up to {known}). Update HospitalDesk first.").format(
@@ -83,7 +89,7 @@ def _connect_and_migrate(db: SqliteDatabase, path: Path | None, backup_dir: Path
         stamping.forget()
         backup = migrate(db, path, backup_dir)
         version = inspect_version_live(db)
-    except (OperationalError, sqlite3.DatabaseError) as exc:
+    except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
         raise translate_error(exc, path or MEMORY) from exc
     except StoreError:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hospitaldesk import text
 from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import Facility, reference_id
 from hospitaldesk.db.reference import load_reference
-from hospitaldesk.services.facilities import FacilityCatalog
 from hospitaldesk.services.site import init_site, is_initialised
 
 DEMO_SITE_NAME = "Bệnh viện Đa khoa tỉnh Sóc Trăng"
@@ -39,7 +37,7 @@ def _demo_facilities() -> int:
             continue
         province_id = reference_id("province", row["province"])
         facility = Facility(id=facility_id, province=province_id, **{k: v for k, v in row.items() if k != "province"})
-        facility.search_key = text.search_key(*FacilityCatalog().search_parts(facility))
+        facility.refresh_search_key()
         facility.save(force_insert=True)
         added += 1
     return added

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from peewee import JOIN, Expression, ModelSelect
+from peewee import JOIN, Expression
 
 from hospitaldesk import text
 from hospitaldesk.db.models import Facility, Province
@@ -76,7 +76,7 @@ class FacilityCatalog(Catalog[Facility]):
         FilterSpec("ownership", N_("Ownership"), ownership_choices),
     ]
 
-    def base_query(self) -> ModelSelect:
+    def base_query(self) -> Any:
         successor = Province.alias()
         return (
             Facility.select(Facility, Province, successor)
@@ -107,7 +107,7 @@ class FacilityCatalog(Catalog[Facility]):
             "code": record.code,
             "name": record.name,
             "kind": _(FACILITY_KINDS.get(record.kind, record.kind)),
-            "province": provinces.province_label(province, successor),
+            "province": provinces.province_short_label(province, successor),
             "ownership": _(OWNERSHIP.get(record.ownership, record.ownership)),
         }
 
@@ -116,10 +116,6 @@ class FacilityCatalog(Catalog[Facility]):
         values["province"] = uuid.UUID(values["province"])
         super().apply(record, values)
 
-    def search_parts(self, record: Facility) -> list[Any]:
-        province = Province.get_by_id(record.province_id)
-        now = provinces.current_successor(province)
-        return [record.name, record.short_name, record.code, province.name, now.name if now.id != province.id else "", record.address]
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
         errors = []

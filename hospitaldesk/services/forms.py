@@ -6,6 +6,7 @@ so switching language needs no rebuild of these specs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -13,6 +14,8 @@ from typing import Any, Literal
 from hospitaldesk import text
 from hospitaldesk.errors import FieldError, ValidationError
 from hospitaldesk.i18n import _, parse_date
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 FieldKind = Literal["text", "multiline", "choice", "bool", "date", "int"]
 
@@ -88,7 +91,7 @@ def clean_value(spec: FieldSpec, raw: Any) -> Any:
         if isinstance(raw, str):
             return text.fold(raw) in {"1", "true", "yes", "co", "x"}
         return bool(raw)
-    if isinstance(raw, (dt.date, int)) and not isinstance(raw, bool):
+    if spec.kind in ("date", "int") and isinstance(raw, (dt.date, int)) and not isinstance(raw, bool):
         return raw
     return text.clean(raw) if spec.kind == "multiline" else text.clean_line(raw)
 
@@ -123,7 +126,7 @@ def _check(spec: FieldSpec, value: Any) -> str | None:
             return _("Too long: {length} characters, at most {limit}.").format(length=len(value), limit=spec.limit())
         if spec.kind == "date" and parse_date(value) is None:
             return _("Not a date. Write it as dd/mm/yyyy, e.g. 21/07/2023.")
-        if spec.kind == "int" and not value.lstrip("-").isdigit():
+        if spec.kind == "int" and not _WHOLE_NUMBER.fullmatch(value):
             return _("Write a whole number, e.g. 12.")
         if spec.kind == "choice" and spec.choices is not None:
             allowed = {c.value for c in spec.choices()}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,12 +55,16 @@ def suggested_backup_name() -> str:
     return f"hospitaldesk-{dt.datetime.now():%Y%m%d-%H%M}.sqlite3"
 
 
-def backup(target: Path) -> Path:
+def backup(
+    target: Path,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
     """Online copy of the open database, then verified by opening the copy read-only."""
     source = _require_file()
     if target.resolve() == source.resolve():
         raise StoreError(_("Choose a backup file other than the database itself."))
-    copy_database(source, target)
+    copy_database(source, target, progress, cancelled)
     verify_database_file(target, LATEST_VERSION)
     return target
 

@@ -8,21 +8,23 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from peewee import JOIN, Expression, ModelSelect
+from peewee import JOIN, Expression
 
 from hospitaldesk import text
 from hospitaldesk.db.models import Facility, Province
 from hospitaldesk.errors import FieldError
-from hospitaldesk.i18n import N_, _, format_date, ngettext
+from hospitaldesk.i18n import N_, NP_, _, format_date, ngettext, pgettext
 from hospitaldesk.services.catalog import Catalog
 from hospitaldesk.services.forms import Choice, Column, FieldSpec, FilterSpec
 
-KINDS = {"province": N_("Province"), "city": N_("Centrally-run city")}
+KIND_CONTEXT = "province type"
+# The context must be a literal for extraction; it equals KIND_CONTEXT.
+KINDS = {"province": NP_("province type", "Province"), "city": NP_("province type", "Centrally-run city")}
 REGIONS = {"mekong": N_("Mekong Delta"), "southeast": N_("Southeast")}
 
 
 def kind_choices() -> list[Choice]:
-    return [Choice(k, _(v)) for k, v in KINDS.items()]
+    return [Choice(k, pgettext(KIND_CONTEXT, v)) for k, v in KINDS.items()]
 
 
 def region_choices() -> list[Choice]:
@@ -37,11 +39,18 @@ def province_label(province: Province, successor: Province | None = None) -> str
     """'Sóc Trăng (to 30/06/2025, now Cần Thơ)' for a former province, the bare name otherwise."""
     if province.valid_to is None:
         return str(province.name)
-    if successor is not None:
+    if successor is not None and successor.name != province.name:
         return _("{name} (to {date}, now {successor})").format(
             name=province.name, date=format_date(province.valid_to), successor=successor.name
         )
     return _("{name} (to {date})").format(name=province.name, date=format_date(province.valid_to))
+
+
+def province_short_label(province: Province, successor: Province | None = None) -> str:
+    """For narrow table cells: 'Sóc Trăng → Cần Thơ'."""
+    if province.valid_to is not None and successor is not None and successor.name != province.name:
+        return f"{province.name} → {successor.name}"
+    return str(province.name)
 
 
 def all_provinces() -> list[Province]:
@@ -75,15 +84,7 @@ def resolve(name_or_code: str) -> Province | None:
 
 
 def current_successor(province: Province) -> Province:
-    """Follow successor links to the unit in force today."""
-    seen = {province.id}
-    while province.successor_id is not None:
-        nxt = Province.get_or_none(Province.id == province.successor_id)
-        if nxt is None or nxt.id in seen:
-            break
-        seen.add(nxt.id)
-        province = nxt
-    return province
+    return province.current()
 
 
 def _check_code(value: str) -> str | None:
@@ -116,7 +117,7 @@ class ProvinceCatalog(Catalog[Province]):
         FilterSpec("region", N_("Region"), region_choices),
     ]
 
-    def base_query(self) -> ModelSelect:
+    def base_query(self) -> Any:
         successor = Province.alias()
         return (
             Province.select(Province, successor)
@@ -143,7 +144,7 @@ class ProvinceCatalog(Catalog[Province]):
             "id": str(record.id),
             "code": record.code,
             "name": record.name,
-            "kind": _(KINDS.get(record.kind, record.kind)),
+            "kind": pgettext(KIND_CONTEXT, KINDS.get(record.kind, record.kind)),
             "region": _(REGIONS.get(record.region, record.region)),
             "status": status,
         }
@@ -153,9 +154,6 @@ class ProvinceCatalog(Catalog[Province]):
         values["successor"] = uuid.UUID(values["successor"]) if values.get("successor") else None
         super().apply(record, values)
 
-    def search_parts(self, record: Province) -> list[Any]:
-        successor = Province.get_or_none(Province.id == record.successor_id) if record.successor_id else None
-        return [record.name, record.code, successor.name if successor else ""]
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
         errors = []

@@ -35,8 +35,6 @@ class SpecialtyCatalog(Catalog[Specialty]):
     def to_row(self, record: Specialty) -> dict[str, Any]:
         return {"id": str(record.id), "code": record.code, "name": record.name, "name_en": record.name_en}
 
-    def search_parts(self, record: Specialty) -> list[Any]:
-        return [record.name, record.name_en, record.code]
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
         errors = []

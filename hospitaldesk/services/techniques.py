@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from peewee import Expression, ModelSelect
+from peewee import Expression
 
 from hospitaldesk.db.models import Specialty, Technique
 from hospitaldesk.errors import FieldError
@@ -43,7 +43,7 @@ class TechniqueCatalog(Catalog[Technique]):
     ]
     filters = [FilterSpec("specialty", N_("Specialty"), specialty_choices)]
 
-    def base_query(self) -> ModelSelect:
+    def base_query(self) -> Any:
         return Technique.select(Technique, Specialty).join(Specialty).where(Technique.deleted == False)  # noqa: E712
 
     def sort_fields(self) -> dict[str, Any]:
@@ -66,9 +66,6 @@ class TechniqueCatalog(Catalog[Technique]):
             "needs_moh_approval": yes_no(record.needs_moh_approval),
         }
 
-    def search_parts(self, record: Technique) -> list[Any]:
-        specialty = Specialty.get_or_none(Specialty.id == record.specialty_id)
-        return [record.name, record.name_en, record.code, record.moh_code, specialty.name if specialty else ""]
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
         errors = []

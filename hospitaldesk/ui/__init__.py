@@ -1,0 +1,1 @@
+"""ttkbootstrap only. Screens call services; they never build a query."""

@@ -1,0 +1,43 @@
+"""Message boxes and file choosers, translated, in one place.
+
+Tests replace these functions (they would otherwise block waiting for a click).
+"""
+from __future__ import annotations
+
+import tkinter as tk
+from pathlib import Path
+from tkinter import filedialog
+
+from ttkbootstrap.dialogs.message import Messagebox
+
+from hospitaldesk.i18n import _
+
+DB_FILETYPES = [("SQLite", "*.sqlite3 *.sqlite *.db"), ("*", "*")]
+
+
+def show_error(parent: tk.Misc, message: str, title: str | None = None) -> None:
+    Messagebox.show_error(message, title or _("Error"), parent=parent, buttons=[_("OK") + ":primary"], localize=False)
+
+
+def show_info(parent: tk.Misc, message: str, title: str | None = None) -> None:
+    Messagebox.show_info(message, title or _("Information"), parent=parent, buttons=[_("OK") + ":primary"], localize=False)
+
+
+def show_warning(parent: tk.Misc, message: str, title: str | None = None) -> None:
+    Messagebox.show_warning(message, title or _("Warning"), parent=parent, buttons=[_("OK") + ":primary"], localize=False)
+
+
+def ask_yes_no(parent: tk.Misc, message: str, title: str | None = None) -> bool:
+    yes, no = _("Yes"), _("No")
+    result = Messagebox.yesno(message, title or _("Please confirm"), parent=parent, buttons=[no, yes + ":primary"], localize=False)
+    return result == yes
+
+
+def ask_save_path(parent: tk.Misc, title: str, initial_name: str) -> Path | None:
+    name = filedialog.asksaveasfilename(parent=parent, title=title, initialfile=initial_name, defaultextension=".sqlite3", filetypes=DB_FILETYPES)
+    return Path(name) if name else None
+
+
+def ask_open_path(parent: tk.Misc, title: str) -> Path | None:
+    name = filedialog.askopenfilename(parent=parent, title=title, filetypes=DB_FILETYPES)
+    return Path(name) if name else None

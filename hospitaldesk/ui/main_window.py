@@ -1,0 +1,241 @@
+"""The main window: navigation on the left, one screen at a time, a status bar below."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import tkinter as tk
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from hospitaldesk import config, i18n
+from hospitaldesk.errors import HospitalDeskError
+from hospitaldesk.i18n import N_, _
+from hospitaldesk.services import session, site
+from hospitaldesk.services.catalogs import catalog
+from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.first_run import ask_site_name
+from hospitaldesk.ui.screens.about import AboutScreen
+from hospitaldesk.ui.screens.catalog_screen import CatalogScreen
+from hospitaldesk.ui.screens.settings import SettingsScreen
+
+log = logging.getLogger("hospitaldesk.ui")
+STARTED = time.perf_counter()
+
+# (key, label msgid, shortcut digit or None)
+NAVIGATION: list[tuple[str, str, str | None]] = [
+    ("facilities", N_("Facilities"), "1"),
+    ("provinces", N_("Provinces"), "2"),
+    ("specialties", N_("Specialties"), "3"),
+    ("techniques", N_("Techniques"), "4"),
+    ("settings", N_("Settings"), None),
+    ("about", N_("About"), None),
+]
+
+
+class MainWindow:
+    def __init__(self, root: ttk.App, settings: config.Settings) -> None:
+        self.root = root
+        self.settings = settings
+        self.screens: dict[str, Any] = {}
+        self.nav_buttons: dict[str, ttk.Button] = {}
+        self.current: str | None = None
+        self.warnings: list[str] = []
+        self.callback_errors: list[BaseException] = []  # tests assert this stays empty
+        root.report_callback_exception = self._on_callback_error
+        self.frame: ttk.Frame | None = None
+
+    # --- building -------------------------------------------------------------------------
+    def build(self) -> None:
+        if self.frame is not None:
+            self.frame.destroy()
+        self.screens.clear()
+        self.nav_buttons.clear()
+        self.root.title(_("HospitalDesk — technique transfer"))
+        self.frame = ttk.Frame(self.root)
+        self.frame.pack(fill="both", expand=True)
+        self._build_status_bar(self.frame)
+        self._build_sidebar(self.frame)
+        self.content = ttk.Frame(self.frame)
+        self.content.pack(side="left", fill="both", expand=True)
+        self._bind_keys()
+        self.show(self.current or "facilities")
+
+    def _build_sidebar(self, master: tk.Misc) -> None:
+        sidebar = ttk.Frame(master, padding=(10, 12), bootstyle="secondary")
+        sidebar.pack(side="left", fill="y")
+        ttk.Label(sidebar, text="HospitalDesk", font=("TkHeadingFont", 15, "bold"), bootstyle="@secondary").pack(anchor="w", pady=(0, 2))
+        ttk.Label(sidebar, text=_("Technique transfer"), bootstyle="@secondary").pack(anchor="w", pady=(0, 16))
+        for key, label, digit in NAVIGATION:
+            if key == "settings":
+                ttk.Separator(sidebar).pack(fill="x", pady=10)
+            text = _(label) + (f"   Ctrl+{digit}" if digit else "")
+            button = ttk.Button(sidebar, text=text, width=19, bootstyle="secondary", command=lambda k=key: self.show(k))
+            button.pack(fill="x", pady=2)
+            self.nav_buttons[key] = button
+
+    def _build_status_bar(self, master: tk.Misc) -> None:
+        bar = ttk.Frame(master, padding=(10, 4), bootstyle="light")
+        bar.pack(side="bottom", fill="x")
+        self.status_site = ttk.Label(bar, text="", bootstyle="@light", font=("TkDefaultFont", 9, "bold"))
+        self.status_site.pack(side="left")
+        self.status_path = ttk.Label(bar, text="", bootstyle="@light")
+        self.status_path.pack(side="left", padx=16)
+        self.status_warning = ttk.Label(bar, text="", bootstyle="@light", foreground="#b02a37")
+        self.status_warning.pack(side="right")
+        self.update_status()
+
+    def update_status(self) -> None:
+        self.status_site.configure(text=site.site_name() or "")
+        self.status_path.configure(text=_("Database: {path}").format(path=session.database_path() or ":memory:"))
+        self.status_warning.configure(text=" · ".join(self.warnings))
+
+    def _bind_keys(self) -> None:
+        for key, _label, digit in NAVIGATION:
+            if digit:
+                self.root.bind_all(f"<Control-Key-{digit}>", self._navigate_to(key))
+        self.root.bind_all("<Control-f>", lambda _e: self._on_screen("focus_search"))
+        self.root.bind_all("<Control-n>", lambda _e: self._on_screen("new_record"))
+        self.root.bind_all("<Control-s>", lambda _e: self._on_screen("save_record"))
+        self.root.bind_all("<F5>", lambda _e: self._on_screen("on_show"))
+        self.root.bind_all("<Control-q>", lambda _e: self.quit())
+        self.root.protocol("WM_DELETE_WINDOW", self.quit)
+
+    def _navigate_to(self, key: str) -> Callable[[tk.Event], str]:
+        def handler(_event: tk.Event) -> str:
+            self.show(key)
+            return "break"
+
+        return handler
+
+    def _on_screen(self, method: str) -> str:
+        screen = self.screens.get(self.current or "")
+        action: Callable[[], Any] | None = getattr(screen, method, None)
+        if action is not None:
+            action()
+        return "break"
+
+    # --- navigation -----------------------------------------------------------------------
+    def _make_screen(self, key: str) -> Any:
+        if key == "settings":
+            return SettingsScreen(self.content, self)
+        if key == "about":
+            return AboutScreen(self.content)
+        return CatalogScreen(self.content, catalog(key))
+
+    def show(self, key: str) -> None:
+        if key == self.current and key in self.screens:
+            return
+        if self.current in self.screens:
+            self.screens[self.current].pack_forget()
+        fresh = key not in self.screens
+        if fresh:
+            self.screens[key] = self._make_screen(key)
+        screen = self.screens[key]
+        screen.pack(fill="both", expand=True)
+        if not fresh:
+            screen.on_show()
+        elif key == "settings":
+            screen.on_show()
+        self.current = key
+        for name, button in self.nav_buttons.items():
+            button.configure(bootstyle="primary" if name == key else "secondary")
+
+    # --- reactions to the settings screen -------------------------------------------------
+    def apply_settings(self, settings: config.Settings) -> None:
+        language_changed = settings.language != self.settings.language
+        self.settings = settings
+        config.save_settings(settings)
+        ttk.Style().theme_use(settings.theme)
+        if language_changed:
+            i18n.setup(settings.language)
+            self.build()
+
+    def site_changed(self) -> None:
+        self.update_status()
+
+    def database_replaced(self) -> None:
+        self.current = "settings"
+        self.build()
+
+    # --- errors and quitting --------------------------------------------------------------
+    def _on_callback_error(self, exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if isinstance(exc, HospitalDeskError):
+            dialogs.show_error(self.root, exc.message)
+            return
+        log.error("unexpected error in the window", exc_info=(exc_type, exc, tb))
+        self.callback_errors.append(exc)
+        dialogs.show_error(
+            self.root,
+            _("Something unexpected went wrong ({detail}). What you saved before is safe; the details are in the log file.").format(detail=exc_type.__name__),
+        )
+
+    def quit(self) -> None:
+        screen = self.screens.get(self.current or "")
+        form = getattr(screen, "form", None)
+        if form is not None and form.is_dirty():
+            if not dialogs.ask_yes_no(self.root, _("You have unsaved changes in this form. Quit anyway?")):
+                return
+        self.root.destroy()
+
+
+def _fit_to_screen(root: ttk.App) -> None:
+    width, height = root.winfo_screenwidth(), root.winfo_screenheight()
+    root.geometry(f"{min(1366, width)}x{min(768, height) - 40}+0+0")
+    try:
+        if sys.platform == "win32":
+            root.state("zoomed")
+    except tk.TclError:
+        pass
+
+
+def open_with_recovery(root: ttk.App, db_path: Path) -> bool:
+    """Open the database; on a problem, say what is wrong and offer another file."""
+    while True:
+        try:
+            opened = session.open_database(db_path)
+        except HospitalDeskError as exc:
+            if not dialogs.ask_yes_no(root, exc.message + "\n\n" + _("Open another database file?"), _("Cannot open the database")):
+                return False
+            chosen = dialogs.ask_open_path(root, _("Choose a HospitalDesk database"))
+            if chosen is None:
+                return False
+            db_path = chosen
+            continue
+        root.opened_warnings = opened.warnings  # type: ignore[attr-defined]
+        return True
+
+
+def create_root(settings: config.Settings) -> ttk.App:
+    root = ttk.App(title="HospitalDesk", theme=settings.theme, minsize=(1000, 600))
+    _fit_to_screen(root)
+    return root
+
+
+def run_gui(db_path: Path, settings: config.Settings) -> int:
+    root = create_root(settings)
+    if not open_with_recovery(root, db_path):
+        root.destroy()
+        return 1
+    if not site.is_initialised() and not ask_site_name(root):
+        root.destroy()
+        session.close_database()
+        return 1
+    window = MainWindow(root, settings)
+    window.warnings = list(getattr(root, "opened_warnings", []))
+    window.build()
+    if os.environ.get("HOSPITALDESK_BENCH_EXIT"):
+        # Benchmarks: report when the first screen is drawn with its data, then leave.
+        def ready() -> None:
+            root.update()
+            print(f"HOSPITALDESK_READY {time.perf_counter() - STARTED:.3f}", flush=True)
+            root.destroy()
+
+        root.after_idle(ready)
+    root.mainloop()
+    session.close_database()
+    return 0
