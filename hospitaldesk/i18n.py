@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import os
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -34,10 +35,12 @@ def _compile_po(po_path: Path) -> gettext.GNUTranslations:
     buffer = BytesIO()
     write_mo(buffer, catalog)
     mo_path = po_path.with_suffix(".mo")
+    tmp = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
     try:
-        mo_path.write_bytes(buffer.getvalue())
+        tmp.write_bytes(buffer.getvalue())
+        os.replace(tmp, mo_path)  # two starts at once never read half a catalog
     except OSError:
-        pass  # read-only install: the in-memory catalog still works
+        tmp.unlink(missing_ok=True)  # read-only install: the in-memory catalog still works
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 

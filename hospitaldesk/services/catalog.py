@@ -86,11 +86,7 @@ class Catalog(Generic[R]):
         return Page(rows=[self.to_row(cast(R, r)) for r in records], total=total, page=page, page_size=page_size)
 
     def get_record(self, record_id: str | uuid.UUID) -> R:
-        try:
-            key = uuid.UUID(str(record_id))
-        except ValueError as exc:
-            raise NotFoundError(_("No such record: {id}").format(id=record_id)) from exc
-        record = self.model.live().where(self.model.id == key).first()
+        record = self.model.live().where(self.model.id == parse_id(record_id)).first()
         if record is None:
             raise NotFoundError(_("No such record: {id}").format(id=record_id))
         return record
@@ -101,7 +97,7 @@ class Catalog(Generic[R]):
 
     def validate(self, raw: dict[str, Any], record_id: str | uuid.UUID | None = None) -> dict[str, Any]:
         values = validate(self.fields, raw)
-        key = uuid.UUID(str(record_id)) if record_id else None
+        key = parse_id(record_id) if record_id else None
         errors = self.check_rules(values, key)
         if errors:
             raise ValidationError(errors)
@@ -141,11 +137,22 @@ class Catalog(Generic[R]):
     def duplicate_error(self, field: str, label: str, value: str) -> FieldError:
         return FieldError(field, _(label), _("'{value}' is already used by another record.").format(value=value))
 
-    def is_taken(self, field: Field, value: Any, record_id: uuid.UUID | None) -> bool:
+    def is_taken(self, field: Field, value: Any, record_id: uuid.UUID | None, include_deleted: bool = False) -> bool:
+        """Whether another record has this value. Codes count deleted rows too (a unique index
+        covers them); names count only live ones, so a deleted record's name can be reused."""
         query = self.model.select(self.model.id).where(field == value)
+        if not include_deleted:
+            query = query.where(self.model.deleted == False)  # noqa: E712
         if record_id is not None:
             query = query.where(self.model.id != record_id)
         return query.exists()
+
+
+def parse_id(record_id: str | uuid.UUID) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(record_id))
+    except ValueError as exc:
+        raise NotFoundError(_("No such record: {id}").format(id=record_id)) from exc
 
 
 def reindex(records: list[CatalogRecord]) -> None:

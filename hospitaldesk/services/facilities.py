@@ -87,7 +87,7 @@ class FacilityCatalog(Catalog[Facility]):
 
     def sort_fields(self) -> dict[str, Any]:
         fields = super().sort_fields()
-        fields["province"] = Province.name
+        fields["province"] = Province.search_key
         return fields
 
     def filter_expression(self, name: str, value: str) -> Expression | None:
@@ -119,7 +119,7 @@ class FacilityCatalog(Catalog[Facility]):
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
         errors = []
-        if self.is_taken(Facility.code, values["code"], record_id):
+        if self.is_taken(Facility.code, values["code"], record_id, include_deleted=True):
             errors.append(self.duplicate_error("code", N_("Code"), values["code"]))
         same_name = Facility.live().where(
             Facility.province == uuid.UUID(values["province"]),

@@ -69,6 +69,15 @@ def backup(
     return target
 
 
+def _free_name(path: Path) -> Path:
+    """`path`, or `path` with -2, -3... before the suffix: a kept copy is never overwritten."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
 def restore(source: Path) -> Path:
     """Replace the open database by `source`, after verifying it.
 
@@ -79,7 +88,7 @@ def restore(source: Path) -> Path:
     if source.resolve() == current.resolve():
         raise StoreError(_("This file is the database already in use."))
     verify_database_file(source, LATEST_VERSION)
-    kept = current.with_name(f"{current.stem}.replaced-{dt.datetime.now():%Y%m%d-%H%M%S}{current.suffix}")
+    kept = _free_name(current.with_name(f"{current.stem}.replaced-{dt.datetime.now():%Y%m%d-%H%M%S}{current.suffix}"))
     copy_database(current, kept)
     close_store()
     for suffix in ("-wal", "-shm"):

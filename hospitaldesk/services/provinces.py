@@ -87,6 +87,19 @@ def current_successor(province: Province) -> Province:
     return province.current()
 
 
+def _leads_back_to(start: uuid.UUID, target: uuid.UUID) -> bool:
+    """Whether following successors from `start` reaches `target` (a merger loop)."""
+    seen: set[uuid.UUID] = set()
+    current: uuid.UUID | None = start
+    while current is not None and current not in seen:
+        if current == target:
+            return True
+        seen.add(current)
+        row = Province.get_or_none(Province.id == current)
+        current = row.successor_id if row else None
+    return False
+
+
 def _check_code(value: str) -> str | None:
     return None if all(ch.isalnum() or ch in "/-." for ch in value) else _("Use letters, digits, '/', '-' or '.' only.")
 
@@ -157,10 +170,10 @@ class ProvinceCatalog(Catalog[Province]):
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
         errors = []
-        if self.is_taken(Province.code, values["code"], record_id):
+        if self.is_taken(Province.code, values["code"], record_id, include_deleted=True):
             errors.append(self.duplicate_error("code", N_("Code"), values["code"]))
-        if values.get("successor") and record_id and values["successor"] == str(record_id):
-            errors.append(FieldError("successor", _("Merged into"), _("A province cannot be merged into itself.")))
+        if values.get("successor") and record_id and _leads_back_to(uuid.UUID(values["successor"]), record_id):
+            errors.append(FieldError("successor", _("Merged into"), _("A province cannot be merged into itself, directly or through others.")))
         if values.get("valid_from") and values.get("valid_to") and values["valid_to"] < values["valid_from"]:
             errors.append(FieldError("valid_to", _("In force until"), _("This date is before 'In force from'.")))
         return errors

@@ -38,7 +38,7 @@ class SpecialtyCatalog(Catalog[Specialty]):
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
         errors = []
-        if self.is_taken(Specialty.code, values["code"], record_id):
+        if self.is_taken(Specialty.code, values["code"], record_id, include_deleted=True):
             errors.append(self.duplicate_error("code", N_("Code"), values["code"]))
         if self.is_taken(Specialty.name, values["name"], record_id):
             errors.append(self.duplicate_error("name", N_("Name"), values["name"]))

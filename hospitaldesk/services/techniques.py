@@ -48,7 +48,7 @@ class TechniqueCatalog(Catalog[Technique]):
 
     def sort_fields(self) -> dict[str, Any]:
         fields = super().sort_fields()
-        fields["specialty"] = Specialty.name
+        fields["specialty"] = Specialty.search_key
         return fields
 
     def filter_expression(self, name: str, value: str) -> Expression | None:
@@ -69,7 +69,7 @@ class TechniqueCatalog(Catalog[Technique]):
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
         errors = []
-        if self.is_taken(Technique.code, values["code"], record_id):
+        if self.is_taken(Technique.code, values["code"], record_id, include_deleted=True):
             errors.append(self.duplicate_error("code", N_("Code"), values["code"]))
         if self.is_taken(Technique.name, values["name"], record_id):
             errors.append(self.duplicate_error("name", N_("Name"), values["name"]))

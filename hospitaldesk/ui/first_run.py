@@ -1,7 +1,9 @@
-"""The first start: name this site once ('Bệnh viện Đa khoa tỉnh Sóc Trăng')."""
+"""The start page: a branded frame shown while the database opens, and on the very
+first start the form that names this site once ('Bệnh viện Đa khoa tỉnh Sóc Trăng')."""
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 
 import ttkbootstrap as ttk
 
@@ -10,50 +12,53 @@ from hospitaldesk.i18n import _
 from hospitaldesk.services.site import init_site
 
 
-class SiteNameDialog(ttk.Toplevel):
-    """Modal: returns through `.done` whether the site was set up."""
+class StartPage(ttk.Frame):
+    """Fills the root window until the main screens are built."""
 
     def __init__(self, master: tk.Misc) -> None:
-        super().__init__(title=_("Welcome to HospitalDesk"), transient=master, resizable=(False, False))
-        self.done = False
-        body = ttk.Frame(self, padding=24)
-        body.pack(fill="both", expand=True)
-        ttk.Label(body, text=_("Welcome to HospitalDesk"), font=("TkHeadingFont", 16, "bold")).pack(anchor="w")
+        super().__init__(master)
+        self.pack(fill="both", expand=True)
+        self.card = ttk.Frame(self, padding=32)
+        self.card.place(relx=0.5, rely=0.42, anchor="center")
+        ttk.Label(self.card, text="HospitalDesk", font=("TkHeadingFont", 22, "bold")).pack(anchor="w")
+        ttk.Label(self.card, text=_("Technique transfer"), bootstyle="secondary").pack(anchor="w", pady=(0, 16))
+
+
+class SiteNameForm(ttk.Frame):
+    """Asks for the site's name; `on_done()` runs once the site is set up."""
+
+    def __init__(self, page: StartPage, on_done: Callable[[], None], on_quit: Callable[[], None]) -> None:
+        super().__init__(page.card)
+        self.on_done = on_done
+        self.pack(fill="x")
+        ttk.Label(self, text=_("Welcome to HospitalDesk"), font=("TkHeadingFont", 14, "bold")).pack(anchor="w")
         ttk.Label(
-            body,
+            self,
             text=_("Name this site once: the hospital or office that uses this computer. It appears on every record you create and on printed documents."),
-            wraplength=460, justify="left",
+            wraplength=520, justify="left",
         ).pack(anchor="w", pady=(8, 12))
-        ttk.Label(body, text=_("Site name *")).pack(anchor="w")
+        ttk.Label(self, text=_("Site name *")).pack(anchor="w")
         self.name_var = tk.StringVar()
-        self.entry = ttk.Entry(body, textvariable=self.name_var, width=56)
+        self.entry = ttk.Entry(self, textvariable=self.name_var, width=60)
         self.entry.pack(fill="x", pady=(4, 2))
-        ttk.Label(body, text=_("For example: Bệnh viện Đa khoa tỉnh Sóc Trăng"), bootstyle="secondary").pack(anchor="w")
-        self.error = ttk.Label(body, text="", bootstyle="danger", wraplength=460, justify="left")
+        ttk.Label(self, text=_("For example: Bệnh viện Đa khoa tỉnh Sóc Trăng"), bootstyle="secondary").pack(anchor="w")
+        self.error = ttk.Label(self, text="", bootstyle="danger", wraplength=520, justify="left")
         self.error.pack(anchor="w", pady=(6, 0))
-        buttons = ttk.Frame(body)
+        buttons = ttk.Frame(self)
         buttons.pack(fill="x", pady=(16, 0))
         ttk.Button(buttons, text=_("Start"), bootstyle="primary", command=self.submit).pack(side="right")
-        ttk.Button(buttons, text=_("Quit"), bootstyle="secondary-outline", command=self.destroy).pack(side="right", padx=8)
+        ttk.Button(buttons, text=_("Quit"), bootstyle="secondary-outline", command=on_quit).pack(side="right", padx=8)
         self.entry.bind("<Return>", lambda _e: self.submit())
-        self.bind("<Escape>", lambda _e: self.destroy())
         self.entry.focus_set()
 
-    def submit(self) -> None:
+    def submit(self) -> bool:
         try:
             init_site(self.name_var.get())
         except ValidationError as exc:
             self.error.configure(text=exc.errors[0].message)
-            return
+            return False
         except HospitalDeskError as exc:
             self.error.configure(text=exc.message)
-            return
-        self.done = True
-        self.destroy()
-
-
-def ask_site_name(master: tk.Misc) -> bool:
-    dialog = SiteNameDialog(master)
-    dialog.grab_set()
-    master.wait_window(dialog)
-    return dialog.done
+            return False
+        self.on_done()
+        return True

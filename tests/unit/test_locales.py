@@ -22,9 +22,9 @@ def catalog(language: str):  # type: ignore[no-untyped-def]
         return read_po(fh)
 
 
-def code_msgids() -> set[str]:
+def code_msgids() -> set[tuple[str | None, str]]:
     found = extract_from_dir(str(app_root() / "hospitaldesk"), method_map=[("**.py", "python")], keywords=KEYWORDS)
-    ids: set[str] = set()
+    ids: set[tuple[str | None, str]] = set()
     for _file, _line, message, _comments, context in found:
         ids.add((context, message[0] if isinstance(message, tuple) else message))
     return ids

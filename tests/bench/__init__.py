@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): synthetic data and timing runs. See README.md here."""

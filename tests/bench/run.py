@@ -1,0 +1,522 @@
+"""Run every HospitalDesk benchmark and print numbers, ratios to same-run baselines and verdicts.
+
+    python tests/bench/run.py [--fresh] [--facilities N] [--techniques N] [--seed N]
+                              [--repeat N] [--runs N] [--timeout S] [--skip-startup]
+
+See tests/bench/README.md for what each number means and the goals.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import queue
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from hospitaldesk.db import connection  # noqa: E402
+from hospitaldesk.db.migrations import LATEST_VERSION  # noqa: E402
+from hospitaldesk.db.models import Facility, Technique  # noqa: E402
+from hospitaldesk.db.store import close_store, open_store  # noqa: E402
+from hospitaldesk.resources import reference_dir  # noqa: E402
+from hospitaldesk.services.catalogs import catalog  # noqa: E402
+from hospitaldesk.services.forms import ListQuery  # noqa: E402
+from tests.bench import synthetic  # noqa: E402
+
+SEARCH_GOAL_MS = 30.0
+OPEN_GOAL_MS = 200.0
+STARTUP_GOAL_RATIO = 2.0
+READY_MARKER = "HOSPITALDESK_READY"
+BARE_MARKER = "BARE_READY"
+APP_LABEL = "main.py --db BIG, main window usable"
+BARE_LABEL = "  baseline: bare ttkbootstrap.App() + update()"
+
+# ~50 technique searches: with and without diacritics, upper/lower case, 1-3 words, English,
+# codes, and some that match nothing. Words come from synthetic.py's name parts.
+TECHNIQUE_QUERIES = [
+    # one word
+    "gan", "tim", "thận", "than", "phổi", "stent", "nội", "soi", "ECMO", "laser",
+    "robot", "sinh", "mạch", "mach", "khớp", "biopsy", "kidney",
+    # two words
+    "nội soi", "noi soi", "NỘI SOI", "đặt stent", "dat stent", "túi mật", "tui mat", "khớp gối",
+    "khop goi", "sinh thiết", "sinh thiet", "van hai", "trẻ em", "tre em", "sóng cao", "cột sống",
+    "liver biopsy", "KT000123", "SYN-KT0421",
+    # three words
+    "phẫu thuật cắt", "phau thuat cat", "động mạch vành", "dong mach vanh", "dưới hướng dẫn",
+    "đặt stent động", "ghép thận robot", "tạo hình giác", "nội soi trẻ",
+    # nothing matches
+    "zzzz", "qwerty", "covid vắc xin", "xét nghiệm máu", "tim phổi nhân tạo",
+]
+FACILITY_QUERIES = [
+    "bệnh viện", "benh vien", "đa khoa", "da khoa", "Sóc Trăng", "soc trang", "cần thơ", "trung tâm y tế",
+    "trung tam y te", "khu vực", "my xuyen", "Mỹ Xuyên", "phòng khám", "phong kham", "nhi", "mắt",
+    "y học cổ truyền", "SYN-F0012", "sở y tế", "trần hưng đạo", "phước thiện", "hoàn mỹ", "ca mau",
+    "tư nhân", "trung ương", "zzzz", "bệnh viện vũ trụ", "qwerty",
+]
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+@dataclass
+class Row:
+    label: str
+    samples: list[float]  # milliseconds
+    ratio: str = ""  # to this section's baseline
+    note: str = ""
+    unavailable: str = ""  # why there are no samples
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples, 95)
+
+    @property
+    def max(self) -> float:
+        return max(self.samples) if self.samples else float("nan")
+
+
+@dataclass
+class Verdict:
+    goal: str
+    value: str
+    met: bool | None  # None: could not be measured
+
+
+def ms(value: float) -> str:
+    """Enough digits that a sub-millisecond baseline does not print as 0.0."""
+    return f"{value:,.3f}" if value < 1 else f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
+
+
+def ratio(value: float, base: float, stat: str) -> str:
+    return f"{value / base:,.1f}× ({stat})" if base > 0 else "n/a"
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    t = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - t) * 1000, result
+
+
+# --- the database ------------------------------------------------------------------------
+
+
+def _digest(paths: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_path(args: argparse.Namespace) -> Path:
+    """Keyed by the generator's parameters and everything that shapes its output."""
+    key = json.dumps({
+        "facilities": args.facilities, "techniques": args.techniques, "seed": args.seed,
+        "schema": LATEST_VERSION,
+        "generator": _digest([Path(synthetic.__file__)]),
+        # the app code that shapes stored rows: models (search_parts), migrations, reference loading, folding
+        "app": _digest(sorted((REPO / "hospitaldesk" / "db").glob("*.py")) + [REPO / "hospitaldesk" / "text.py"]),
+        "reference": _digest(sorted(reference_dir().glob("*.json"))),
+    }, sort_keys=True)
+    name = f"{args.facilities}f-{args.techniques}t-seed{args.seed}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    return args.cache_dir / name / "bench.sqlite3"
+
+
+def ensure_database(args: argparse.Namespace) -> tuple[Path, str]:
+    synthetic.wait_for_reference(args.reference_wait, lambda line: print(line, flush=True))
+    path = cache_path(args)
+    if path.exists() and not args.fresh:
+        return path, "cached"
+    if path.parent.exists():
+        shutil.rmtree(path.parent)
+    path.parent.mkdir(parents=True)
+    part = path.with_name("generating.sqlite3")
+    print(f"Generating {args.facilities:,} facilities and {args.techniques:,} techniques into {path.parent} ...", flush=True)
+    report = synthetic.generate(part, args.facilities, args.techniques, args.seed, log=lambda line: print(line, flush=True))
+    for suffix in ("-wal", "-shm"):
+        Path(str(part) + suffix).unlink(missing_ok=True)  # empty after a clean close
+    part.replace(path)
+    # Entries for the same parameters but older code are stale: do not let them pile up.
+    prefix = path.parent.name.rsplit("-", 1)[0] + "-"
+    for stale in path.parent.parent.glob(prefix + "*"):
+        if stale != path.parent and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    return path, f"generated in {report.seconds:.1f} s"
+
+
+# --- a. search ---------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResult:
+    row: Row
+    baseline: Row
+    per_query: dict[str, tuple[float, int]]  # query -> (median ms, hits)
+
+
+def measure_search(name: str, queries: list[str], model: type, codes: list[str], repeat: int) -> SearchResult:
+    cat = catalog(name)
+    hits: dict[str, int] = {}
+    for q in queries:  # warm-up pass: page cache, statement cache, hit counts
+        hits[q] = cat.list_page(ListQuery(search=q, page_size=100)).total
+    times: dict[str, list[float]] = {q: [] for q in queries}
+    for _ in range(repeat):
+        for q in queries:
+            ms, _page = timed(lambda: cat.list_page(ListQuery(search=q, page_size=100)))
+            times[q].append(ms)
+    for code in codes:
+        model.get_or_none(model.code == code)
+    base: list[float] = []
+    for _ in range(repeat):
+        for code in codes:
+            ms, found = timed(lambda: model.get_or_none(model.code == code))
+            assert found is not None, code
+            base.append(ms)
+    samples = [t for ts in times.values() for t in ts]
+    total = model.select().count()
+    no_hits = sum(1 for q in queries if hits[q] == 0)
+    row = Row(f"search {name} ({total:,} rows)", samples,
+              note=f"{len(queries)} queries × {repeat}; {no_hits} with no hits")
+    baseline = Row(f"  baseline: {model.__name__}.code == x (indexed)", base, note=f"{len(codes)} codes × {repeat}")
+    row.ratio = ratio(row.p95, baseline.p95, "p95")
+    return SearchResult(row, baseline, {q: (statistics.median(ts), hits[q]) for q, ts in times.items()})
+
+
+def search_breakdown(name: str, query: str) -> str:
+    """Where the time of one search goes: count() vs fetching and building the page."""
+    cat = catalog(name)
+    count_ms = min(timed(lambda: cat.search(cat.base_query(), query).count())[0] for _ in range(3))
+    total_ms = min(timed(lambda: cat.list_page(ListQuery(search=query, page_size=100)))[0] for _ in range(3))
+    return f"count() {count_ms:.1f} ms + page query & rows {max(0.0, total_ms - count_ms):.1f} ms = {total_ms:.1f} ms"
+
+
+# --- b. opening the facilities table ------------------------------------------------------
+
+
+def measure_open(path: Path, cold_runs: int, warm_runs: int) -> tuple[list[Row], Row]:
+    cat = catalog("facilities")
+    opens, firsts = [], []
+    for _ in range(cold_runs):
+        close_store()
+        t0 = time.perf_counter()
+        open_store(path)
+        t1 = time.perf_counter()
+        page = cat.list_page(ListQuery(page_size=100))
+        t2 = time.perf_counter()
+        assert len(page.rows) == min(100, page.total)
+        opens.append((t1 - t0) * 1000)
+        firsts.append((t2 - t1) * 1000)
+    warm = [timed(lambda: cat.list_page(ListQuery(page_size=100)))[0] for _ in range(warm_runs)]
+    db = connection.database
+    db.execute_sql("SELECT count(*) FROM facility").fetchone()
+    base = [timed(lambda: db.execute_sql("SELECT count(*) FROM facility").fetchone())[0] for _ in range(warm_runs)]
+    baseline = Row("  baseline: SELECT count(*) FROM facility", base)
+    cold_row = Row("facilities first page, cold (fresh open_store)", firsts,
+                   ratio=ratio(statistics.median(firsts), baseline.p50, "p50"))
+    warm_row = Row("facilities first page, warm", warm, ratio=ratio(statistics.median(warm), baseline.p50, "p50"))
+    open_row = Row("  open_store itself (pre-flight incl. quick_check)", opens, note="informative, not part of the goal")
+    return [cold_row, warm_row, open_row], baseline
+
+
+# --- c. cold start ------------------------------------------------------------------------
+
+
+@contextmanager
+def display() -> Iterator[str | None]:
+    """The current DISPLAY, or an Xvfb of our own on a free display number (stopped afterwards)."""
+    if os.environ.get("DISPLAY") or sys.platform == "win32" or sys.platform == "darwin":
+        yield os.environ.get("DISPLAY", "")
+        return
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        yield None
+        return
+    number = next(n for n in range(90, 400) if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists())
+    proc = subprocess.Popen([xvfb, f":{number}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                yield None
+                return
+            time.sleep(0.05)
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+BARE_SCRIPT = f"""
+import os, time
+t0 = float(os.environ["HOSPITALDESK_BENCH_T0"])
+import ttkbootstrap
+app = ttkbootstrap.App()
+app.update()
+print("{BARE_MARKER}", f"{{time.perf_counter() - t0:.3f}}", flush=True)
+app.destroy()
+"""
+
+
+@dataclass
+class Launch:
+    wall_ms: float | None  # spawn -> marker line, measured here
+    reported_s: float | None  # the number the process printed after the marker
+    problem: str = ""
+
+
+def launch(cmd: list[str], env: dict[str, str], marker: str, timeout: float, workdir: Path) -> Launch:
+    """Spawn, wait for the marker line on stdout, let the process exit (or end it)."""
+    stderr_path = workdir / "stderr.txt"
+    lines: queue.Queue[tuple[float, str] | None] = queue.Queue()
+    with stderr_path.open("w+", encoding="utf-8", errors="replace") as stderr:
+        env = {**env, "HOSPITALDESK_BENCH_T0": repr(time.perf_counter())}
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=env,
+                                cwd=str(workdir), text=True, encoding="utf-8", errors="replace")
+
+        def read() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.put((time.perf_counter(), line))
+            lines.put(None)
+
+        threading.Thread(target=read, daemon=True).start()
+        result = Launch(None, None)
+        deadline = t0 + timeout
+        try:
+            while True:
+                try:
+                    item = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
+                except queue.Empty:
+                    result.problem = f"no {marker} line within {timeout:.0f} s"
+                    break
+                if item is None:
+                    proc.wait()
+                    stderr.seek(0)
+                    tail = [ln.strip() for ln in stderr.read().splitlines() if ln.strip()][-1:]
+                    result.problem = f"exited {proc.returncode} without {marker}" + (f": {tail[0][:110]}" if tail else "")
+                    break
+                at, line = item
+                if line.startswith(marker):
+                    result.wall_ms = (at - t0) * 1000
+                    try:
+                        result.reported_s = float(line.split()[1])
+                    except (IndexError, ValueError):
+                        pass
+                    break
+        finally:
+            try:
+                # Ready: give it time to close its window. Not ready: it has had its chance.
+                proc.wait(timeout=10 if result.wall_ms is not None else 0.1)
+            except subprocess.TimeoutExpired:
+                proc.kill()  # the one process we started
+                proc.wait()
+                if result.wall_ms is not None:
+                    result.problem = "did not exit within 10 s after the marker (killed)"
+    return result
+
+
+def measure_startup(db_path: Path, runs: int, timeout: float, workdir: Path) -> tuple[Row, Row, str]:
+    bare_cmd = [sys.executable, "-c", BARE_SCRIPT]
+    app_cmd = [sys.executable, str(REPO / "main.py"), "--db", str(db_path)]
+    home = workdir / "home"  # the app's settings and log go here, not into the user's folders
+    home.mkdir(exist_ok=True)
+    with display() as disp:
+        if disp is None:
+            why = "no DISPLAY and no Xvfb"
+            return Row(BARE_LABEL, [], unavailable=why), Row(APP_LABEL, [], unavailable=why), ""
+        env = {**os.environ, "HOSPITALDESK_HOME": str(home), "HOSPITALDESK_BENCH_EXIT": "1"}
+        if disp:
+            env["DISPLAY"] = disp
+        # One untimed launch each: byte-code caches and fonts, as on any PC after the first start.
+        launch(bare_cmd, env, BARE_MARKER, timeout, workdir)
+        first = launch(app_cmd, env, READY_MARKER, timeout, workdir)
+        app_ok = first.wall_ms is not None
+        bare, app, bare_rep, app_rep = [], [], [], []
+        app_problems: set[str] = set()
+        for _ in range(runs):  # alternate, so drift hits both alike
+            b = launch(bare_cmd, env, BARE_MARKER, timeout, workdir)
+            if b.wall_ms is not None:
+                bare.append(b.wall_ms)
+                bare_rep.append(b.reported_s)
+            if app_ok:
+                a = launch(app_cmd, env, READY_MARKER, timeout, workdir)
+                if a.wall_ms is None:
+                    first = a
+                    app_ok = False
+                else:
+                    app.append(a.wall_ms)
+                    app_rep.append(a.reported_s)
+                    if a.problem:
+                        app_problems.add(a.problem)
+    where = f"own Xvfb on {disp}" if not os.environ.get("DISPLAY") else f"DISPLAY {disp}"
+    bare_row = Row(BARE_LABEL, bare, note=_reported(bare_rep))
+    if app_ok and app:
+        app_row = Row(APP_LABEL, app, note="; ".join([_reported(app_rep), *sorted(app_problems)]).strip("; "))
+        app_row.ratio = ratio(statistics.median(app), statistics.median(bare), "median") if bare else ""
+    else:
+        app_row = Row(APP_LABEL, [], unavailable=f"not available ({first.problem})")
+    return bare_row, app_row, where
+
+
+def _reported(values: list[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    return f"self-reported median {statistics.median(known) * 1000:.0f} ms" if known else ""
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def print_table(sections: list[tuple[str, list[Row]]]) -> None:
+    header = ("Measurement", "n", "p50 ms", "p95 ms", "max ms", "ratio to baseline", "notes")
+    body: list[tuple[str, ...] | None] = []
+    for title, rows in sections:
+        body.append((title, "", "", "", "", "", ""))
+        for r in rows:
+            if r.samples:
+                body.append((r.label, str(len(r.samples)), ms(r.p50), ms(r.p95), ms(r.max), r.ratio, r.note))
+            else:
+                body.append((r.label, "0", "-", "-", "-", "", r.unavailable or r.note))
+        body.append(None)
+    widths = [max(len(header[i]), *(len(b[i]) for b in body if b)) for i in range(len(header) - 1)]
+    right = {1, 2, 3, 4}
+
+    def line(cells: tuple[str, ...]) -> str:
+        parts = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells[:-1])]
+        return ("  ".join(parts) + "  " + cells[-1]).rstrip()
+
+    print(line(header))
+    print("-" * (sum(widths) + 2 * len(widths) + len(header[-1])))
+    for b in body[:-1]:
+        print(line(b) if b else "")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fresh", action="store_true", help="regenerate the cached database")
+    parser.add_argument("--facilities", type=int, default=2000)
+    parser.add_argument("--techniques", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="timed passes over the search queries (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="launches per cold-start row (default 5)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a window to be ready")
+    parser.add_argument("--skip-startup", action="store_true", help="leave out the cold-start measurement")
+    parser.add_argument("--reference-wait", type=float, default=600.0, help="seconds to wait for assets/reference/*.json")
+    parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "hospitaldesk-bench")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    cached, how = ensure_database(args)
+    workdir = Path(tempfile.mkdtemp(prefix="hospitaldesk-bench-run-"))
+    try:
+        db_path = workdir / "bench.sqlite3"
+        shutil.copyfile(cached, db_path)  # the cache stays untouched by this run
+        print()
+        print(f"HospitalDesk benchmarks, {time.strftime('%Y-%m-%d %H:%M')}: Python {platform.python_version()}, "
+              f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs")
+        print(f"Database: {cached} ({cached.stat().st_size / 1e6:.0f} MB, {how}); measured on a copy")
+        if hasattr(os, "getloadavg"):
+            load = os.getloadavg()[0]
+            busy = load > 0.5 * (os.cpu_count() or 1)
+            print(f"Load average (1 min) {load:.2f}" + (": other work is running, timings will be pessimistic" if busy else ""))
+        print()
+
+        open_store(db_path)
+        rng = random.Random(args.seed)
+        t_codes = [r.code for r in Technique.select(Technique.code).where(Technique.code.startswith("SYN-")).order_by(Technique.code)]
+        f_codes = [r.code for r in Facility.select(Facility.code).where(Facility.code.startswith("SYN-")).order_by(Facility.code)]
+        tech = measure_search("techniques", TECHNIQUE_QUERIES, Technique, rng.sample(t_codes, min(50, len(t_codes))), args.repeat)
+        fac = measure_search("facilities", FACILITY_QUERIES, Facility, rng.sample(f_codes, min(50, len(f_codes))), args.repeat)
+        slowest = sorted(tech.per_query.items(), key=lambda kv: -kv[1][0])[:5]
+        breakdown = search_breakdown("techniques", slowest[0][0]) if slowest else ""
+        open_rows, open_base = measure_open(db_path, cold_runs=5, warm_runs=20)
+        close_store()
+
+        if args.skip_startup:
+            bare_row = Row(BARE_LABEL, [], unavailable="skipped (--skip-startup)")
+            app_row = Row(APP_LABEL, [], unavailable="skipped (--skip-startup)")
+            where = ""
+        else:
+            bare_row, app_row, where = measure_startup(db_path, args.runs, args.timeout, workdir)
+
+        print_table([
+            ("a. Search: catalog(...).list_page(ListQuery(search=q, page_size=100))",
+             [tech.row, tech.baseline, fac.row, fac.baseline]),
+            ("b. Opening the facilities table: list_page(ListQuery(page_size=100))", [*open_rows, open_base]),
+            ("c. Cold start, spawn -> READY line, wall time" + (f" ({where})" if where else ""),
+             [app_row, bare_row]),
+        ])
+        print()
+        print("Slowest technique searches (median of the timed passes):")
+        for q, (ms, hits) in slowest:
+            print(f"  {ms:7.1f} ms  {hits:>7,} hits  {q!r}")
+        if breakdown:
+            print(f"  {slowest[0][0]!r}: {breakdown}")
+        print()
+
+        verdicts = [
+            Verdict(f"a. technique search p95 <= {SEARCH_GOAL_MS:.0f} ms", f"{tech.row.p95:.1f} ms", tech.row.p95 <= SEARCH_GOAL_MS),
+            Verdict(f"   facility search p95 <= {SEARCH_GOAL_MS:.0f} ms (same goal, smaller table)", f"{fac.row.p95:.1f} ms", fac.row.p95 <= SEARCH_GOAL_MS),
+            Verdict(f"b. facilities first page <= {OPEN_GOAL_MS:.0f} ms, cold (worst of {len(open_rows[0].samples)}) and warm (p95)",
+                    f"cold {open_rows[0].max:.1f} ms, warm {open_rows[1].p95:.1f} ms",
+                    max(open_rows[0].max, open_rows[1].p95) <= OPEN_GOAL_MS),
+        ]
+        if app_row.samples and bare_row.samples:
+            r = statistics.median(app_row.samples) / statistics.median(bare_row.samples)
+            verdicts.append(Verdict(f"c. cold start <= {STARTUP_GOAL_RATIO:.0f}× a bare ttkbootstrap window (medians)",
+                                    f"{r:.2f}× ({statistics.median(app_row.samples):.0f} vs {statistics.median(bare_row.samples):.0f} ms)",
+                                    r <= STARTUP_GOAL_RATIO))
+        else:
+            verdicts.append(Verdict(f"c. cold start <= {STARTUP_GOAL_RATIO:.0f}× a bare ttkbootstrap window (medians)",
+                                    app_row.unavailable or bare_row.unavailable, None))
+        print("Goals:")
+        width = max(len(v.goal) for v in verdicts)
+        for v in verdicts:
+            state = "not measured" if v.met is None else ("met" if v.met else "NOT MET")
+            print(f"  {v.goal.ljust(width)}  {state:<12}  {v.value}")
+        print()
+        print(f"Total run time {time.perf_counter() - started:.0f} s.")
+    finally:
+        close_store()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""services/demo.py: demo data that is safe to load again."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hospitaldesk.db import stamping
+from hospitaldesk.db.models import Facility
+from hospitaldesk.services import maintenance, site
+from hospitaldesk.services.catalogs import catalog
+from hospitaldesk.services.demo import DEMO_FACILITIES, DEMO_SITE_NAME, load_demo
+from tests.conftest import SITE_NAME
+from tests.unit.conftest import names
+
+
+def test_demo_on_a_fresh_database_sets_up_the_demo_site(store: Path) -> None:
+    load_demo()
+    assert site.site_name() == DEMO_SITE_NAME
+    assert maintenance.check().counts["provinces"] >= 27
+
+
+def test_demo_adds_its_facilities(store: Path) -> None:
+    added = load_demo()
+    assert added["facilities"] == len(DEMO_FACILITIES)
+    codes = {f.code for f in Facility.live()}
+    assert {row["code"] for row in DEMO_FACILITIES} <= codes
+
+
+def test_demo_a_second_time_adds_nothing(store: Path) -> None:
+    load_demo()
+    counts = maintenance.check().counts
+    again = load_demo()
+    assert set(again.values()) == {0}
+    assert maintenance.check().counts == counts
+
+
+def test_demo_keeps_an_existing_site_name(site_store: Path) -> None:
+    load_demo()
+    assert site.site_name() == SITE_NAME
+
+
+def test_demo_facilities_are_searchable_without_accents(store: Path) -> None:
+    load_demo()
+    assert names(catalog("facilities"), "my xuyen") == ["Trung tâm Y tế huyện Mỹ Xuyên"]
+
+
+def test_demo_facilities_of_soc_trang_are_found_under_can_tho(store: Path) -> None:
+    load_demo()
+    assert "Trung tâm Y tế huyện Mỹ Xuyên" in names(catalog("facilities"), "can tho")
+
+
+def test_demo_rows_are_stamped_by_this_site(store: Path) -> None:
+    load_demo()
+    row = Facility.get(Facility.code == DEMO_FACILITIES[0]["code"])
+    assert row.change_seq > 0
+    assert row.last_site == stamping.local_site_id()
