@@ -10,7 +10,8 @@ from peewee import SqliteDatabase
 
 from hospitaldesk.db.backup import copy_database
 from hospitaldesk.db.connection import full_check
-from hospitaldesk.db.models import FOUNDATION_TABLES, SchemaVersion
+from hospitaldesk.db.models import FOUNDATION_TABLES, Facility, Province, SchemaVersion, Specialty, Technique
+from hospitaldesk.db.search import create_search_index
 from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
 
@@ -19,6 +20,8 @@ Step = Callable[[SqliteDatabase], None]
 
 def _m1_foundation(db: SqliteDatabase) -> None:
     db.create_tables(FOUNDATION_TABLES)
+    for model in (Province, Specialty, Facility, Technique):
+        create_search_index(db, model)
 
 
 MIGRATIONS: list[tuple[int, str, Step]] = [

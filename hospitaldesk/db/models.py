@@ -65,7 +65,9 @@ class Record(BaseModel):
     updated_at = DateTimeField(default=utcnow, index=True)
     last_site = UUIDField(null=True)
     change_seq = IntegerField(default=0, index=True)
-    deleted = BooleanField(default=False, index=True)
+    # No index of its own: nearly every row is live, and such an index leads SQLite's
+    # planner to walk the whole table through it (measured in tests/bench).
+    deleted = BooleanField(default=False)
 
     def save(self, *args: Any, stamp: bool = True, **kwargs: Any) -> int:
         if stamp:

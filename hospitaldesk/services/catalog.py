@@ -14,6 +14,7 @@ from peewee import Expression, Field
 from hospitaldesk import text
 from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import CatalogRecord
+from hospitaldesk.db.search import where_matches
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
 from hospitaldesk.i18n import _
 from hospitaldesk.services.forms import Column, FieldSpec, FilterSpec, ListQuery, Page, validate
@@ -21,6 +22,7 @@ from hospitaldesk.services.forms import Column, FieldSpec, FilterSpec, ListQuery
 R = TypeVar("R", bound=CatalogRecord)
 
 MAX_PAGE_SIZE = 1000
+SEARCH_COUNT_CAP = 1000  # a search with more matches says "more than 1,000": refine it
 
 
 class Catalog(Generic[R]):
@@ -64,26 +66,31 @@ class Catalog(Generic[R]):
         return []
 
     # --- the shared machinery ------------------------------------------------------------
-    def search(self, query: Any, search: str) -> Any:
-        for term in text.search_terms(search):
-            query = query.where(self.model.search_key.contains(term))
-        return query
-
     def list_page(self, q: ListQuery) -> Page:
-        query = self.search(self.base_query(), q.search)
+        query = self.base_query()
         for name, value in q.filters.items():
             if value:
                 expression = self.filter_expression(name, value)
                 if expression is not None:
                     query = query.where(expression)
-        total = query.count()
+        terms = text.search_terms(q.search)
+        capped = False
+        if terms:
+            # Counting 24,000 matches of "trẻ em" costs more than showing them: stop at the cap.
+            matched = where_matches(query, self.model, terms)
+            total = matched.limit(SEARCH_COUNT_CAP + 1).count()
+            capped = total > SEARCH_COUNT_CAP
+            total = min(total, SEARCH_COUNT_CAP)
+            query = where_matches(query, self.model, terms, many_hits=capped)
+        else:
+            total = query.count()
         sort_key = q.sort if q.sort in self.sort_fields() else self.default_sort
         order = self.sort_fields()[sort_key]
         page_size = max(1, min(q.page_size, MAX_PAGE_SIZE))
         page = max(0, min(q.page, max(0, (total - 1) // page_size)))
         ordered = query.order_by(order.desc() if q.descending else order, self.model.id)
         records = ordered.offset(page * page_size).limit(page_size)
-        return Page(rows=[self.to_row(cast(R, r)) for r in records], total=total, page=page, page_size=page_size)
+        return Page(rows=[self.to_row(cast(R, r)) for r in records], total=total, page=page, page_size=page_size, capped=capped)
 
     def get_record(self, record_id: str | uuid.UUID) -> R:
         record = self.model.live().where(self.model.id == parse_id(record_id)).first()

@@ -76,9 +76,10 @@ class ListQuery:
 @dataclass
 class Page:
     rows: list[dict[str, Any]]  # each has "id" plus one display string per column key
-    total: int
+    total: int  # when `capped`, the cap: there are more
     page: int
     page_size: int
+    capped: bool = False
 
     @property
     def page_count(self) -> int:

@@ -184,7 +184,11 @@ class DataTable(ttk.Frame):
         for index, row in enumerate(page.rows):
             values = [row.get(c.key, "") for c in self.columns]
             self.tree.insert("", "end", iid=row["id"], values=values, tags=("odd",) if index % 2 else ())
-        self.count_label.configure(text=ngettext("{count} row", "{count} rows", page.total).format(count=format_number(page.total)))
+        if page.capped:
+            count_text = _("More than {count} rows: refine the search").format(count=format_number(page.total))
+        else:
+            count_text = ngettext("{count} row", "{count} rows", page.total).format(count=format_number(page.total))
+        self.count_label.configure(text=count_text)
         self.page_label.configure(text=_("Page {page} of {pages}").format(page=page.page + 1, pages=page.page_count))
         self.prev_button.configure(state="normal" if page.page > 0 else "disabled")
         self.next_button.configure(state="normal" if page.page + 1 < page.page_count else "disabled")
