@@ -14,10 +14,6 @@ from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
-from babel.numbers import format_currency, format_decimal
-
 from hospitaldesk.resources import locales_dir
 
 DOMAIN = "hospitaldesk"
@@ -105,7 +101,9 @@ def format_long_date(value: dt.date) -> str:
     if _language == "vi":
         month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
         return f"ngày {value.day:02d} tháng {month} năm {value.year}"
-    return _babel_format_date(value, format="d MMMM yyyy", locale="en")
+    from babel.dates import format_date  # Babel is imported on first use: it is slow to load at start-up
+
+    return format_date(value, format="d MMMM yyyy", locale="en")
 
 
 def format_timestamp(value: dt.datetime | None) -> str:
@@ -114,18 +112,27 @@ def format_timestamp(value: dt.datetime | None) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return _babel_format_datetime(value.astimezone(), "dd/MM/yyyy HH:mm", locale=_language)
+    from babel.dates import format_datetime
+
+    return format_datetime(value.astimezone(), "dd/MM/yyyy HH:mm", locale=_language)
 
 
 def format_money(amount: int | float | Decimal | None) -> str:
     if amount is None:
         return ""
+    from babel.numbers import format_currency
+
     return format_currency(amount, "VND", locale=_language)
 
 
 def format_number(value: int | float | Decimal | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, int):
+        # The common case (row counts) without loading Babel: 1.234.567 / 1,234,567.
+        return f"{value:,}".replace(",", "." if _language == "vi" else ",")
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=_language)
 
 

@@ -36,8 +36,11 @@ class OpenedStore:
     warnings: list[str] = field(default_factory=list)
 
 
-def preflight(path: Path) -> None:
-    """Everything we can learn about an existing file without writing one byte to it."""
+def preflight(path: Path, check_pages: bool = True) -> None:
+    """Everything we can learn about an existing file without writing one byte to it.
+
+    `check_pages=False` leaves out quick_check (it reads the whole file); the GUI runs
+    it right after the window is shown instead (see services.maintenance.quick_check)."""
     if not path.exists() or path.stat().st_size == 0:
         return
     check_sqlite_header(path)
@@ -52,14 +55,15 @@ def preflight(path: Path) -> None:
                 path=path, found=found, known=LATEST_VERSION
             )
         )
-    quick_check(path)
+    if check_pages:
+        quick_check(path)
     if not os.access(path, os.W_OK):
         raise StoreError(
             _("The database {path} is read-only. Copy it to a folder you can write to, or ask IT to give you write access.").format(path=path)
         )
 
 
-def open_store(path: Path | str, backup_dir: Path | None = None) -> OpenedStore:
+def open_store(path: Path | str, backup_dir: Path | None = None, check_pages: bool = True) -> OpenedStore:
     """Open (creating if needed) and migrate the database at `path`, binding it as the current store."""
     close_store()
     if str(path) == MEMORY:
@@ -70,7 +74,7 @@ def open_store(path: Path | str, backup_dir: Path | None = None) -> OpenedStore:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(_("Cannot open the database {path}. Check that the folder exists and you may write to it.").format(path=path)) from exc
-    preflight(path)
+    preflight(path, check_pages)
     opened = _connect_and_migrate(make_database(path), path, backup_dir or path.parent / "backups")
     kind = drive_kind(path)
     if kind != "local":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hospitaldesk.db.backup import copy_database, verify_database_file
 from hospitaldesk.db.connection import full_check
+from hospitaldesk.db.connection import quick_check as check_pages
 from hospitaldesk.db.migrations import LATEST_VERSION, current_version
 from hospitaldesk.db.models import Facility, Province, Site, Specialty, Technique
 from hospitaldesk.db.store import close_store, current_database, current_path, open_store
@@ -42,6 +43,16 @@ def check() -> CheckReport:
         problems=full_check(db),
         counts={name: model.live().count() for name, model in COUNTED.items()},
     )
+
+
+def quick_check(path: Path) -> str | None:
+    """SQLite's quick_check on its own read-only connection (safe from a worker thread).
+    None when the file is sound, else the message to show."""
+    try:
+        check_pages(path)
+    except StoreError as exc:
+        return exc.message
+    return None
 
 
 def _require_file() -> Path:

@@ -9,8 +9,8 @@ from hospitaldesk.db.store import OpenedStore, close_store, current_path, open_s
 __all__ = ["OpenedStore", "open_database", "close_database", "database_path", "release_thread_connection"]
 
 
-def open_database(path: Path) -> OpenedStore:
-    return open_store(path)
+def open_database(path: Path, check_pages: bool = True) -> OpenedStore:
+    return open_store(path, check_pages=check_pages)
 
 
 def close_database() -> None:

@@ -15,9 +15,10 @@ import ttkbootstrap as ttk
 from hospitaldesk import config, i18n
 from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import N_, _
-from hospitaldesk.services import session, site
+from hospitaldesk.services import maintenance, session, site
 from hospitaldesk.services.catalogs import catalog
 from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.background import run_in_thread
 from hospitaldesk.ui.first_run import SiteNameForm, StartPage
 from hospitaldesk.ui.screens.about import AboutScreen
 from hospitaldesk.ui.screens.catalog_screen import CatalogScreen
@@ -162,6 +163,23 @@ class MainWindow:
         self.current = "settings"
         self.build()
 
+    def check_pages_in_background(self) -> None:
+        """quick_check reads the whole file: do it while the person starts working, and speak up if it fails."""
+        path = session.database_path()
+        if path is None:
+            return
+
+        def report(problem: str | None) -> None:
+            if problem:
+                self.warnings.append(_("Database damaged: restore a backup"))
+                self.update_status()
+                dialogs.show_error(self.root, problem)
+
+        run_in_thread(self.root, lambda _job, _progress: maintenance.quick_check(path), report, self._on_check_failed)
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        log.error("quick_check could not run: %s", exc)
+
     # --- errors and quitting --------------------------------------------------------------
     def _on_callback_error(self, exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
         if isinstance(exc, HospitalDeskError):
@@ -197,7 +215,7 @@ def open_with_recovery(root: ttk.App, db_path: Path) -> bool:
     """Open the database; on a problem, say what is wrong and offer another file."""
     while True:
         try:
-            opened = session.open_database(db_path)
+            opened = session.open_database(db_path, check_pages=False)  # checked once the window shows
         except HospitalDeskError as exc:
             if not dialogs.ask_yes_no(root, exc.message + "\n\n" + _("Open another database file?"), _("Cannot open the database")):
                 return False
@@ -229,6 +247,7 @@ def run_gui(db_path: Path, settings: config.Settings) -> int:
     def start_main() -> None:
         page.destroy()
         window.build()
+        window.check_pages_in_background()
         if os.environ.get("HOSPITALDESK_BENCH_EXIT"):
             root.after_idle(lambda: _report_ready_and_quit(root))
 

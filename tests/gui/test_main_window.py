@@ -174,3 +174,20 @@ def test_shortcut_ctrl_2_goes_to_provinces(window: Any) -> None:
     window.root.event_generate("<Control-Key-2>")
     window.root.update()
     assert window.current == "provinces"
+
+
+def test_damaged_database_found_after_start_is_reported(window: Any, dialog_log: DialogLog, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hospitaldesk.services import maintenance
+
+    monkeypatch.setattr(maintenance, "quick_check", lambda _path: "The database is damaged (page 12). Restore it from a backup in Settings.")
+    window.check_pages_in_background()
+    pump(window.root, 500)
+    assert dialog_log.errors and "damaged" in dialog_log.errors[-1]
+    assert "damaged" in window.status_warning.cget("text").lower()
+
+
+def test_sound_database_check_after_start_says_nothing(window: Any, dialog_log: DialogLog) -> None:
+    window.check_pages_in_background()
+    pump(window.root, 500)
+    assert not dialog_log.errors
+    assert window.status_warning.cget("text") == ""
