@@ -7,10 +7,12 @@ was. Only then is it opened with WAL and the other pragmas, and migrated.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import DatabaseProxy, SqliteDatabase
 
 from hospitaldesk.errors import StoreError
@@ -107,6 +109,10 @@ def translate_error(exc: Exception, path: Path | str) -> StoreError:
         return StoreError(
             _("The file {path} is not a HospitalDesk database (not SQLite). Choose another file.").format(path=path)
         )
+    if "disk is full" in text or "disk i/o" in text:
+        return StoreError(
+            _("Cannot write to {path}: the disk is full or failing. Free some space (or copy the database elsewhere) and try again; nothing was saved.").format(path=path)
+        )
     if "malformed" in text or "corrupt" in text:
         return StoreError(
             _("The database {path} is damaged ({detail}). Restore it from a backup in Settings.").format(path=path, detail=exc)
@@ -126,6 +132,15 @@ def bind(db: SqliteDatabase) -> None:
     database.initialize(db)
 
 
-def atomic() -> Any:
-    """The one way to write: a whole record (or batch) or nothing."""
-    return database.atomic()
+@contextmanager
+def atomic() -> Iterator[None]:
+    """The one way to write: a whole record (or batch) or nothing.
+
+    SQLite's own errors (locked by another program, read-only file, disk full...)
+    leave as a StoreError that names the file and says what to do; the
+    transaction is rolled back either way."""
+    try:
+        with database.atomic():
+            yield
+    except PeeweeDatabaseError as exc:
+        raise translate_error(exc, database.obj.database if database.obj is not None else "?") from exc
