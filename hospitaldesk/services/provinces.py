@@ -110,11 +110,11 @@ class ProvinceCatalog(Catalog[Province]):
     title = N_("Provinces")
     singular = N_("Province")
     columns = [
-        Column("code", N_("Code"), 90),
-        Column("name", N_("Name"), 220),
-        Column("kind", N_("Type"), 170),
-        Column("region", N_("Region"), 140),
-        Column("status", N_("Status"), 320, sortable=False),
+        Column("code", N_("Code"), 80),
+        Column("name", N_("Name"), 150),
+        Column("status", N_("Status"), 330, sortable=False),  # before type/region: it says what became of it
+        Column("kind", N_("Type"), 110),
+        Column("region", N_("Region"), 130),
     ]
     fields = [
         FieldSpec("code", N_("Code"), required=True, max_length=20, check=_check_code, hint=N_("Official code; units formed in 2025 end in /2025.")),
@@ -150,7 +150,7 @@ class ProvinceCatalog(Catalog[Province]):
         if record.valid_to is None:
             status = _("Current")
         elif successor is not None:
-            status = _("Until {date}, merged into {successor}").format(date=format_date(record.valid_to), successor=successor.name)
+            status = _("Merged into {successor} ({date})").format(date=format_date(record.valid_to), successor=successor.name)
         else:
             status = _("Until {date}").format(date=format_date(record.valid_to))
         return {

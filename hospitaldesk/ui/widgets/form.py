@@ -113,14 +113,15 @@ class FormView(ttk.Frame):
 
     @staticmethod
     def _focus_next(event: tk.Event) -> str:
-        target = event.widget.tk_focusNext()
-        if target is not None:
-            target.focus_set()
-        return "break"
+        return FormView._move_focus(event.widget.tk_focusNext())
 
     @staticmethod
     def _focus_prev(event: tk.Event) -> str:
-        target = event.widget.tk_focusPrev()
+        return FormView._move_focus(event.widget.tk_focusPrev())
+
+    @staticmethod
+    def _move_focus(target: tk.Misc | None) -> str:
+        """Tab leaves a multi-line box instead of typing a tab into it."""
         if target is not None:
             target.focus_set()
         return "break"
