@@ -53,7 +53,7 @@ def test_period_former_lists_only_abolished_units(provinces: Catalog[Any]) -> No
 
 def test_a_former_province_row_says_when_and_into_what_it_merged(provinces: Catalog[Any]) -> None:
     row = next(r for r in provinces.list_page(ListQuery(search="soc trang", page_size=1000)).rows if r["name"] == "Sóc Trăng")
-    assert row["status"] == "Until 30/06/2025, merged into Cần Thơ"
+    assert row["status"] == "Merged into Cần Thơ (30/06/2025)"
 
 
 def test_filter_by_region(provinces: Catalog[Any]) -> None:
