@@ -12,7 +12,10 @@ from ttkbootstrap.dialogs.message import Messagebox
 
 from hospitaldesk.i18n import _
 
-DB_FILETYPES = [("SQLite", "*.sqlite3 *.sqlite *.db"), ("*", "*")]
+
+
+def _db_filetypes() -> list[tuple[str, str]]:
+    return [(_("HospitalDesk database"), "*.sqlite3 *.sqlite *.db"), (_("All Files"), "*")]
 
 
 def show_error(parent: tk.Misc, message: str, title: str | None = None) -> None:
@@ -34,10 +37,13 @@ def ask_yes_no(parent: tk.Misc, message: str, title: str | None = None) -> bool:
 
 
 def ask_save_path(parent: tk.Misc, title: str, initial_name: str) -> Path | None:
-    name = filedialog.asksaveasfilename(parent=parent, title=title, initialfile=initial_name, defaultextension=".sqlite3", filetypes=DB_FILETYPES)
+    name = filedialog.asksaveasfilename(
+        parent=parent, title=title, initialdir=str(Path.home()), initialfile=initial_name,
+        defaultextension=".sqlite3", filetypes=_db_filetypes(),
+    )
     return Path(name) if name else None
 
 
 def ask_open_path(parent: tk.Misc, title: str) -> Path | None:
-    name = filedialog.askopenfilename(parent=parent, title=title, filetypes=DB_FILETYPES)
+    name = filedialog.askopenfilename(parent=parent, title=title, initialdir=str(Path.home()), filetypes=_db_filetypes())
     return Path(name) if name else None

@@ -17,7 +17,7 @@ from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import N_, _
 from hospitaldesk.services import maintenance, session, site
 from hospitaldesk.services.catalogs import catalog
-from hospitaldesk.ui import dialogs
+from hospitaldesk.ui import dialogs, tk_locale
 from hospitaldesk.ui.background import run_in_thread
 from hospitaldesk.ui.first_run import SiteNameForm, StartPage
 from hospitaldesk.ui.screens.about import AboutScreen
@@ -154,6 +154,7 @@ class MainWindow:
         ttk.Style().theme_use(settings.theme)
         if language_changed:
             i18n.setup(settings.language)
+            tk_locale.install(self.root)
             self.build()
 
     def site_changed(self) -> None:
@@ -230,6 +231,7 @@ def open_with_recovery(root: ttk.App, db_path: Path) -> bool:
 
 def create_root(settings: config.Settings) -> ttk.App:
     root = ttk.App(title="HospitalDesk", theme=settings.theme, minsize=(1000, 600))
+    tk_locale.install(root)
     _fit_to_screen(root)
     return root
 

@@ -166,6 +166,8 @@ def test_settings_switch_language_rebuilds_in_vietnamese(window: Any) -> None:
     window.root.update()
     assert i18n.current_language() == "vi"
     assert "Cơ sở" in window.nav_buttons["facilities"].cget("text")
+    # Tk's own file dialog (drawn by Tk on Linux) follows the language too.
+    assert window.root.tk.eval('namespace eval ::tk {::msgcat::mc "&Save"}') == "&Lưu"
 
 
 def test_shortcut_ctrl_2_goes_to_provinces(window: Any) -> None:
