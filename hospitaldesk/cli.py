@@ -33,13 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("check the database: integrity, schema version, counts"))
     check.add_argument("--json", action="store_true", help=_("print JSON"))
     lst = sub.add_parser("list", help=_("list reference data"))
-    lst.add_argument("what", choices=("facilities", "provinces", "specialties", "techniques"))
+    lst.add_argument("what", choices=("agreements", "facilities", "provinces", "specialties", "techniques"))
     lst.add_argument("--search", default="", metavar="TEXT", help=_("only rows matching this text (accents and case ignored)"))
     lst.add_argument("--json", action="store_true", help=_("print a JSON array"))
     backup = sub.add_parser("backup", help=_("copy the database to a backup file, verified"))
     backup.add_argument("-o", "--output", required=True, metavar="FILE", help=_("backup file to write"))
     restore = sub.add_parser("restore", help=_("replace the database by a backup (the current one is kept beside it)"))
     restore.add_argument("file", metavar="FILE", help=_("backup file to restore"))
+    prn = sub.add_parser("print", help=_("print a contract or an amendment to a PDF file"))
+    prn.add_argument("document", choices=("contract", "amendment"))
+    prn.add_argument("id", metavar="ID", help=_("the agreement's (or amendment's) id or number, e.g. 05/HĐ-CGKT"))
+    prn.add_argument("-o", "--output", required=True, metavar="FILE", help=_("PDF file to write"))
+    verify = sub.add_parser("verify-pdf", help=_("check a printed contract or amendment against the database"))
+    verify.add_argument("file", metavar="FILE", help=_("the PDF file"))
     sub.add_parser("version", help=_("print the version"))
     return parser
 
@@ -88,6 +94,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from hospitaldesk.services.catalogs import all_rows, catalog
 
+    if args.what == "agreements":
+        return _list_agreements(args)
     rows = all_rows(args.what, args.search)
     if args.json:
         _print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -96,6 +104,42 @@ def cmd_list(args: argparse.Namespace) -> int:
     for row in rows:
         _print("\t".join(str(row.get(c.key, "")) for c in columns))
     return EXIT_OK
+
+
+def _list_agreements(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.agreement_terms import STATUSES, label
+    from hospitaldesk.services.agreements import summaries
+
+    rows = summaries(args.search)
+    if args.json:
+        _print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        _print("\t".join([row["number"], label(STATUSES, row["status"]), row["transferring"], row["receiving"], row["title"], row["id"]]))
+    return EXIT_OK
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from hospitaldesk.services import agreements, amendments, contract_print
+
+    output = Path(args.output)
+    if args.document == "contract":
+        agreement = agreements.resolve(args.id)
+        contract_print.print_contract(agreement.id, output)
+        _print(_("Contract {number} written to {path}.").format(number=agreement.number, path=output))
+    else:
+        amendment = amendments.resolve(args.id)
+        contract_print.print_amendment(amendment.id, output)
+        _print(_("Amendment {number} written to {path}.").format(number=amendment.number, path=output))
+    return EXIT_OK
+
+
+def cmd_verify_pdf(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.contract_print import verify_pdf
+
+    result = verify_pdf(Path(args.file))
+    _print(result.message)
+    return EXIT_OK if result.matches else EXIT_FAILED
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -121,6 +165,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "print": cmd_print,
+    "verify-pdf": cmd_verify_pdf,
 }
 
 

@@ -10,7 +10,16 @@ from peewee import SqliteDatabase
 
 from hospitaldesk.db.backup import copy_database
 from hospitaldesk.db.connection import full_check
-from hospitaldesk.db.models import FOUNDATION_TABLES, Facility, Province, SchemaVersion, Specialty, Technique
+from hospitaldesk.db.models import (
+    AGREEMENT_TABLES,
+    FOUNDATION_TABLES,
+    Agreement,
+    Facility,
+    Province,
+    SchemaVersion,
+    Specialty,
+    Technique,
+)
 from hospitaldesk.db.search import create_search_index
 from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
@@ -24,8 +33,14 @@ def _m1_foundation(db: SqliteDatabase) -> None:
         create_search_index(db, model)
 
 
+def _m2_agreements(db: SqliteDatabase) -> None:
+    db.create_tables(AGREEMENT_TABLES)
+    create_search_index(db, Agreement)
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
+    (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

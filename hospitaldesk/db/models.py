@@ -195,3 +195,140 @@ class Technique(CatalogRecord):
 
 
 FOUNDATION_TABLES: list[type[BaseModel]] = [LocalState, SchemaVersion, Site, Province, Specialty, Facility, Technique]
+
+
+# --- technique-transfer agreements (migration 2) ----------------------------------------
+
+
+class Agreement(CatalogRecord):
+    """A responsibility contract between a transferring (A) and a receiving (B) facility.
+
+    Editable while `status` is "draft". Signing freezes the contract's text into
+    `frozen_json` with its SHA-256 in `content_hash`; later changes are amendments.
+    """
+
+    number = CharField(max_length=60)
+    year = IntegerField()  # numbering year: numbers restart every year per site
+    origin_site = UUIDField(null=True)  # the site that drew it up: numbers are unique per (site, year)
+    title = CharField(max_length=500)
+    level = IntegerField(default=1)  # 1: on the receiving hospital's demand; 2: regional network
+    programme = CharField(max_length=40)
+    party_a = ForeignKeyField(Facility, backref="agreements_given", on_delete="RESTRICT")
+    party_a_id: uuid.UUID
+    party_b = ForeignKeyField(Facility, backref="agreements_received", on_delete="RESTRICT")
+    party_b_id: uuid.UUID
+    a_representative = CharField(max_length=200, default="")
+    a_position = CharField(max_length=200, default="")
+    a_phone = CharField(max_length=40, default="")
+    a_address = CharField(max_length=500, default="")
+    a_tax_code = CharField(max_length=20, default="")
+    a_bank_account = CharField(max_length=300, default="")
+    b_representative = CharField(max_length=200, default="")
+    b_position = CharField(max_length=200, default="")
+    b_phone = CharField(max_length=40, default="")
+    b_address = CharField(max_length=500, default="")
+    b_tax_code = CharField(max_length=20, default="")
+    b_bank_account = CharField(max_length=300, default="")
+    # Clause lists: one clause per line, edited as text.
+    legal_bases = TextField(default="")
+    obligations_a = TextField(default="")
+    obligations_b = TextField(default="")
+    acceptance_criteria = TextField(default="")
+    retention_terms = TextField(default="")
+    term_end = DateField(null=True)
+    sign_place = CharField(max_length=120, default="")
+    signed_on = DateField(null=True)
+    status = CharField(max_length=20, default="draft", index=True)
+    status_changed_on = DateField(null=True)
+    next_review = DateField(null=True, index=True)  # 6-monthly directors' review; None when not running
+    frozen_json = TextField(default="")
+    content_hash = CharField(max_length=64, default="")
+    notes = TextField(default="")
+
+    def search_parts(self) -> list[Any]:
+        parts: list[Any] = [self.number, self.title]
+        for facility_id in (self.party_a_id, self.party_b_id):
+            facility = Facility.get_or_none(Facility.id == facility_id)
+            if facility is not None:
+                province = Province.get_or_none(Province.id == facility.province_id)
+                parts += [facility.name, facility.short_name, province.name if province else ""]
+        lines = (
+            Technique.select(Technique.name)
+            .join(AgreementTechnique, on=(AgreementTechnique.technique == Technique.id))
+            .where(AgreementTechnique.agreement == self.id, AgreementTechnique.deleted == False)  # noqa: E712
+        )
+        return parts + [t.name for t in lines]
+
+
+class Amendment(Record):
+    """A phụ lục: the only way a signed agreement changes. Frozen itself once signed."""
+
+    agreement = ForeignKeyField(Agreement, backref="amendments", on_delete="RESTRICT")
+    agreement_id: uuid.UUID
+    number = CharField(max_length=80)
+    sequence = IntegerField()  # 1, 2, ... within its agreement
+    subject = CharField(max_length=500)
+    clauses = TextField(default="")  # one clause per line
+    sign_place = CharField(max_length=120, default="")
+    signed_on = DateField(null=True)
+    status = CharField(max_length=20, default="draft")  # "draft" | "signed"
+    frozen_json = TextField(default="")
+    content_hash = CharField(max_length=64, default="")
+
+
+class AgreementTechnique(Record):
+    """A technique the agreement transfers, with its schedule and costs.
+
+    Lines of the original contract have no `amendment`; an amendment adds lines of
+    its own, and a line that `replaces` another supersedes it once the amendment is signed.
+    """
+
+    agreement = ForeignKeyField(Agreement, backref="techniques", on_delete="RESTRICT")
+    agreement_id: uuid.UUID
+    amendment = ForeignKeyField(Amendment, null=True, backref="techniques", on_delete="RESTRICT")
+    amendment_id: uuid.UUID | None
+    replaces = ForeignKeyField("self", null=True, backref="replaced_by", on_delete="RESTRICT")
+    replaces_id: uuid.UUID | None
+    technique = ForeignKeyField(Technique, backref="agreement_lines", on_delete="RESTRICT")
+    technique_id: uuid.UUID
+    position = IntegerField(default=0)
+    start = DateField(null=True)
+    end = DateField(null=True)
+    trainees_planned = IntegerField(default=0)
+    training_place = CharField(max_length=300, default="")
+    duration = CharField(max_length=120, default="")
+    support_mode = CharField(max_length=20, default="onsite")
+    cost = IntegerField(default=0)  # VND
+    payer = CharField(max_length=20, default="b")
+    # Operational, not contract text: may change after signing.
+    progress = CharField(max_length=20, default="not_started")
+    progress_changed_on = DateField(null=True)
+
+
+class AgreementEvent(Record):
+    """The life of an agreement: each status change and each 6-monthly review, with date and reason."""
+
+    agreement = ForeignKeyField(Agreement, backref="events", on_delete="RESTRICT")
+    agreement_id: uuid.UUID
+    kind = CharField(max_length=20)  # "status" | "review" | "progress" | "amendment"
+    from_status = CharField(max_length=20, default="")
+    to_status = CharField(max_length=20, default="")
+    on_date = DateField()
+    reason = TextField(default="")
+
+
+class Attachment(Record):
+    """A file kept with an agreement (the scan of the signed paper...), copied into the data folder."""
+
+    agreement = ForeignKeyField(Agreement, backref="attachments", on_delete="RESTRICT")
+    agreement_id: uuid.UUID
+    amendment = ForeignKeyField(Amendment, null=True, backref="attachments", on_delete="RESTRICT")
+    amendment_id: uuid.UUID | None
+    file_name = CharField(max_length=300)  # the name the user chose, for display
+    stored_name = CharField(max_length=300)  # under the attachments folder: "<sha256>.<ext>"
+    sha256 = CharField(max_length=64)
+    size = IntegerField()
+    description = CharField(max_length=500, default="")
+
+
+AGREEMENT_TABLES: list[type[BaseModel]] = [Agreement, Amendment, AgreementTechnique, AgreementEvent, Attachment]

@@ -17,7 +17,10 @@ from hospitaldesk.i18n import _, parse_date
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
-FieldKind = Literal["text", "multiline", "choice", "bool", "date", "int"]
+FieldKind = Literal["text", "multiline", "choice", "bool", "date", "int", "money"]
+# Money as people type it: "1.250.000.000", "1 250 000 000 ₫", "1,250,000,000 đ".
+_MONEY_UNIT = re.compile(r"\s*(?:₫|đ|đồng|vnd|vnđ)$", re.IGNORECASE)
+_MONEY_SEPARATORS = re.compile(r"[.,\s\u00a0]")
 
 # Generous, but a 10,000-character paste into "name" is a mistake, not a name.
 DEFAULT_MAX_LENGTH = 300
@@ -92,8 +95,10 @@ def clean_value(spec: FieldSpec, raw: Any) -> Any:
         if isinstance(raw, str):
             return text.fold(raw) in {"1", "true", "yes", "co", "x"}
         return bool(raw)
-    if spec.kind in ("date", "int") and isinstance(raw, (dt.date, int)) and not isinstance(raw, bool):
+    if spec.kind in ("date", "int", "money") and isinstance(raw, (dt.date, int)) and not isinstance(raw, bool):
         return raw
+    if spec.kind == "money":
+        return _MONEY_SEPARATORS.sub("", _MONEY_UNIT.sub("", text.clean_line(raw)))
     return text.clean(raw) if spec.kind == "multiline" else text.clean_line(raw)
 
 
@@ -109,7 +114,7 @@ def validate(specs: list[FieldSpec], raw: dict[str, Any], row: int | None = None
             continue
         if spec.kind == "date" and isinstance(value, str):
             value = parse_date(value)
-        elif spec.kind == "int" and isinstance(value, str):
+        elif spec.kind in ("int", "money") and isinstance(value, str):
             value = int(value) if value else None
         values[spec.name] = value
     if errors:
@@ -129,6 +134,8 @@ def _check(spec: FieldSpec, value: Any) -> str | None:
             return _("Not a date. Write it as dd/mm/yyyy, e.g. 21/07/2023.")
         if spec.kind == "int" and not _WHOLE_NUMBER.fullmatch(value):
             return _("Write a whole number, e.g. 12.")
+        if spec.kind == "money" and not value.isdigit():
+            return _("Write an amount in đồng, e.g. 1.250.000.000.")
         if spec.kind == "choice" and spec.choices is not None:
             allowed = {c.value for c in spec.choices()}
             if value not in allowed:

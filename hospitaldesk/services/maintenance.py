@@ -10,13 +10,14 @@ from hospitaldesk.db.backup import copy_database, verify_database_file
 from hospitaldesk.db.connection import full_check
 from hospitaldesk.db.connection import quick_check as check_pages
 from hospitaldesk.db.migrations import LATEST_VERSION, current_version
-from hospitaldesk.db.models import Facility, Province, Site, Specialty, Technique
+from hospitaldesk.db.models import Agreement, Facility, Province, Site, Specialty, Technique
 from hospitaldesk.db.store import close_store, current_database, current_path, open_store
 from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
 from hospitaldesk.services.site import site_name
 
-COUNTED = {"sites": Site, "provinces": Province, "specialties": Specialty, "facilities": Facility, "techniques": Technique}
+COUNTED = {"sites": Site, "provinces": Province, "specialties": Specialty, "facilities": Facility, "techniques": Technique,
+           "agreements": Agreement}
 
 
 @dataclass

@@ -73,3 +73,58 @@ def specialties(site_store: object) -> Catalog[Any]:
 @pytest.fixture
 def techniques(site_store: object) -> Catalog[Any]:
     return catalog("techniques")
+
+
+# --- agreements -------------------------------------------------------------------------
+
+
+def technique_id(code: str) -> str:
+    from hospitaldesk.db.models import Technique
+
+    return str(Technique.get(Technique.code == code).id)
+
+
+def agreement_line(code: str = "PT-TIM-HO", **overrides: Any) -> dict[str, Any]:
+    """Valid raw values of one technique line, as the form sends them."""
+    values: dict[str, Any] = {
+        "technique": technique_id(code), "start": "01/08/2025", "end": "31/01/2026", "trainees_planned": "6",
+        "training_place": "Bệnh viện Đại học Y Dược TP.HCM", "duration": "6 tháng", "support_mode": "at_a",
+        "cost": "1.250.000.000", "payer": "b",
+    }
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture
+def agreement_form(site_store: object) -> FormFactory:
+    """Valid header values of a new draft (ĐHYD → Sóc Trăng); keyword arguments override fields."""
+    from hospitaldesk.services import agreements
+
+    def make(**overrides: Any) -> dict[str, Any]:
+        values = agreements.new_agreement("1")
+        values.update(
+            title="Phẫu thuật tim hở và can thiệp tim mạch",
+            party_a=str(facility_by_code("HCM-DHYD").id), party_b=str(facility_by_code("ST-BVDK").id),
+            a_representative="Nguyễn Văn An", a_position="Giám đốc",
+            b_representative="Trần Thị Bình", b_position="Giám đốc", sign_place="Sóc Trăng",
+        )
+        values.update(overrides)
+        return values
+
+    return make
+
+
+@pytest.fixture
+def draft_id(agreement_form: FormFactory) -> str:
+    """A saved draft with two technique lines."""
+    from hospitaldesk.services import agreements
+
+    return agreements.save_draft(agreement_form(), [agreement_line("PT-TIM-HO"), agreement_line("TM-PCI", support_mode="onsite")])
+
+
+@pytest.fixture
+def signed_id(draft_id: str) -> str:
+    from hospitaldesk.services import agreement_lifecycle
+
+    agreement_lifecycle.change_status(draft_id, "signed", "21/07/2025")
+    return draft_id

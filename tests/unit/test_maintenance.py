@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from hospitaldesk.db.backup import verify_database_file
+from hospitaldesk.db.migrations import LATEST_VERSION
 from hospitaldesk.db.models import Facility
 from hospitaldesk.db.store import close_store, current_path, open_store
 from hospitaldesk.errors import StoreError
@@ -26,7 +27,7 @@ def live_counts(path: Path) -> dict[str, int]:
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
         return {
             name: conn.execute(f"SELECT COUNT(*) FROM {table} WHERE deleted = 0").fetchone()[0]
-            for name, table in [("sites", "site"), ("provinces", "province"), ("specialties", "specialty"), ("facilities", "facility"), ("techniques", "technique")]
+            for name, table in [("sites", "site"), ("provinces", "province"), ("specialties", "specialty"), ("facilities", "facility"), ("techniques", "technique"), ("agreements", "agreement")]
         }
 
 
@@ -44,7 +45,7 @@ def test_check_of_a_set_up_database_is_ok(site_store: Path) -> None:
     assert report.problems == []
     assert report.path == str(site_store)
     assert report.site == SITE_NAME
-    assert report.schema_version == report.latest_schema == 1
+    assert report.schema_version == report.latest_schema == LATEST_VERSION
 
 
 def test_check_counts_the_live_rows(site_store: Path) -> None:
@@ -74,7 +75,7 @@ def test_check_of_a_fresh_database_reports_no_site(store: Path) -> None:
 def test_backup_writes_a_verified_copy_with_the_same_counts(site_store: Path, tmp_path: Path) -> None:
     target = maintenance.backup(tmp_path / "backup.sqlite3")
     assert target == tmp_path / "backup.sqlite3"
-    assert verify_database_file(target, max_schema=1) == 1
+    assert verify_database_file(target, max_schema=LATEST_VERSION) == LATEST_VERSION
     assert live_counts(target) == maintenance.check().counts
 
 
@@ -227,4 +228,4 @@ def test_a_restored_database_can_be_closed_and_reopened(site_store: Path, tmp_pa
     backup = maintenance.backup(tmp_path / "backup.sqlite3")
     maintenance.restore(backup)
     close_store()
-    assert open_store(site_store).schema_version == 1
+    assert open_store(site_store).schema_version == LATEST_VERSION

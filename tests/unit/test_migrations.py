@@ -20,17 +20,21 @@ def table_names(path: Path) -> set[str]:
         return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
-def version_one_database(path: Path) -> Path:
+SHIPPED = migrations.LATEST_VERSION  # the schema this build ships
+NEXT = SHIPPED + 1  # the version a pretend upgrade brings
+
+
+def shipped_database(path: Path) -> Path:
     open_store(path)
     close_store()
     return path
 
 
 def add_step(monkeypatch: pytest.MonkeyPatch, step: migrations.Step) -> None:
-    """Pretend this build ships one more migration (version 2)."""
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (2, "test: step two", step)])
-    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
-    monkeypatch.setattr(store, "LATEST_VERSION", 2)
+    """Pretend this build ships one more migration (version NEXT)."""
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (NEXT, "test: one more step", step)])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", NEXT)
+    monkeypatch.setattr(store, "LATEST_VERSION", NEXT)
 
 
 def create_extra_table(db: SqliteDatabase) -> None:
@@ -48,57 +52,57 @@ def test_new_database_is_created_without_a_backup(tmp_path: Path) -> None:
 
 
 def test_upgrade_runs_the_new_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, create_extra_table)
     opened = open_store(path)
-    assert opened.schema_version == 2
+    assert opened.schema_version == NEXT
     assert "extra" in table_names(path)
 
 
 def test_upgrade_first_writes_a_backup_in_the_backups_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, create_extra_table)
     backup = open_store(path).backup_before_migration
     assert backup is not None and backup.is_file()
     assert backup.parent == tmp_path / "backups"
-    assert "before-v2" in backup.name
+    assert f"before-v{NEXT}" in backup.name
 
 
 def test_the_pre_upgrade_backup_is_the_old_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, create_extra_table)
     backup = open_store(path).backup_before_migration
     assert backup is not None
-    assert inspect_schema_version(backup) == 1
+    assert inspect_schema_version(backup) == SHIPPED
     assert "extra" not in table_names(backup)
-    assert verify_database_file(backup, max_schema=1) == 1
+    assert verify_database_file(backup, max_schema=SHIPPED) == SHIPPED
 
 
 def test_upgrade_backup_goes_to_the_folder_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, create_extra_table)
     backup = open_store(path, backup_dir=tmp_path / "elsewhere").backup_before_migration
     assert backup is not None and backup.parent == tmp_path / "elsewhere"
 
 
 def test_failing_step_is_refused_with_a_store_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, create_table_then_fail)
     with pytest.raises(StoreError):
         open_store(path)
 
 
 def test_failing_step_leaves_the_schema_version_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, create_table_then_fail)
     with pytest.raises(StoreError):
         open_store(path)
     close_store()
-    assert inspect_schema_version(path) == 1
+    assert inspect_schema_version(path) == SHIPPED
 
 
 def test_failing_step_is_rolled_back_entirely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, create_table_then_fail)
     with pytest.raises(StoreError):
         open_store(path)
@@ -107,14 +111,14 @@ def test_failing_step_is_rolled_back_entirely(tmp_path: Path, monkeypatch: pytes
 
 
 def test_after_a_failed_upgrade_the_old_build_still_opens_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     shipped = list(migrations.MIGRATIONS)
     add_step(monkeypatch, create_table_then_fail)
     with pytest.raises(StoreError):
         open_store(path)
     monkeypatch.setattr(migrations, "MIGRATIONS", shipped)
-    monkeypatch.setattr(store, "LATEST_VERSION", 1)
-    assert open_store(path).schema_version == 1
+    monkeypatch.setattr(store, "LATEST_VERSION", SHIPPED)
+    assert open_store(path).schema_version == SHIPPED
 
 
 def duplicate_schema_row(db: SqliteDatabase) -> None:
@@ -122,14 +126,14 @@ def duplicate_schema_row(db: SqliteDatabase) -> None:
 
 
 def test_step_hitting_a_constraint_is_refused_with_a_store_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, duplicate_schema_row)
     with pytest.raises(StoreError):
         open_store(path)
 
 
 def test_a_failed_upgrade_does_not_leave_the_database_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = version_one_database(tmp_path / "old.sqlite3")
+    path = shipped_database(tmp_path / "old.sqlite3")
     add_step(monkeypatch, duplicate_schema_row)
     with pytest.raises(StoreError):
         open_store(path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hospitaldesk.db import store
-from hospitaldesk.db.migrations import LATEST_VERSION
+from hospitaldesk.db.migrations import LATEST_VERSION, MIGRATIONS
 from hospitaldesk.db.models import FOUNDATION_TABLES
 from hospitaldesk.db.store import close_store, current_database, current_path, open_store
 from hospitaldesk.errors import StoreError
@@ -40,14 +40,14 @@ def make_closed_database(path: Path) -> Path:
 
 def test_open_creates_the_schema_at_the_latest_version(tmp_path: Path) -> None:
     opened = open_store(tmp_path / "new.sqlite3")
-    assert opened.schema_version == LATEST_VERSION == 1
+    assert opened.schema_version == LATEST_VERSION == len(MIGRATIONS)
     assert opened.backup_before_migration is None
     assert {model._meta.table_name for model in FOUNDATION_TABLES} <= table_names(tmp_path / "new.sqlite3")
 
 
 def test_open_records_the_schema_version(store: Path) -> None:
     rows = current_database().execute_sql("SELECT version, name FROM schema_version").fetchall()
-    assert [r[0] for r in rows] == [1]
+    assert [r[0] for r in rows] == [number for number, _name, _step in MIGRATIONS]
     assert rows[0][1]
 
 

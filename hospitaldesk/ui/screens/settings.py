@@ -16,7 +16,7 @@ from hospitaldesk.ui.background import Job, Progress, run_in_thread
 from hospitaldesk.ui.widgets.busy import BusyDialog
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-COUNT_LABELS = {"sites": N_("Sites"), "provinces": N_("Provinces"), "specialties": N_("Specialties"), "facilities": N_("Facilities"), "techniques": N_("Techniques")}
+COUNT_LABELS = {"sites": N_("Sites"), "provinces": N_("Provinces"), "specialties": N_("Specialties"), "facilities": N_("Facilities"), "techniques": N_("Techniques"), "agreements": N_("Agreements")}
 
 
 class Shell(Protocol):

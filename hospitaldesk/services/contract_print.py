@@ -1,0 +1,169 @@
+"""From records to printable documents, and back: print a contract or an amendment,
+and check a printed PDF against the database.
+
+A signed contract prints from its frozen content, so the paper always says what
+was signed, whatever was renamed since; a draft prints from the records as they are.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hospitaldesk.db.models import Agreement, Amendment
+from hospitaldesk.i18n import _
+from hospitaldesk.reports.contract_data import AmendmentDocument, ContractDocument, Party, TechniqueLine
+from hospitaldesk.services import agreement_terms as terms
+from hospitaldesk.services import contract_content
+from hospitaldesk.services.agreements import contract_lines, get_agreement
+from hospitaldesk.services.amendments import amendment_lines, get_amendment
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _party(role: str, data: dict[str, str]) -> Party:
+    return Party(role=role, name=data["name"], address=data["address"], phone=data["phone"], tax_code=data["tax_code"],
+                 bank_account=data["bank_account"], representative=data["representative"], position=data["position"])
+
+
+def _technique(data: dict[str, Any]) -> TechniqueLine:
+    return TechniqueLine(
+        name=data["name"], specialty=data["specialty"], start=_day(data["start"]), end=_day(data["end"]),
+        trainees_planned=data["trainees_planned"], training_place=data["training_place"], duration=data["duration"],
+        support_mode=terms.label(terms.SUPPORT_MODES, data["support_mode"]), cost=data["cost"],
+        payer=terms.label(terms.PAYERS, data["payer"]),
+    )
+
+
+def contract_content_of(agreement: Agreement) -> tuple[dict[str, Any], bool]:
+    """(content, draft): the frozen content once signed, else the current draft's."""
+    content = contract_content.frozen(agreement)
+    if content is not None:
+        return content, False
+    return contract_content.agreement_content(agreement, contract_lines(agreement.id)), True
+
+
+def contract_document(agreement_id: str | uuid.UUID, warnings: list[str] | None = None) -> ContractDocument:
+    agreement = get_agreement(agreement_id)
+    content, draft = contract_content_of(agreement)
+    return ContractDocument(
+        number=content["number"], title=content["title"], place=content["sign_place"],
+        signed_on=_day(content["signed_on"]), draft=draft,
+        party_a=_party("A", content["party_a"]), party_b=_party("B", content["party_b"]),
+        level_text=terms.label(terms.LEVELS, content["level"]),
+        programme_text=terms.label(terms.PROGRAMMES, content["programme"]),
+        legal_bases=content["legal_bases"], techniques=[_technique(t) for t in content["techniques"]],
+        obligations_a=content["obligations_a"], obligations_b=content["obligations_b"],
+        acceptance_criteria=content["acceptance_criteria"], retention=content["retention"],
+        term=content["term"], general=content["general"], recipients=content["recipients"],
+        warnings=list(warnings or []) if draft else [],
+        content_hash=agreement.content_hash if not draft else contract_content.content_hash(content),
+        record_id=str(agreement.id),
+    )
+
+
+def amendment_document(amendment_id: str | uuid.UUID) -> AmendmentDocument:
+    amendment = get_amendment(amendment_id)
+    agreement = get_agreement(amendment.agreement_id)
+    content = contract_content.frozen(amendment)
+    draft = content is None
+    if content is None:
+        base, _draft = contract_content_of(agreement)
+        content = contract_content.amendment_content(amendment, base, amendment_lines(amendment.id))
+    contract = content["contract"]
+    legal = [_("Pursuant to Contract No. {number} signed on {date};").format(
+        number=contract["number"], date=_format(contract["signed_on"]))]
+    return AmendmentDocument(
+        number=content["number"], contract_number=contract["number"], contract_signed_on=_day(contract["signed_on"]),
+        title=content["subject"], place=content["sign_place"], signed_on=_day(content["signed_on"]), draft=draft,
+        party_a=_party("A", content["party_a"]), party_b=_party("B", content["party_b"]),
+        legal_bases=legal, clauses=content["clauses"], techniques=[_technique(t) for t in content["techniques"]],
+        recipients=terms.fixed_clauses(None)["recipients"],
+        content_hash=amendment.content_hash if not draft else contract_content.content_hash(content),
+        record_id=str(amendment.id),
+    )
+
+
+def _format(iso: str | None) -> str:
+    day = _day(iso)
+    return day.strftime("%d/%m/%Y") if day else "..."
+
+
+def print_contract(agreement_id: str | uuid.UUID, path: Path, warnings: list[str] | None = None) -> Path:
+    from hospitaldesk.reports.contract import build_contract
+    from hospitaldesk.reports.render import write_pdf
+
+    write_pdf(build_contract(contract_document(agreement_id, warnings)), path)
+    return path
+
+
+def print_amendment(amendment_id: str | uuid.UUID, path: Path) -> Path:
+    from hospitaldesk.reports.contract import build_amendment
+    from hospitaldesk.reports.render import write_pdf
+
+    write_pdf(build_amendment(amendment_document(amendment_id)), path)
+    return path
+
+
+@dataclass(frozen=True)
+class Verification:
+    matches: bool
+    kind: str  # "contract" | "amendment" | ""
+    number: str
+    message: str  # translated, says what it means for the paper in hand
+
+
+def verify_pdf(path: Path) -> Verification:
+    """Read the stamp a HospitalDesk PDF carries and compare it with the record."""
+    from hospitaldesk.reports.render import read_stamp
+
+    stamp = read_stamp(path)
+    if stamp is None:
+        return Verification(False, "", "", _("{file} carries no HospitalDesk stamp: it was not printed by HospitalDesk, or was edited.").format(file=path.name))
+    record_id = contract_content.parse_record_id(stamp.record_id)
+    record: Agreement | Amendment | None = None
+    if record_id is not None:
+        model = Amendment if stamp.kind == "amendment" else Agreement
+        record = model.get_or_none(model.id == record_id)
+    if record is None or record.deleted:
+        return Verification(False, stamp.kind, stamp.number, _(
+            "No {kind} {number} in this database (it may come from another site that has not synced).").format(
+            kind=_kind_label(stamp.kind), number=stamp.number))
+    frozen = contract_content.frozen(record)
+    if frozen is not None and contract_content.content_hash(frozen) != record.content_hash:
+        return Verification(False, stamp.kind, stamp.number, _(
+            "The stored text of {kind} {number} was altered after signing: it no longer matches its own fingerprint.").format(
+            kind=_kind_label(stamp.kind), number=stamp.number))
+    current = _current_hash(record)
+    if stamp.content_hash == current and record.frozen_json:
+        message = _("Matches: this is the signed text of {kind} {number}.")
+    elif stamp.content_hash == current:
+        message = _("Matches the current draft of {kind} {number} (not signed yet).")
+    elif record.frozen_json:
+        return Verification(False, stamp.kind, stamp.number, _(
+            "Does NOT match: the signed text of {kind} {number} is different from this paper.").format(
+            kind=_kind_label(stamp.kind), number=stamp.number))
+    else:
+        return Verification(False, stamp.kind, stamp.number, _(
+            "Does not match: the draft of {kind} {number} has changed since this copy was printed.").format(
+            kind=_kind_label(stamp.kind), number=stamp.number))
+    return Verification(True, stamp.kind, stamp.number, message.format(kind=_kind_label(stamp.kind), number=stamp.number))
+
+
+def _current_hash(record: Agreement | Amendment) -> str:
+    if record.frozen_json:
+        return str(record.content_hash)
+    if isinstance(record, Agreement):
+        content, _draft = contract_content_of(record)
+        return contract_content.content_hash(content)
+    agreement = get_agreement(record.agreement_id)
+    base, _draft = contract_content_of(agreement)
+    return contract_content.content_hash(contract_content.amendment_content(record, base, amendment_lines(record.id)))
+
+
+def _kind_label(kind: str) -> str:
+    return _("amendment") if kind == "amendment" else _("contract")
