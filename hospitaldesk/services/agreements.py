@@ -108,13 +108,12 @@ class AgreementCatalog(Catalog[Agreement]):
     singular = N_("Agreement")
     default_sort = "signed_on"
     columns = [
-        Column("number", N_("Number"), 110),
-        Column("title", N_("Title"), 300),
-        Column("party_a", N_("Party A"), 190),
-        Column("party_b", N_("Party B"), 190),
-        Column("status", N_("Status"), 110),
-        Column("signed_on", N_("Signed on"), 95),
-        Column("next_review", N_("Next review"), 95),
+        Column("number", N_("Number"), 100),
+        Column("title", N_("Title"), 260),
+        Column("party_a", N_("Party A"), 150),
+        Column("party_b", N_("Party B"), 150),
+        Column("status", N_("Status"), 100),
+        Column("next_review", N_("Next review"), 100),
     ]
     fields = HEADER_FIELDS
     filters = [
@@ -304,6 +303,23 @@ def get(record_id: str | uuid.UUID) -> dict[str, Any]:
     values["status"] = agreement.status
     values["lines"] = [line_values(line) for line in contract_lines(agreement.id)]
     return values
+
+
+def summary(record_id: str | uuid.UUID) -> dict[str, Any]:
+    """What the detail panel shows about one agreement, as display strings."""
+    agreement = get_agreement(record_id)
+    party_a, party_b = Facility.get_by_id(agreement.party_a_id), Facility.get_by_id(agreement.party_b_id)
+    review = agreement.next_review
+    return {
+        "id": str(agreement.id), "number": agreement.number, "title": agreement.title,
+        "status": agreement.status, "status_label": terms.label(terms.STATUSES, agreement.status),
+        "party_a": party_a.name, "party_b": party_b.name,
+        "signed_on": format_date(agreement.signed_on), "next_review": format_date(review),
+        "overdue": review is not None and review < dt.date.today(),
+        "content_hash": agreement.content_hash[:16], "targets": list(terms.TRANSITIONS.get(agreement.status, ())),
+        "level": terms.label(terms.LEVELS, str(agreement.level)),
+        "programme": terms.label(terms.PROGRAMMES, agreement.programme),
+    }
 
 
 def contract_lines(agreement_id: uuid.UUID) -> list[AgreementTechnique]:

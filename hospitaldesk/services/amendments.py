@@ -18,9 +18,9 @@ from hospitaldesk.i18n import N_, _, format_date
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import contract_content
 from hospitaldesk.services.agreement_lifecycle import _date
-from hospitaldesk.services.agreements import get_agreement, line_values, validate_lines, write_lines
+from hospitaldesk.services.agreements import LINE_FIELDS, get_agreement, line_values, validate_lines, write_lines
 from hospitaldesk.services.catalog import parse_id
-from hospitaldesk.services.forms import FieldSpec, validate
+from hospitaldesk.services.forms import Choice, FieldSpec, validate
 
 AMENDABLE = ("signed", "in_progress", "accepted")
 
@@ -30,6 +30,18 @@ FIELDS: list[FieldSpec] = [
     FieldSpec("clauses", N_("Clauses"), "multiline", required=True, hint=N_("One clause per line: what is changed, from when.")),
     FieldSpec("sign_place", N_("Place of signing"), max_length=120),
 ]
+
+
+def line_fields(agreement_id: str | uuid.UUID) -> list[FieldSpec]:
+    """The technique-line fields of an amendment, plus which line in force it replaces (if any)."""
+    key = parse_id(agreement_id)
+
+    def in_force() -> list[Choice]:
+        return [Choice(str(line.id), _("{technique} (until {end})").format(technique=line.technique.name, end=format_date(line.end) or "…"))
+                for line in lines_in_force(key)]
+
+    return [*LINE_FIELDS, FieldSpec("replaces", N_("Replaces the line"), "choice", choices=in_force,
+                                     hint=N_("Empty: a technique added by this amendment."))]
 
 
 def get_amendment(amendment_id: str | uuid.UUID) -> Amendment:

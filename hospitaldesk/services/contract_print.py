@@ -93,20 +93,38 @@ def _format(iso: str | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "..."
 
 
-def print_contract(agreement_id: str | uuid.UUID, path: Path, warnings: list[str] | None = None) -> Path:
+def contract_pdf(agreement_id: str | uuid.UUID, warnings: list[str] | None = None) -> bytes:
     from hospitaldesk.reports.contract import build_contract
+
+    return build_contract(contract_document(agreement_id, warnings))
+
+
+def amendment_pdf(amendment_id: str | uuid.UUID) -> bytes:
+    from hospitaldesk.reports.contract import build_amendment
+
+    return build_amendment(amendment_document(amendment_id))
+
+
+def print_contract(agreement_id: str | uuid.UUID, path: Path, warnings: list[str] | None = None) -> Path:
     from hospitaldesk.reports.render import write_pdf
 
-    write_pdf(build_contract(contract_document(agreement_id, warnings)), path)
+    write_pdf(contract_pdf(agreement_id, warnings), path)
     return path
 
 
 def print_amendment(amendment_id: str | uuid.UUID, path: Path) -> Path:
-    from hospitaldesk.reports.contract import build_amendment
     from hospitaldesk.reports.render import write_pdf
 
-    write_pdf(build_amendment(amendment_document(amendment_id)), path)
+    write_pdf(amendment_pdf(amendment_id), path)
     return path
+
+
+def suggested_file_name(number: str, kind: str = "contract") -> str:
+    """'HD-CGKT-12-HD-CGKT.pdf'-style names: no '/' (a folder separator), accents kept out for old USB sticks."""
+    from hospitaldesk import text
+
+    stem = "-".join(part for part in text.fold(number).upper().replace("/", " ").split() if part)
+    return f"{'PL' if kind == 'amendment' else 'HD'}-{stem}.pdf"
 
 
 @dataclass(frozen=True)

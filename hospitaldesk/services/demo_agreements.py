@@ -47,7 +47,7 @@ AGREEMENTS: list[dict[str, Any]] = [
             ("TM-DIEN-SINH-LY", "01/02/2024", "31/10/2024", 4, "Bệnh viện Đại học Y Dược TP.HCM", "9 tháng", "at_a", 780_000_000, "shared"),
         ],
         "path": [("signed", "21/07/2023", ""), ("in_progress", "01/08/2023", "")],
-        "reviews": ["20/01/2024", "22/07/2024", "21/01/2025", "21/07/2025"],
+        "reviews": ["20/01/2024", "22/07/2024", "21/01/2025", "21/07/2025", "20/01/2026", "21/07/2026"],
         "progress": {"TM-PCI": ("independent", "15/03/2024"), "PT-TIM-HO": ("supported", "10/09/2024")},
         "amendment": {
             "subject": "Điều chỉnh tiến độ chuyển giao kỹ thuật điện sinh lý tim",
@@ -67,7 +67,7 @@ AGREEMENTS: list[dict[str, Any]] = [
             ("NHI-ECMO", "01/01/2025", "31/12/2025", 4, "Bệnh viện Nhi Đồng 1 và tại Bên B", "12 tháng", "at_a", 1_100_000_000, "other"),
         ],
         "path": [("signed", "15/03/2024", ""), ("in_progress", "01/04/2024", "")],
-        "reviews": ["16/09/2024", "17/03/2025", "15/09/2025"],
+        "reviews": ["16/09/2024", "17/03/2025", "15/09/2025", "16/03/2026", "15/09/2026"],
         "progress": {"NHI-LOC-MAU-LIEN-TUC": ("independent", "20/12/2024"), "NHI-THO-MAY-CAO-TAN": ("supported", "05/02/2025"),
                      "NHI-ECMO": ("training", "10/03/2025")},
     },

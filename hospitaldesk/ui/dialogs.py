@@ -47,3 +47,18 @@ def ask_save_path(parent: tk.Misc, title: str, initial_name: str) -> Path | None
 def ask_open_path(parent: tk.Misc, title: str) -> Path | None:
     name = filedialog.askopenfilename(parent=parent, title=title, initialdir=str(Path.home()), filetypes=_db_filetypes())
     return Path(name) if name else None
+
+
+def ask_save_pdf(parent: tk.Misc, title: str, initial_name: str) -> Path | None:
+    name = filedialog.asksaveasfilename(
+        parent=parent, title=title, initialdir=str(Path.home()), initialfile=initial_name,
+        defaultextension=".pdf", filetypes=[(_("PDF document"), "*.pdf"), (_("All Files"), "*")],
+    )
+    return Path(name) if name else None
+
+
+def ask_open_file(parent: tk.Misc, title: str) -> Path | None:
+    """Any file to attach (a scan: PDF or picture, usually)."""
+    filetypes = [(_("Scans and documents"), "*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.docx *.doc"), (_("All Files"), "*")]
+    name = filedialog.askopenfilename(parent=parent, title=title, initialdir=str(Path.home()), filetypes=filetypes)
+    return Path(name) if name else None

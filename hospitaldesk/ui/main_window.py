@@ -21,6 +21,7 @@ from hospitaldesk.ui import dialogs, tk_locale
 from hospitaldesk.ui.background import run_in_thread
 from hospitaldesk.ui.first_run import SiteNameForm, StartPage
 from hospitaldesk.ui.screens.about import AboutScreen
+from hospitaldesk.ui.screens.agreements import AgreementsScreen
 from hospitaldesk.ui.screens.catalog_screen import CatalogScreen
 from hospitaldesk.ui.screens.settings import SettingsScreen
 
@@ -29,10 +30,11 @@ STARTED = time.perf_counter()
 
 # (key, label msgid, shortcut digit or None)
 NAVIGATION: list[tuple[str, str, str | None]] = [
-    ("facilities", N_("Facilities"), "1"),
-    ("provinces", N_("Provinces"), "2"),
-    ("specialties", N_("Specialties"), "3"),
-    ("techniques", N_("Techniques"), "4"),
+    ("agreements", N_("Agreements"), "1"),
+    ("facilities", N_("Facilities"), "2"),
+    ("provinces", N_("Provinces"), "3"),
+    ("specialties", N_("Specialties"), "4"),
+    ("techniques", N_("Techniques"), "5"),
     ("settings", N_("Settings"), None),
     ("about", N_("About"), None),
 ]
@@ -64,7 +66,7 @@ class MainWindow:
         self.content = ttk.Frame(self.frame)
         self.content.pack(side="left", fill="both", expand=True)
         self._bind_keys()
-        self.show(self.current or "facilities")
+        self.show(self.current or "agreements")
 
     def _build_sidebar(self, master: tk.Misc) -> None:
         sidebar = ttk.Frame(master, padding=(10, 12), bootstyle="secondary")
@@ -126,6 +128,8 @@ class MainWindow:
             return SettingsScreen(self.content, self)
         if key == "about":
             return AboutScreen(self.content)
+        if key == "agreements":
+            return AgreementsScreen(self.content)
         return CatalogScreen(self.content, catalog(key))
 
     def show(self, key: str) -> None:

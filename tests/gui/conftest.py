@@ -46,6 +46,7 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
 
     monkeypatch.setattr(dialogs, "ask_yes_no", ask)
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *_a: log.save_path)
+    monkeypatch.setattr(dialogs, "ask_save_pdf", lambda *_a: log.save_path)
     monkeypatch.setattr(dialogs, "ask_open_path", lambda *_a: log.open_path)
     return log
 

@@ -28,9 +28,14 @@ def names_in(table: Any) -> list[str]:
     return [table.tree.item(iid, "values")[name_index] for iid in table.visible_ids()]
 
 
-def test_starts_on_facilities_with_reference_rows(window: Any) -> None:
-    facilities = window.screens["facilities"]
-    assert window.current == "facilities"
+def test_starts_on_agreements(window: Any) -> None:
+    assert window.current == "agreements"
+    assert window.screens["agreements"].winfo_ismapped()
+    assert "Sóc Trăng" in window.status_site.cget("text")
+
+
+def test_facilities_show_the_reference_rows(window: Any) -> None:
+    facilities = screen(window, "facilities")
     assert len(facilities.table.visible_ids()) > 20
     assert "Sóc Trăng" in window.status_site.cget("text")
 
@@ -47,14 +52,14 @@ def test_every_navigation_target_opens(window: Any) -> None:
 
 @pytest.mark.parametrize("query", ["cho ray", "CHỢ RẪY", "Chợ Rẫy", "chợ rẫy"])
 def test_search_ignores_diacritics_and_case(window: Any, query: str) -> None:
-    table = window.screens["facilities"].table
+    table = screen(window, "facilities").table
     type_search(table, query)
     assert any("Chợ Rẫy" in name for name in names_in(table))
     assert all("Chợ Rẫy" in name for name in names_in(table))
 
 
 def test_search_typing_waits_then_filters(window: Any) -> None:
-    table = window.screens["facilities"].table
+    table = screen(window, "facilities").table
     table.search_entry.focus_force()
     table.search_var.set("nhi dong")
     table.search_entry.event_generate("<KeyRelease>", keysym="g")
@@ -63,7 +68,7 @@ def test_search_typing_waits_then_filters(window: Any) -> None:
 
 
 def test_add_facility_through_the_form(window: Any) -> None:
-    facilities = window.screens["facilities"]
+    facilities = screen(window, "facilities")
     facilities.new_record()
     form = facilities.form
     form.variables["name"].set("Bệnh viện Đa khoa khu vực Ngã Năm")
@@ -80,7 +85,7 @@ def test_add_facility_through_the_form(window: Any) -> None:
 
 
 def test_invalid_form_shows_errors_under_fields_and_writes_nothing(window: Any) -> None:
-    facilities = window.screens["facilities"]
+    facilities = screen(window, "facilities")
     before = len(all_rows("facilities"))
     facilities.new_record()
     facilities.form.variables["name"].set("x" * 10_000)
@@ -95,7 +100,7 @@ def test_invalid_form_shows_errors_under_fields_and_writes_nothing(window: Any) 
 
 
 def test_field_is_checked_when_it_loses_focus(window: Any) -> None:
-    facilities = window.screens["facilities"]
+    facilities = screen(window, "facilities")
     facilities.new_record()
     phone = facilities.form.inputs["phone"]
     facilities.form.variables["phone"].set("12")
@@ -107,7 +112,7 @@ def test_field_is_checked_when_it_loses_focus(window: Any) -> None:
 
 
 def test_edit_selected_facility(window: Any) -> None:
-    facilities = window.screens["facilities"]
+    facilities = screen(window, "facilities")
     type_search(facilities.table, "cho ray")
     first = facilities.table.visible_ids()[0]
     facilities.table.tree.selection_set(first)
@@ -119,7 +124,7 @@ def test_edit_selected_facility(window: Any) -> None:
 
 
 def test_unsaved_changes_are_not_lost_silently(window: Any, dialog_log: DialogLog) -> None:
-    facilities = window.screens["facilities"]
+    facilities = screen(window, "facilities")
     facilities.new_record()
     facilities.form.variables["name"].set("Chưa lưu")
     dialog_log.answer = False
@@ -138,7 +143,7 @@ def test_sorting_by_a_column_reverses_order(window: Any) -> None:
 
 
 def test_province_filter_includes_merged_predecessors(window: Any) -> None:
-    table = window.screens["facilities"].table
+    table = screen(window, "facilities").table
     box, choices = table._filter_boxes["province"]
     index = next(i for i, c in enumerate(choices) if c.label == "Cần Thơ")
     box.current(index)
@@ -170,10 +175,10 @@ def test_settings_switch_language_rebuilds_in_vietnamese(window: Any) -> None:
     assert window.root.tk.eval('namespace eval ::tk {::msgcat::mc "&Save"}') == "&Lưu"
 
 
-def test_shortcut_ctrl_2_goes_to_provinces(window: Any) -> None:
+def test_shortcut_ctrl_3_goes_to_provinces(window: Any) -> None:
     window.root.focus_force()
     window.root.update()
-    window.root.event_generate("<Control-Key-2>")
+    window.root.event_generate("<Control-Key-3>")
     window.root.update()
     assert window.current == "provinces"
 

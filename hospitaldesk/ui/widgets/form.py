@@ -67,10 +67,11 @@ class ChoiceBox(ttk.Combobox):
 
 
 class FormView(ttk.Frame):
-    def __init__(self, master: tk.Misc, specs: list[FieldSpec], wrap: int = 380) -> None:
+    def __init__(self, master: tk.Misc, specs: list[FieldSpec], wrap: int = 380, text_height: int = 4) -> None:
         super().__init__(master)
         self.specs = specs
         self.wrap = wrap
+        self.text_height = text_height
         self.inputs: dict[str, Any] = {}
         self.variables: dict[str, tk.Variable] = {}
         self.error_labels: dict[str, ttk.Label] = {}
@@ -88,7 +89,7 @@ class FormView(ttk.Frame):
         ttk.Label(cell, text=label).grid(row=0, column=0, sticky="w")
         widget: Any
         if spec.kind == "multiline":
-            widget = ttk.Text(cell, height=4, width=40, wrap="word", undo=True)
+            widget = ttk.Text(cell, height=self.text_height, width=40, wrap="word", undo=True)
             widget.bind("<Tab>", self._focus_next)
             widget.bind("<Shift-Tab>", self._focus_prev)
         elif spec.kind == "choice":

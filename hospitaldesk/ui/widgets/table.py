@@ -15,6 +15,7 @@ from hospitaldesk.i18n import _, format_number, ngettext
 from hospitaldesk.services.forms import Choice, Column, FilterSpec, ListQuery, Page
 
 SEARCH_DELAY_MS = 250
+FILTERS_PER_ROW = 4
 ALL = ""
 
 
@@ -56,10 +57,12 @@ class DataTable(ttk.Frame):
         self.search_entry.bind("<KeyRelease>", self._on_search_typed)
         self.search_entry.bind("<Return>", lambda _e: self.refresh(reset_page=True))
         self.search_entry.bind("<Escape>", lambda _e: self.clear_search())
-        for spec in filters:
-            ttk.Label(filter_bar, text=_(spec.label)).pack(side="left")
+        for index, spec in enumerate(filters):
+            # Label above its box, four filters a row: five side by side would run off a 1366-pixel screen.
+            row, column = divmod(index, FILTERS_PER_ROW)
+            ttk.Label(filter_bar, text=_(spec.label)).grid(row=2 * row, column=column, sticky="w")
             box = ttk.Combobox(filter_bar, state="readonly", width=16)
-            box.pack(side="left", padx=(6, 12))
+            box.grid(row=2 * row + 1, column=column, sticky="w", padx=(0, 10), pady=(0, 4))
             box.bind("<<ComboboxSelected>>", lambda _e: self.refresh(reset_page=True))
             self._filter_boxes[spec.name] = (box, [])
             self._load_filter(spec, box)

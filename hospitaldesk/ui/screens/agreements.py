@@ -1,0 +1,241 @@
+"""Agreements: the list with its filters, the selected agreement's panel, and every action on it.
+
+The list and the panel share the screen; a draft opens in the tabbed editor and
+an amendment in its own editor, each replacing the list until it is closed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tkinter as tk
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from hospitaldesk.errors import HospitalDeskError
+from hospitaldesk.i18n import N_, _, format_date
+from hospitaldesk.services import agreement_lifecycle as life
+from hospitaldesk.services import agreement_terms as terms
+from hospitaldesk.services import agreements, amendments, attachments, contract_print
+from hospitaldesk.services.forms import Choice, FieldSpec
+from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.screens.agreement_editor import AgreementEditor
+from hospitaldesk.ui.screens.agreement_panel import AgreementPanel
+from hospitaldesk.ui.screens.amendment_editor import AmendmentEditor
+from hospitaldesk.ui.widgets.action_dialog import ActionDialog
+from hospitaldesk.ui.widgets.table import DataTable
+
+PANEL_WIDTH = 430
+
+
+def _today() -> str:
+    return format_date(dt.date.today())
+
+
+class AgreementsScreen(ttk.Frame):
+    def __init__(self, master: tk.Misc) -> None:
+        super().__init__(master, padding=12)
+        self.catalog = agreements.AgreementCatalog()
+        self.current_id: str | None = None
+        self.dialog: ActionDialog | None = None  # the open action dialog, for tests
+        self.preview: Any = None
+        self.list_view = ttk.Frame(self)
+        self.list_view.pack(fill="both", expand=True)
+        header = ttk.Frame(self.list_view)
+        header.pack(fill="x", pady=(0, 8))
+        ttk.Label(header, text=_("Agreements"), font=("TkHeadingFont", 16, "bold")).pack(side="left")
+        ttk.Button(header, text=_("New agreement (Ctrl+N)"), bootstyle="success", command=self.new_record).pack(side="right")
+        self.panel = AgreementPanel(self.list_view, self, width=PANEL_WIDTH)
+        self.panel.pack(side="right", fill="y", padx=(12, 0))
+        self.table = DataTable(self.list_view, self.catalog.columns, self.catalog.list_page, self.catalog.filters,
+                               on_select=self._on_select, on_open=self._open)
+        self.table.query.sort, self.table.query.descending = "signed_on", True
+        self.table.pack(side="left", fill="both", expand=True)
+        self.editor = AgreementEditor(self, on_close=self._close_editor)
+        self.amendment_editor = AmendmentEditor(self, on_close=self._close_amendment_editor)
+        self.table.refresh()
+
+    # --- list and panel -----------------------------------------------------------------------
+    def _on_select(self, record_id: str | None) -> None:
+        self.current_id = record_id
+        self.panel.show(record_id)
+
+    def _open(self, record_id: str) -> None:
+        if agreements.summary(record_id)["status"] == "draft":
+            self.edit(record_id)
+        else:
+            self.preview_contract(record_id)
+
+    def refresh(self, select: str | None = None) -> None:
+        self.table.refresh(select=select)
+        self.panel.show(select or self.current_id)
+
+    # --- editors ------------------------------------------------------------------------------
+    def _swap_to(self, view: ttk.Frame) -> None:
+        for child in (self.list_view, self.editor, self.amendment_editor):
+            if child is not view:
+                child.pack_forget()
+        view.pack(fill="both", expand=True)
+
+    def new_record(self) -> None:
+        if self.editor.winfo_ismapped() or self.amendment_editor.winfo_ismapped():
+            return
+        self.editor.load(None)
+        self._swap_to(self.editor)
+
+    def edit(self, record_id: str) -> None:
+        try:
+            self.editor.load(record_id)
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
+            return
+        self._swap_to(self.editor)
+
+    def _close_editor(self, record_id: str | None) -> None:
+        self._swap_to(self.list_view)
+        self.refresh(record_id)
+
+    def edit_amendment(self, agreement_id: str, amendment_id: str | None) -> None:
+        try:
+            self.amendment_editor.load(agreement_id, amendment_id)
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
+            return
+        self._swap_to(self.amendment_editor)
+
+    def _close_amendment_editor(self, agreement_id: str) -> None:
+        self._swap_to(self.list_view)
+        self.refresh(agreement_id)
+
+    def save_record(self) -> None:
+        if self.editor.winfo_ismapped():
+            self.editor.save_record()
+        elif self.amendment_editor.winfo_ismapped():
+            self.amendment_editor.save_record()
+
+    @property
+    def form(self) -> Any:
+        """The form the main window asks about unsaved changes before quitting."""
+        if self.editor.winfo_ismapped():
+            return self.editor
+        if self.amendment_editor.winfo_ismapped():
+            return self.amendment_editor
+        return None
+
+    # --- actions on the selected agreement ----------------------------------------------------
+    def _action(self, title: str, intro: str, specs: list[FieldSpec], values: dict[str, Any], submit: Any, ok: str) -> ActionDialog:
+        self.dialog = ActionDialog(self, title, intro, specs, values, submit, ok, on_done=lambda: self.refresh(self.current_id))
+        return self.dialog
+
+    def change_status(self, record_id: str) -> ActionDialog | None:
+        info = agreements.summary(record_id)
+        targets = info["targets"]
+        if not targets:
+            dialogs.show_info(self, _("Agreement {number} has ended: its status does not change any more.").format(number=info["number"]))
+            return None
+
+        def choices() -> list[Choice]:
+            return [Choice(t, terms.label(terms.STATUSES, t)) for t in targets]
+
+        specs = [
+            FieldSpec("target", N_("New status"), "choice", required=True, choices=choices),
+            FieldSpec("on_date", N_("Date"), "date", required=True),
+            FieldSpec("reason", N_("Reason or note"), "multiline", hint=N_("Required when the agreement is terminated.")),
+        ]
+        intro = _("Agreement {number} is now '{status}'.").format(number=info["number"], status=info["status_label"])
+        if "signed" in targets:
+            intro += "\n" + _("Signing freezes the contract's text: later changes are made by amendments.")
+        return self._action(_("Change status"), intro, specs, {"target": targets[0], "on_date": _today()},
+                            lambda v: life.change_status(record_id, v["target"], v["on_date"], v["reason"]), _("Change status"))
+
+    def record_review(self, record_id: str) -> ActionDialog:
+        info = agreements.summary(record_id)
+        specs = [FieldSpec("on_date", N_("Date of the review"), "date", required=True),
+                 FieldSpec("note", N_("Conclusions"), "multiline")]
+        intro = _("The directors' 6-monthly review of agreement {number} (due {date}).").format(number=info["number"], date=info["next_review"])
+        return self._action(_("Record a review"), intro, specs, {"on_date": _today()},
+                            lambda v: life.record_review(record_id, v["on_date"], v["note"]), _("Save"))
+
+    def set_progress(self, line: dict[str, Any]) -> ActionDialog:
+        specs = [FieldSpec("progress", N_("Progress"), "choice", required=True, choices=terms.progress_choices),
+                 FieldSpec("on_date", N_("Date"), "date", required=True)]
+        return self._action(_("Technique progress"), line["name"], specs, {"progress": line["progress"], "on_date": _today()},
+                            lambda v: life.set_progress(line["id"], v["progress"], v["on_date"]), _("Save"))
+
+    def sign_amendment(self, amendment_id: str) -> ActionDialog:
+        info = amendments.get(amendment_id)
+        specs = [FieldSpec("on_date", N_("Date of signing"), "date", required=True)]
+        intro = _("Sign amendment {number}? Its text is then frozen and its technique lines take effect.").format(number=info["number"])
+        return self._action(_("Sign the amendment"), intro, specs, {"on_date": _today()},
+                            lambda v: amendments.sign_amendment(amendment_id, v["on_date"]), _("Sign"))
+
+    def delete_draft(self, record_id: str) -> None:
+        info = agreements.summary(record_id)
+        if not dialogs.ask_yes_no(self, _("Delete the draft {number}? Other sites will receive the deletion at the next sync.").format(number=info["number"])):
+            return
+        try:
+            agreements.delete_draft(record_id)
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
+            return
+        self.current_id = None
+        self.refresh()
+
+    # --- printing -----------------------------------------------------------------------------
+    def preview_contract(self, record_id: str) -> Any:
+        from hospitaldesk.ui.screens.print_preview import PrintPreview
+
+        info = agreements.summary(record_id)
+        warnings: list[str] = []
+        self.preview = PrintPreview(self, _("Contract {number}").format(number=info["number"]),
+                                    lambda: contract_print.contract_pdf(record_id, warnings),
+                                    contract_print.suggested_file_name(info["number"]), warnings=warnings)
+        return self.preview
+
+    def preview_amendment(self, amendment_id: str) -> Any:
+        from hospitaldesk.ui.screens.print_preview import PrintPreview
+
+        info = amendments.get(amendment_id)
+        self.preview = PrintPreview(self, _("Amendment {number}").format(number=info["number"]),
+                                    lambda: contract_print.amendment_pdf(amendment_id),
+                                    contract_print.suggested_file_name(info["number"], "amendment"))
+        return self.preview
+
+    # --- attachments --------------------------------------------------------------------------
+    def attach_file(self, record_id: str) -> None:
+        path = dialogs.ask_open_file(self, _("Attach a file (the scan of the signed paper...)"))
+        if path is None:
+            return
+        try:
+            attachments.add_attachment(record_id, path)
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
+            return
+        self.panel.show(record_id)
+
+    def open_attachment(self, attachment_id: str) -> None:
+        from hospitaldesk.ui.system_open import open_with_system
+
+        try:
+            open_with_system(attachments.attachment_path(attachment_id))
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
+
+    def remove_attachment(self, record_id: str, attachment_id: str, name: str) -> None:
+        if not dialogs.ask_yes_no(self, _("Remove the attachment '{name}' from this agreement?").format(name=name)):
+            return
+        try:
+            attachments.remove_attachment(attachment_id)
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
+            return
+        self.panel.show(record_id)
+
+    # --- screen protocol used by the main window ----------------------------------------------
+    def on_show(self) -> None:
+        if self.list_view.winfo_ismapped():
+            self.table.refresh()
+            self.panel.show(self.current_id)
+
+    def focus_search(self) -> None:
+        if self.list_view.winfo_ismapped():
+            self.table.focus_search()

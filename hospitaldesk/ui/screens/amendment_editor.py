@@ -1,0 +1,83 @@
+"""Editing a draft amendment: its number, subject and clauses, and the technique lines it
+adds or replaces. Saved in one transaction through services.amendments."""
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from hospitaldesk.errors import HospitalDeskError, ValidationError
+from hospitaldesk.i18n import _, ngettext
+from hospitaldesk.services import agreements, amendments
+from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.widgets.form import FormView
+from hospitaldesk.ui.widgets.lines_editor import LinesEditor
+
+
+class AmendmentEditor(ttk.Frame):
+    def __init__(self, master: tk.Misc, on_close: Callable[[str], None]) -> None:
+        super().__init__(master)
+        self.on_close = on_close
+        self.agreement_id = ""
+        self.amendment_id: str | None = None
+        self.lines: LinesEditor | None = None
+        header = ttk.Frame(self)
+        header.pack(fill="x", pady=(0, 8))
+        self.title_label = ttk.Label(header, text="", font=("TkHeadingFont", 14, "bold"))
+        self.title_label.pack(side="left")
+        ttk.Button(header, text=_("Close"), bootstyle="secondary-outline", command=self.close).pack(side="right")
+        ttk.Button(header, text=_("Save (Ctrl+S)"), bootstyle="primary", command=self.save_record).pack(side="right", padx=8)
+        self.status = ttk.Label(self, text="", justify="left", wraplength=1000)
+        self.status.pack(side="bottom", fill="x", pady=(6, 0))
+        body = ttk.Frame(self)
+        body.pack(fill="both", expand=True)
+        # The amendment's text above, its technique lines below: both get the full width.
+        self.form = FormView(body, amendments.FIELDS, wrap=900, text_height=3)
+        self.form.pack(side="top", fill="x")
+        self.lines_holder = ttk.Labelframe(body, text=_("Techniques added or rescheduled"), padding=8)
+        self.lines_holder.pack(side="top", fill="both", expand=True)
+        self._snapshot_lines: list[dict[str, Any]] = []
+
+    def load(self, agreement_id: str, amendment_id: str | None) -> None:
+        values = amendments.get(amendment_id) if amendment_id else amendments.new_amendment(agreement_id)
+        self.agreement_id, self.amendment_id = agreement_id, amendment_id
+        if self.lines is not None:
+            self.lines.destroy()
+        # The "replaces" choices depend on the agreement: a fresh line editor each time.
+        self.lines = LinesEditor(self.lines_holder, amendments.line_fields(agreement_id))
+        self.lines.pack(fill="both", expand=True)
+        self.form.set_values(values)
+        self.lines.set_lines(values.get("lines", []))
+        self._snapshot_lines = self.lines.get_lines()
+        number = agreements.summary(agreement_id)["number"]
+        self.title_label.configure(text=_("Amendment {number} to agreement {contract}").format(number=values["number"], contract=number))
+        self.status.configure(text="", bootstyle="default")
+        self.form.inputs["subject"].focus_set()
+
+    def is_dirty(self) -> bool:
+        return self.form.is_dirty() or (self.lines is not None and self.lines.get_lines() != self._snapshot_lines)
+
+    def save_record(self) -> bool:
+        assert self.lines is not None
+        try:
+            saved = amendments.save_amendment(self.agreement_id, self.form.get_values(), self.lines.get_lines(), self.amendment_id)
+        except ValidationError as exc:
+            self.form.show_errors(ValidationError([e for e in exc.errors if e.row is None]))
+            self.lines.show_errors([e for e in exc.errors if e.row is not None])
+            count = len(exc.errors)
+            summary = ngettext("Not saved: {count} field needs attention.", "Not saved: {count} fields need attention.", count).format(count=count)
+            self.status.configure(text=summary + "\n" + "\n".join(e.describe() for e in exc.errors[:4]), bootstyle="danger")
+            return False
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
+            return False
+        self.load(self.agreement_id, saved)
+        self.status.configure(text=_("Saved."), bootstyle="success")
+        return True
+
+    def close(self) -> None:
+        if self.is_dirty() and not dialogs.ask_yes_no(self, _("You have unsaved changes in this form. Discard them?")):
+            return
+        self.on_close(self.agreement_id)

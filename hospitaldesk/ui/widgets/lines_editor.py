@@ -1,0 +1,168 @@
+"""The technique lines of a contract or an amendment: a table, and a form for the selected line.
+
+Lines are edited in memory (plain dicts of form values) and saved with their
+agreement in one transaction by the service; this widget only keeps the list.
+"""
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from hospitaldesk.errors import FieldError, ValidationError
+from hospitaldesk.i18n import _, format_number
+from hospitaldesk.services.forms import FieldSpec
+from hospitaldesk.ui.widgets.form import FormView
+
+COLUMNS = [("technique", 280), ("start", 90), ("end", 90), ("trainees_planned", 70), ("support_mode", 150), ("cost", 120)]
+HEADINGS = {"technique": "Technique", "start": "Start", "end": "End", "trainees_planned": "Trainees",
+            "support_mode": "Support mode", "cost": "Cost (VND)"}
+
+
+class LinesEditor(ttk.Frame):
+    def __init__(self, master: tk.Misc, specs: list[FieldSpec], on_change: Callable[[], None] | None = None) -> None:
+        super().__init__(master)
+        self.specs = specs
+        self.lines: list[dict[str, Any]] = []
+        self.on_change = on_change
+        self._labels: dict[str, dict[str, str]] = {}
+        self._build()
+
+    def _build(self) -> None:
+        # The line form first: packed before the table, it keeps its width when space is short.
+        right = ttk.Frame(self, padding=(12, 0, 0, 0), width=360)
+        right.pack(side="right", fill="y")
+        right.pack_propagate(False)
+        ttk.Label(right, text=_("Line details"), font=("TkHeadingFont", 11, "bold")).pack(anchor="w", pady=(0, 4))
+        from ttkbootstrap.widgets.scrolled import ScrolledFrame
+
+        scroller = ScrolledFrame(right, auto_hide=True)
+        scroller.pack(fill="both", expand=True)
+        self.form = FormView(scroller, self.specs, wrap=300)
+        self.form.pack(fill="both", expand=True, padx=(0, 14))
+        left = ttk.Frame(self)
+        left.pack(side="left", fill="both", expand=True)
+        self.tree = ttk.Treeview(left, columns=[c for c, _w in COLUMNS], show="headings", height=8, selectmode="browse")
+        for key, width in COLUMNS:
+            self.tree.heading(key, text=_(HEADINGS[key]))
+            self.tree.column(key, width=width, anchor="e" if key in ("cost", "trainees_planned") else "w")
+        self.tree.pack(fill="both", expand=True)
+        self.tree.bind("<<TreeviewSelect>>", lambda _e: self._load_selected())
+        buttons = ttk.Frame(left)
+        buttons.pack(fill="x", pady=(6, 0))
+        ttk.Button(buttons, text=_("Add as new line"), bootstyle="success", command=self.add_line).pack(side="left")
+        ttk.Button(buttons, text=_("Update selected line"), bootstyle="primary-outline", command=self.update_line).pack(side="left", padx=6)
+        ttk.Button(buttons, text=_("Remove"), bootstyle="danger-outline", command=self.remove_line).pack(side="left")
+        ttk.Button(buttons, text="↑", width=3, bootstyle="secondary-outline", command=lambda: self.move(-1)).pack(side="left", padx=(12, 2))
+        ttk.Button(buttons, text="↓", width=3, bootstyle="secondary-outline", command=lambda: self.move(1)).pack(side="left")
+        self.message = ttk.Label(left, text="", bootstyle="danger", wraplength=640, justify="left")
+        self.message.pack(fill="x", pady=(6, 0))
+
+    # --- values -------------------------------------------------------------------------------
+    def _label(self, name: str, value: str) -> str:
+        spec = next((s for s in self.specs if s.name == name), None)
+        if spec is None or spec.choices is None:
+            return value
+        if name not in self._labels:
+            self._labels[name] = {c.value: c.label for c in spec.choices()}
+        return self._labels[name].get(value, value)
+
+    def _display(self, key: str, value: str) -> str:
+        if key == "cost":
+            digits = "".join(ch for ch in value if ch.isdigit())
+            return format_number(int(digits)) if digits else ""
+        return self._label(key, value)
+
+    def set_lines(self, lines: list[dict[str, Any]]) -> None:
+        self._labels.clear()
+        self.lines = [dict(line) for line in lines]
+        self._redraw()
+        self.form.clear()
+        self.message.configure(text="")
+
+    def get_lines(self) -> list[dict[str, Any]]:
+        return [dict(line) for line in self.lines]
+
+    def _redraw(self, select: int | None = None) -> None:
+        self.tree.delete(*self.tree.get_children())
+        for index, line in enumerate(self.lines):
+            values = [self._display(key, str(line.get(key, ""))) for key, _w in COLUMNS]
+            self.tree.insert("", "end", iid=str(index), values=values)
+        if select is not None and 0 <= select < len(self.lines):
+            self.tree.selection_set(str(select))
+            self.tree.see(str(select))
+
+    def selected_index(self) -> int | None:
+        selection = self.tree.selection()
+        return int(selection[0]) if selection else None
+
+    def _load_selected(self) -> None:
+        index = self.selected_index()
+        if index is not None:
+            self.form.set_values(self.lines[index])
+
+    def _form_line(self) -> dict[str, Any] | None:
+        values = self.form.get_values()
+        if not values.get("technique"):
+            self.message.configure(text=_("Choose a technique first."))
+            return None
+        self.message.configure(text="")
+        return values
+
+    def add_line(self) -> None:
+        values = self._form_line()
+        if values is None:
+            return
+        values["id"] = ""
+        self.lines.append(values)
+        self._changed(len(self.lines) - 1)
+
+    def update_line(self) -> None:
+        index = self.selected_index()
+        values = self._form_line()
+        if index is None or values is None:
+            if index is None:
+                self.message.configure(text=_("Select a line in the table first."))
+            return
+        keep = {k: v for k, v in self.lines[index].items() if k not in values}
+        self.lines[index] = {**keep, **values}
+        self._changed(index)
+
+    def remove_line(self) -> None:
+        index = self.selected_index()
+        if index is None:
+            return
+        del self.lines[index]
+        self.form.clear()
+        self._changed(min(index, len(self.lines) - 1) if self.lines else None)
+
+    def move(self, step: int) -> None:
+        index = self.selected_index()
+        if index is None or not 0 <= index + step < len(self.lines):
+            return
+        self.lines[index], self.lines[index + step] = self.lines[index + step], self.lines[index]
+        self._changed(index + step)
+
+    def _changed(self, select: int | None) -> None:
+        self._redraw(select)
+        if self.on_change is not None:
+            self.on_change()
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        """Row errors from the service: listed here, the first bad row selected and its fields marked."""
+        rows = [e for e in errors if e.row is not None]
+        self.message.configure(text="\n".join(e.describe() for e in rows[:6]))
+        if rows:
+            first = rows[0].row
+            assert first is not None
+            self._redraw(first - 1)
+            self._load_selected()
+            self.form.show_errors(ValidationError([FieldError(e.field, e.label, e.message) for e in rows if e.row == first]))
+
+    def reload_choices(self) -> None:
+        self._labels.clear()
+        self.form.reload_choices()
+        self._redraw()
+
