@@ -16,7 +16,7 @@ from peewee import Expression, fn
 from hospitaldesk import text
 from hospitaldesk.db import stamping
 from hospitaldesk.db.connection import atomic
-from hospitaldesk.db.models import Agreement, AgreementTechnique, Facility, Province, Site, Technique
+from hospitaldesk.db.models import Agreement, AgreementTechnique, Facility, Province, Technique
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
 from hospitaldesk.i18n import N_, _, format_date, parse_date
 from hospitaldesk.services import agreement_terms as terms
@@ -24,6 +24,7 @@ from hospitaldesk.services import provinces
 from hospitaldesk.services.catalog import Catalog, parse_id
 from hospitaldesk.services.facilities import facility_choices
 from hospitaldesk.services.forms import Choice, Column, FieldSpec, FilterSpec, ListQuery, validate
+from hospitaldesk.services.site import site_facility_id
 from hospitaldesk.services.specialties import SpecialtyCatalog
 
 _NUMBER = re.compile(r"^\s*(\d+)\s*/")
@@ -256,18 +257,12 @@ def next_number(year: int | None = None) -> str:
     return f"{highest + 1:02d}/{terms.NUMBER_SUFFIX}"
 
 
-def own_facility_id() -> str:
-    """The facility this site works for, if set: the usual Party B of a new agreement."""
-    site = Site.get_or_none(Site.id == stamping.local_site_id_or_none())
-    return str(site.facility_id) if site is not None and site.facility_id else ""
-
-
 def new_agreement(level: str = "1") -> dict[str, Any]:
     """Form values for a new draft: the next number, default clauses, this site as Party B."""
     values: dict[str, Any] = {spec.name: "" for spec in HEADER_FIELDS}
     values.update(number=next_number(), level=level, programme="responsibility")
     values.update(terms.default_clauses(level))
-    party_b = own_facility_id()
+    party_b = site_facility_id()
     if party_b:
         values.update(party_b=party_b, **party_details("b", party_b))
         province = Province.get_or_none(Province.id == Facility.get_by_id(party_b).province_id)

@@ -60,3 +60,29 @@ def rename_site(name: str) -> None:
         site = Site.get_by_id(stamping.local_site_id())
         site.name = cleaned
         site.save()
+
+
+def site_facility_id() -> str:
+    """The facility this site works for ('' when not chosen): new agreements take it as Party B."""
+    site = Site.get_or_none(Site.id == stamping.local_site_id_or_none())
+    return str(site.facility_id) if site is not None and site.facility_id else ""
+
+
+def set_site_facility(facility_id: str) -> None:
+    """Choose (or clear, with '') the facility this site works for."""
+    from hospitaldesk.db.models import Facility
+    from hospitaldesk.errors import FieldError, ValidationError
+
+    with atomic():
+        site = Site.get_by_id(stamping.local_site_id())
+        if facility_id:
+            try:
+                key = uuid.UUID(facility_id)
+            except ValueError:
+                key = None
+            if key is None or Facility.get_or_none((Facility.id == key) & (Facility.deleted == False)) is None:  # noqa: E712
+                raise ValidationError([FieldError("facility", _("Our facility"), _("Choose one of the values in the list."))])
+            site.facility_id = key
+        else:
+            site.facility_id = None
+        site.save()

@@ -198,3 +198,15 @@ def test_sound_database_check_after_start_says_nothing(window: Any, dialog_log: 
     pump(window.root, 500)
     assert not dialog_log.errors
     assert window.status_warning.cget("text") == ""
+
+
+def test_settings_chooses_our_facility(window: Any) -> None:
+    from hospitaldesk.db.models import Facility
+    from hospitaldesk.services import site
+
+    settings = screen(window, "settings")
+    st = str(Facility.get(Facility.code == "ST-BVDK").id)
+    settings.facility_box.set_value(st)
+    settings.facility_box.event_generate("<<ComboboxSelected>>")
+    window.root.update()
+    assert site.site_facility_id() == st

@@ -146,3 +146,17 @@ def test_a_draft_can_be_deleted_with_its_lines(draft_id: str) -> None:
 def test_choosing_a_party_prefills_its_address(site_store: Path) -> None:
     details = agreements.party_details("a", str(facility_by_code("HCM-CHORAY").id))
     assert details["a_address"] == "201B Nguyễn Chí Thanh"
+
+
+def test_our_facility_becomes_party_b_of_new_agreements(site_store: Path) -> None:
+    from hospitaldesk.services import site
+
+    assert agreements.new_agreement()["party_b"] == ""
+    site.set_site_facility(str(facility_by_code("ST-BVDK").id))
+    fresh = agreements.new_agreement()
+    assert fresh["party_b"] == str(facility_by_code("ST-BVDK").id)
+    assert fresh["sign_place"] == "Cần Thơ"  # Sóc Trăng merged into Cần Thơ on 1 July 2025
+    with pytest.raises(ValidationError):
+        site.set_site_facility("not-an-id")
+    site.set_site_facility("")
+    assert agreements.new_agreement()["party_b"] == ""

@@ -11,9 +11,12 @@ from hospitaldesk import config
 from hospitaldesk.errors import HospitalDeskError, ValidationError
 from hospitaldesk.i18n import N_, _, format_number
 from hospitaldesk.services import maintenance, site
+from hospitaldesk.services.facilities import facility_choices
+from hospitaldesk.services.forms import FieldSpec
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.background import Job, Progress, run_in_thread
 from hospitaldesk.ui.widgets.busy import BusyDialog
+from hospitaldesk.ui.widgets.form import ChoiceBox
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 COUNT_LABELS = {"sites": N_("Sites"), "provinces": N_("Provinces"), "specialties": N_("Specialties"), "facilities": N_("Facilities"), "techniques": N_("Techniques"), "agreements": N_("Agreements")}
@@ -52,6 +55,17 @@ class SettingsScreen(ttk.Frame):
         self.site_error = ttk.Label(box, text="", bootstyle="danger")
         self.site_error.pack(anchor="w")
         ttk.Button(box, text=_("Rename site"), command=self.rename_site).pack(anchor="e")
+        ttk.Label(box, text=_("Our facility (Party B of new agreements)")).pack(anchor="w", pady=(8, 0))
+        self.facility_box = ChoiceBox(box, FieldSpec("facility", N_("Our facility"), "choice", choices=facility_choices))
+        self.facility_box.set_value(site.site_facility_id())
+        self.facility_box.pack(fill="x", pady=(4, 4))
+        self.facility_box.bind("<<ComboboxSelected>>", lambda _e: self.choose_facility(), add="+")
+
+    def choose_facility(self) -> None:
+        try:
+            site.set_site_facility(self.facility_box.value())
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
 
     def rename_site(self) -> None:
         try:
