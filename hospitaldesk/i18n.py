@@ -7,6 +7,9 @@ so a source checkout never runs on an outdated translation.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import datetime as dt
 import gettext
 import os
@@ -60,6 +63,18 @@ def setup(language: str) -> None:
 
 def current_language() -> str:
     return _language
+
+
+@contextmanager
+def using_language(language: str) -> Iterator[None]:
+    """Messages in `language` for a moment (rebuilding a document as it was printed), then back."""
+    global _translations, _language
+    saved = _translations, _language
+    setup(language)
+    try:
+        yield
+    finally:
+        _translations, _language = saved
 
 
 def _(message: str) -> str:

@@ -141,7 +141,10 @@ class Province(CatalogRecord):
 
     def dependents(self) -> list[CatalogRecord]:
         merged: list[CatalogRecord] = list(Province.select().where(Province.successor == self.id))
-        return merged + list(Facility.select().where(Facility.province.in_([self.id, *[p.id for p in merged]])))
+        facilities = list(Facility.select().where(Facility.province.in_([self.id, *[p.id for p in merged]])))
+        ids = [f.id for f in facilities]
+        parties = Agreement.select().where(Agreement.party_a.in_(ids) | Agreement.party_b.in_(ids)) if ids else []
+        return merged + facilities + list(parties)
 
 
 class Specialty(CatalogRecord):
@@ -176,6 +179,9 @@ class Facility(CatalogRecord):
         now = province.current()
         return [self.name, self.short_name, self.code, province.name, now.name if now.id != province.id else "", self.address]
 
+    def dependents(self) -> list[CatalogRecord]:
+        return list(Agreement.select().where((Agreement.party_a == self.id) | (Agreement.party_b == self.id)))
+
 
 class Technique(CatalogRecord):
     """An advanced technique that can be transferred."""
@@ -192,6 +198,10 @@ class Technique(CatalogRecord):
     def search_parts(self) -> list[Any]:
         specialty = Specialty.get_or_none(Specialty.id == self.specialty_id)
         return [self.name, self.name_en, self.code, self.moh_code, specialty.name if specialty else ""]
+
+    def dependents(self) -> list[CatalogRecord]:
+        using = AgreementTechnique.select(AgreementTechnique.agreement).where(AgreementTechnique.technique == self.id)
+        return list(Agreement.select().where(Agreement.id.in_(using)))
 
 
 FOUNDATION_TABLES: list[type[BaseModel]] = [LocalState, SchemaVersion, Site, Province, Specialty, Facility, Technique]
@@ -311,8 +321,8 @@ class AgreementEvent(Record):
     agreement = ForeignKeyField(Agreement, backref="events", on_delete="RESTRICT")
     agreement_id: uuid.UUID
     kind = CharField(max_length=20)  # "status" | "review" | "progress" | "amendment"
-    from_status = CharField(max_length=20, default="")
-    to_status = CharField(max_length=20, default="")
+    from_status = CharField(max_length=80, default="")  # status or progress code
+    to_status = CharField(max_length=80, default="")  # status or progress code; the amendment's number
     on_date = DateField()
     reason = TextField(default="")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Spacer
 
-from hospitaldesk.i18n import _, format_date
+from hospitaldesk.i18n import _, current_language, format_date
 from hospitaldesk.reports.blocks import BLANK_NUMBER, closing, national_header, party_block, technique_table, today_line
 from hospitaldesk.reports.contract_data import AmendmentDocument
 from hospitaldesk.reports.page import PageSetup, render, short_hash
@@ -38,7 +38,7 @@ def build_amendment(doc: AmendmentDocument) -> bytes:
     story += _articles(doc)
     last = [story.pop()]  # the final article stays on the signature page
     story.append(closing(last, doc.party_a, doc.party_b, doc.recipients))
-    stamp = DocumentStamp("amendment", doc.record_id, doc.number, doc.content_hash)
+    stamp = DocumentStamp("amendment", doc.record_id, doc.number, doc.content_hash, current_language())
     footer = (_("Amendment No. {number} · Verification code: {code}").format(number=number, code=short_hash(doc.content_hash))
               if doc.content_hash else _("Amendment No. {number}").format(number=number))
     return render(story, PageSetup(

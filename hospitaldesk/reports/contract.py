@@ -9,7 +9,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from hospitaldesk.i18n import _, format_date, format_money, ngettext
+from hospitaldesk.i18n import _, current_language, format_date, format_money, ngettext
 from hospitaldesk.reports.amendment import build_amendment
 from hospitaldesk.reports.blocks import (
     BLANK_NUMBER, bulleted, closing, national_header, numbered, party_block, technique_table, today_line, trainee_table,
@@ -53,7 +53,7 @@ def build_contract(doc: ContractDocument) -> bytes:
     last = [story.pop()]  # the final clause goes onto the signature page with the signatures
     story.append(closing(last, doc.party_a, doc.party_b, doc.recipients))
     story += _annex(doc, number)
-    stamp = DocumentStamp("contract", doc.record_id, doc.number, doc.content_hash)
+    stamp = DocumentStamp("contract", doc.record_id, doc.number, doc.content_hash, current_language())
     footer = (_("Contract No. {number} · Verification code: {code}").format(number=number, code=short_hash(doc.content_hash))
               if doc.content_hash else _("Contract No. {number}").format(number=number))
     return render(story, PageSetup(

@@ -16,7 +16,7 @@ from hospitaldesk.reports.stamp import DocumentStamp, parse_keywords
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-__all__ = ["DocumentStamp", "read_stamp", "render_page_images", "write_pdf"]
+__all__ = ["DocumentStamp", "page_texts", "read_stamp", "render_page_images", "write_pdf"]
 
 
 def write_pdf(data: bytes, path: Path) -> None:
@@ -97,3 +97,18 @@ def render_page_images(data: bytes, scale: float) -> list[Image]:
         return images
     finally:
         pdf.close()
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text of each page, NFC with whitespace collapsed: what a reader sees, for comparing two PDFs."""
+    import re
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # a broken file: same meaning as in read_stamp
+        raise HospitalDeskError(_("This file is damaged and cannot be read as a PDF. Ask for a new copy of the document.")) from exc
+    return [re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip() for text in pages]

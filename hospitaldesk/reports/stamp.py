@@ -1,6 +1,9 @@
 """The verification stamp carried in a printed document's PDF keywords.
 
-    hospitaldesk;kind=contract;id={record_id};number={number};hash={content_hash}
+    hospitaldesk;kind=contract;id={record_id};number={number};hash={content_hash};lang=vi
+
+`lang` is the language the document was printed in, so a check can rebuild the same
+pages and compare their text (older stamps without it are read as Vietnamese).
 
 It lets HospitalDesk recognise one of its own PDFs later and check it against the
 record it was printed from. Values are percent-escaped only where they would break
@@ -20,6 +23,7 @@ class DocumentStamp:
     record_id: str
     number: str
     content_hash: str
+    language: str = "vi"
 
 
 def _quote(value: str) -> str:
@@ -27,7 +31,8 @@ def _quote(value: str) -> str:
 
 
 def stamp_keywords(stamp: DocumentStamp) -> str:
-    fields = (("kind", stamp.kind), ("id", stamp.record_id), ("number", stamp.number), ("hash", stamp.content_hash))
+    fields = (("kind", stamp.kind), ("id", stamp.record_id), ("number", stamp.number), ("hash", stamp.content_hash),
+              ("lang", stamp.language))
     return ";".join([PREFIX, *(f"{key}={_quote(value)}" for key, value in fields)])
 
 
@@ -44,4 +49,5 @@ def parse_keywords(keywords: str) -> DocumentStamp | None:
         values[key] = unquote(value.strip())
     if not values.get("kind"):
         return None
-    return DocumentStamp(values["kind"], values.get("id", ""), values.get("number", ""), values.get("hash", ""))
+    return DocumentStamp(values["kind"], values.get("id", ""), values.get("number", ""), values.get("hash", ""),
+                         values.get("lang", "vi") or "vi")

@@ -14,8 +14,9 @@ from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
 from hospitaldesk.i18n import _, format_date, parse_date
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import contract_content
-from hospitaldesk.services.agreements import contract_lines, get_agreement
+from hospitaldesk.services.agreements import contract_lines, get_agreement, number_taken
 from hospitaldesk.services.catalog import parse_id
+from hospitaldesk.services.forms import FIRST_YEAR, LAST_YEAR
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,11 @@ def allowed_targets(status: str) -> list[str]:
 
 
 def _date(value: str | dt.date | None, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    day = parse_date(value or "")
+    day = value if isinstance(value, dt.date) else parse_date(value or "")
     if day is None:
         raise ValidationError([FieldError(field, label, _("Not a date. Write it as dd/mm/yyyy, e.g. 21/07/2023."))])
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError([FieldError(field, label, _("The year must be between {first} and {last}.").format(first=FIRST_YEAR, last=LAST_YEAR))])
     return day
 
 
@@ -78,6 +79,11 @@ def change_status(record_id: str | uuid.UUID, target: str, on_date: str | dt.dat
             problems = signing_problems(agreement)
             if problems:
                 raise ValidationError(problems)
+            # Numbered in the year it is signed: a December draft signed in January takes next year's sequence.
+            if day.year != agreement.year and number_taken(agreement.number, day.year, agreement.id):
+                raise ValidationError([FieldError("number", _("Number"), _(
+                    "Number {number} is already used by another agreement of {year}.").format(number=agreement.number, year=day.year))])
+            agreement.year = day.year
             agreement.signed_on = day
             contract_content.freeze(agreement, contract_content.agreement_content(agreement, contract_lines(agreement.id), day))
             agreement.next_review = terms.review_after(day, None)
@@ -99,6 +105,12 @@ def record_review(record_id: str | uuid.UUID, on_date: str | dt.date | None, not
         day = _date(on_date, "on_date", _("Date"))
         if day < agreement.signed_on:
             raise ValidationError([FieldError("on_date", _("Date"), _("The review cannot be before the signing date."))])
+        last = (AgreementEvent.select(AgreementEvent.on_date)
+                .where(AgreementEvent.agreement == agreement.id, AgreementEvent.kind == "review", AgreementEvent.deleted == False)  # noqa: E712
+                .order_by(AgreementEvent.on_date.desc()).first())
+        if last is not None and day < last.on_date:
+            raise ValidationError([FieldError("on_date", _("Date"), _(
+                "The previous review was held on {date}: this one cannot be earlier.").format(date=format_date(last.on_date)))])
         due = agreement.next_review or terms.review_after(agreement.signed_on, None)
         agreement.next_review = terms.review_after(agreement.signed_on, max(due, day))
         agreement.save()
@@ -119,7 +131,14 @@ def set_progress(line_id: str | uuid.UUID, progress: str, on_date: str | dt.date
         if agreement.status in ("draft", "closed", "terminated"):
             raise ValidationError([FieldError("progress", _("Progress"), _(
                 "Progress is recorded once the agreement is signed and while it runs."))])
+        from hospitaldesk.services.amendments import lines_in_force
+
+        if line.id not in {in_force.id for in_force in lines_in_force(agreement.id)}:
+            raise ValidationError([FieldError("progress", _("Progress"), _("This technique line is not in force (replaced, or in an unsigned amendment)."))])
         day = _date(on_date or dt.date.today(), "on_date", _("Date"))
+        if agreement.signed_on and day < agreement.signed_on:
+            raise ValidationError([FieldError("on_date", _("Date"), _("The date cannot be before the signing date ({date}).").format(
+                date=format_date(agreement.signed_on)))])
         before = line.progress
         line.progress = progress
         line.progress_changed_on = day

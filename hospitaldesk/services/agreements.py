@@ -16,7 +16,7 @@ from peewee import Expression, fn
 from hospitaldesk import text
 from hospitaldesk.db import stamping
 from hospitaldesk.db.connection import atomic
-from hospitaldesk.db.models import Agreement, AgreementTechnique, Facility, Province, Technique
+from hospitaldesk.db.models import Agreement, AgreementTechnique, Attachment, Facility, Province, Technique
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
 from hospitaldesk.i18n import N_, _, format_date, parse_date
 from hospitaldesk.services import agreement_terms as terms
@@ -162,8 +162,9 @@ class AgreementCatalog(Catalog[Agreement]):
             return Agreement.id.in_(with_specialty)
         if name == "review":
             today = dt.date.today()
-            limit = today if value == "overdue" else today + dt.timedelta(days=90)
-            return Agreement.next_review.is_null(False) & (Agreement.next_review <= limit)
+            if value == "overdue":
+                return Agreement.next_review.is_null(False) & (Agreement.next_review < today)
+            return Agreement.next_review.is_null(False) & (Agreement.next_review <= today + dt.timedelta(days=90))
         return None
 
     def to_row(self, record: Agreement) -> dict[str, Any]:
@@ -177,6 +178,9 @@ class AgreementCatalog(Catalog[Agreement]):
             "party_b": record.party_b.short_name or record.party_b.name,
             "transferring": record.party_a.name,
             "receiving": record.party_b.name,
+            "signed_on_iso": record.signed_on.isoformat() if record.signed_on else None,
+            "next_review_iso": review.isoformat() if review else None,
+            "content_hash": record.content_hash or None,
             "status": terms.label(terms.STATUSES, record.status),
             "status_code": record.status,
             "signed_on": format_date(record.signed_on),
@@ -206,13 +210,10 @@ def summaries(search: str = "") -> list[dict[str, Any]]:
     while True:
         listed = catalog.list_page(ListQuery(search=search, page=page, page_size=1000))
         for row in listed.rows:
-            record = Agreement.get_by_id(row["id"])
             result.append({
                 "id": row["id"], "number": row["number"], "title": row["title"], "status": row["status_code"],
                 "transferring": row["transferring"], "receiving": row["receiving"],
-                "signed_on": record.signed_on.isoformat() if record.signed_on else None,
-                "next_review": record.next_review.isoformat() if record.next_review else None,
-                "content_hash": record.content_hash or None,
+                "signed_on": row["signed_on_iso"], "next_review": row["next_review_iso"], "content_hash": row["content_hash"],
             })
         if page + 1 >= listed.page_count:
             return result
@@ -220,16 +221,21 @@ def summaries(search: str = "") -> list[dict[str, Any]]:
 
 
 def resolve(reference: str) -> Agreement:
-    """An agreement by id or by number (the newest year first, as two sites may share a number)."""
+    """An agreement by id, or by number when only one agreement carries it (numbers repeat
+    every year and at every site: then the id is needed, and the candidates are listed)."""
     try:
         return get_agreement(uuid.UUID(reference))
     except ValueError:
         pass
-    wanted = text.nfc(reference).strip().casefold()
-    for agreement in Agreement.live().order_by(Agreement.year.desc(), Agreement.created_at.desc()):
-        if text.nfc(agreement.number).casefold() == wanted:
-            return agreement
-    raise NotFoundError(_("No agreement with the id or number {reference}.").format(reference=reference))
+    wanted = text.nfc(reference).strip()
+    matches = list(Agreement.live().where(Agreement.number == wanted).order_by(Agreement.year.desc()))
+    if not matches:
+        raise NotFoundError(_("No agreement with the id or number {reference}.").format(reference=reference))
+    if len(matches) > 1:
+        listed = "; ".join(f"{a.id} ({a.year}, {a.title})" for a in matches[:10])
+        raise NotFoundError(_("Several agreements are numbered {reference}: use the id of the one you mean: {listed}").format(
+            reference=reference, listed=listed))
+    return matches[0]
 
 
 def _year_of(record_id: uuid.UUID | None) -> int:
@@ -242,7 +248,9 @@ def _year_of(record_id: uuid.UUID | None) -> int:
 
 def number_taken(number: str, year: int, record_id: uuid.UUID | None) -> bool:
     """Numbers are unique per drawing-up site and year (two sites both have a '01/HĐ-CGKT')."""
-    query = Agreement.live().select(Agreement.number).where(Agreement.year == year, Agreement.origin_site == stamping.local_site_id())
+    existing = Agreement.get_or_none(Agreement.id == record_id) if record_id is not None else None
+    site = existing.origin_site if existing is not None and existing.origin_site else stamping.local_site_id()
+    query = Agreement.live().select(Agreement.number).where(Agreement.year == year, Agreement.origin_site == site)
     if record_id is not None:
         query = query.where(Agreement.id != record_id)
     wanted = text.nfc(number).strip().casefold()  # SQLite's LOWER() leaves "Đ" alone
@@ -268,6 +276,11 @@ def new_agreement(level: str = "1") -> dict[str, Any]:
         province = Province.get_or_none(Province.id == Facility.get_by_id(party_b).province_id)
         values["sign_place"] = _place_name(province.current().name) if province else ""
     return values
+
+
+def default_clauses_for(level: str) -> dict[str, str]:
+    """The default clause texts of a level (to tell an untouched clause from an edited one)."""
+    return terms.default_clauses(level) if level else {}
 
 
 def _place_name(province_name: str) -> str:
@@ -454,3 +467,6 @@ def delete_draft(record_id: str | uuid.UUID) -> None:
         for line in AgreementTechnique.live().where(AgreementTechnique.agreement == parse_id(record_id)):
             line.deleted = True
             line.save()
+        for attachment in Attachment.live().where(Attachment.agreement == parse_id(record_id)):
+            attachment.deleted = True
+            attachment.save()

@@ -44,6 +44,13 @@ def line_fields(agreement_id: str | uuid.UUID) -> list[FieldSpec]:
                                      hint=N_("Empty: a technique added by this amendment."))]
 
 
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return uuid.UUID(int=0)  # not a line id at all: reported as "not in force"
+
+
 def get_amendment(amendment_id: str | uuid.UUID) -> Amendment:
     amendment = Amendment.live().where(Amendment.id == parse_id(amendment_id)).first()
     if amendment is None:
@@ -52,16 +59,19 @@ def get_amendment(amendment_id: str | uuid.UUID) -> Amendment:
 
 
 def resolve(reference: str) -> Amendment:
-    """An amendment by id or by its number."""
+    """An amendment by id, or by number when only one amendment carries it."""
     try:
         return get_amendment(uuid.UUID(reference))
     except ValueError:
         pass
-    wanted = text.nfc(reference).strip().casefold()
-    for amendment in Amendment.live().order_by(Amendment.created_at.desc()):
-        if text.nfc(amendment.number).casefold() == wanted:
-            return amendment
-    raise NotFoundError(_("No amendment with the id or number {reference}.").format(reference=reference))
+    matches = list(Amendment.live().where(Amendment.number == text.nfc(reference).strip()))
+    if not matches:
+        raise NotFoundError(_("No amendment with the id or number {reference}.").format(reference=reference))
+    if len(matches) > 1:
+        listed = "; ".join(f"{a.id} ({a.subject})" for a in matches[:10])
+        raise NotFoundError(_("Several amendments are numbered {reference}: use the id of the one you mean: {listed}").format(
+            reference=reference, listed=listed))
+    return matches[0]
 
 
 def amendments_of(agreement_id: str | uuid.UUID) -> list[dict[str, Any]]:
@@ -115,11 +125,9 @@ def save_amendment(agreement_id: str | uuid.UUID, raw: dict[str, Any], lines: li
         except ValidationError as exc:
             errors.extend(exc.errors)
             clean = []
-        in_force = {str(line.id) for line in lines_in_force(agreement.id)}
-        for row, line in enumerate(lines, start=1):
-            replaces = line.get("replaces") or ""
-            if replaces and replaces not in in_force:
-                errors.append(FieldError("replaces", _("Replaces"), _("The line it replaces is not in force."), row))
+        if clean:
+            pairs = [(uuid.UUID(line["technique"]), _uuid_or_none(raw.get("replaces"))) for line, raw in zip(clean, lines)]
+            errors.extend(_conflicts(agreement.id, pairs))
         if errors:
             raise ValidationError(errors)
         for line, raw_line in zip(clean, lines):
@@ -149,6 +157,10 @@ def sign_amendment(amendment_id: str | uuid.UUID, on_date: str | dt.date | None)
         if amendment.status != "draft":
             raise ValidationError([FieldError("status", _("Status"), _("This amendment is already signed."))])
         agreement = get_agreement(amendment.agreement_id)
+        if agreement.status not in AMENDABLE:
+            raise ValidationError([FieldError("status", _("Status"), _(
+                "Agreement {number} has ended ({status}): its amendments can no longer be signed.").format(
+                number=agreement.number, status=terms.label(terms.STATUSES, agreement.status)))])
         day = _date(on_date, "on_date", _("Date"))
         if agreement.signed_on and day < agreement.signed_on:
             raise ValidationError([FieldError("on_date", _("Date"), _("An amendment cannot be signed before its agreement ({date}).").format(
@@ -159,6 +171,9 @@ def sign_amendment(amendment_id: str | uuid.UUID, on_date: str | dt.date | None)
         if base is None:
             raise ValidationError([FieldError("status", _("Status"), _("The agreement is not signed yet."))])
         lines = amendment_lines(amendment.id)
+        problems = _conflicts(agreement.id, [(line.technique_id, line.replaces_id) for line in lines])
+        if problems:
+            raise ValidationError(problems)
         contract_content.freeze(amendment, contract_content.amendment_content(amendment, base, lines, day))
         for line in lines:  # a rescheduled technique keeps the progress it had made
             if line.replaces_id:
@@ -170,6 +185,23 @@ def sign_amendment(amendment_id: str | uuid.UUID, on_date: str | dt.date | None)
         amendment.save()
         AgreementEvent.create(id=uuid.uuid4(), agreement=agreement.id, kind="amendment", to_status=amendment.number,
                               on_date=day, reason=text.clean(amendment.subject))
+        agreement.refresh_search_key()  # its techniques may have changed
+        Agreement.update(search_key=agreement.search_key).where(Agreement.id == agreement.id).execute()
+
+
+def _conflicts(agreement_id: uuid.UUID, lines: list[tuple[uuid.UUID, uuid.UUID | None]]) -> list[FieldError]:
+    """(technique, replaces) pairs that no longer fit the lines in force: a replaced line that another
+    signed amendment already changed, or a technique added twice."""
+    in_force = lines_in_force(agreement_id)
+    in_force_ids = {line.id for line in in_force}
+    techniques = {line.technique_id for line in in_force}
+    errors: list[FieldError] = []
+    for row, (technique_id, replaces_id) in enumerate(lines, start=1):
+        if replaces_id is not None and replaces_id not in in_force_ids:
+            errors.append(FieldError("replaces", _("Replaces"), _("The line it replaces is not in force (another amendment may have changed it)."), row))
+        elif replaces_id is None and technique_id in techniques:
+            errors.append(FieldError("technique", _("Technique"), _("This technique is already in force: choose the line it replaces."), row))
+    return errors
 
 
 def delete_amendment(amendment_id: str | uuid.UUID) -> None:

@@ -57,6 +57,14 @@ def _copy_hashed(source: Path, folder: Path) -> tuple[str, int, Path]:
     return digest.hexdigest(), size, Path(temp_name)
 
 
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def add_attachment(agreement_id: str | uuid.UUID, source: Path, description: str = "") -> str:
     """Keep a copy of `source` with the agreement; returns the attachment id."""
     agreement = get_agreement(agreement_id)
@@ -70,9 +78,9 @@ def add_attachment(agreement_id: str | uuid.UUID, source: Path, description: str
     suffix = "".join(c for c in source.suffix.lower() if c.isalnum() or c == ".")[:10]
     stored = folder / f"{sha256}{suffix}"
     try:
-        if stored.exists():
+        if stored.exists() and _sha256_of(stored) == sha256:
             temp.unlink()
-        else:
+        else:  # new, or the kept copy was damaged: the good bytes just copied take its place
             os.replace(temp, stored)
         with atomic():
             attachment = Attachment.create(
@@ -101,11 +109,7 @@ def attachment_path(attachment_id: str | uuid.UUID) -> Path:
     if not path.is_file():
         raise HospitalDeskError(_("The file {name} is missing from {folder}. It may not have been copied from the other site yet.").format(
             name=attachment.file_name, folder=path.parent))
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    if digest.hexdigest() != attachment.sha256:
+    if _sha256_of(path) != attachment.sha256:
         raise HospitalDeskError(_("The stored copy of {name} has been changed since it was attached: do not rely on it.").format(name=attachment.file_name))
     return path
 
@@ -114,6 +118,17 @@ def export_attachment(attachment_id: str | uuid.UUID, target: Path) -> Path:
     """Copy a stored attachment out (to open or send it), verified first."""
     shutil.copyfile(attachment_path(attachment_id), target)
     return target
+
+
+def export_for_viewing(attachment_id: str | uuid.UUID) -> Path:
+    """A verified copy in a fresh temporary folder, to open in another program (which may lock
+    or rewrite what it opens: never the kept copy)."""
+    attachment = Attachment.live().where(Attachment.id == parse_id(attachment_id)).first()
+    if attachment is None:
+        raise NotFoundError(_("No such record: {id}").format(id=attachment_id))
+    folder = Path(tempfile.mkdtemp(prefix="hospitaldesk-"))
+    safe_name = "".join(c if c.isalnum() or c in " .-_()" else "_" for c in attachment.file_name) or "attachment"
+    return export_attachment(attachment_id, folder / safe_name)
 
 
 def remove_attachment(attachment_id: str | uuid.UUID) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hospitaldesk.db.models import Agreement, Amendment
+from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
 from hospitaldesk.reports.contract_data import AmendmentDocument, ContractDocument, Party, TechniqueLine
 from hospitaldesk.services import agreement_terms as terms
@@ -39,15 +40,39 @@ def _technique(data: dict[str, Any]) -> TechniqueLine:
     )
 
 
+def _checked_frozen(record: Agreement | Amendment, kind: str) -> dict[str, Any] | None:
+    """The signed content, refused if it no longer matches the hash taken at signing
+    (the database was edited behind the app's back): such a text must not be printed."""
+    content = contract_content.frozen(record)
+    if content is not None and contract_content.content_hash(content) != record.content_hash:
+        raise StoreError(_(
+            "The stored text of {kind} {number} was altered after signing: it no longer matches its own fingerprint."
+        ).format(kind=_kind_label(kind), number=record.number))
+    return content
+
+
 def contract_content_of(agreement: Agreement) -> tuple[dict[str, Any], bool]:
     """(content, draft): the frozen content once signed, else the current draft's."""
-    content = contract_content.frozen(agreement)
+    content = _checked_frozen(agreement, "contract")
     if content is not None:
         return content, False
     return contract_content.agreement_content(agreement, contract_lines(agreement.id)), True
 
 
-def contract_document(agreement_id: str | uuid.UUID, warnings: list[str] | None = None) -> ContractDocument:
+def draft_warnings(agreement: Agreement) -> list[str]:
+    """What a draft still lacks before it can be signed: printed in the draft's box."""
+    from hospitaldesk.services.agreement_lifecycle import signing_problems
+
+    return [problem.describe() for problem in signing_problems(agreement)]
+
+
+def preview_warnings(agreement_id: str | uuid.UUID) -> list[str]:
+    """Shown above a draft's preview (and printed in its box): what it still lacks."""
+    agreement = get_agreement(agreement_id)
+    return draft_warnings(agreement) if agreement.status == "draft" else []
+
+
+def contract_document(agreement_id: str | uuid.UUID) -> ContractDocument:
     agreement = get_agreement(agreement_id)
     content, draft = contract_content_of(agreement)
     return ContractDocument(
@@ -60,7 +85,7 @@ def contract_document(agreement_id: str | uuid.UUID, warnings: list[str] | None 
         obligations_a=content["obligations_a"], obligations_b=content["obligations_b"],
         acceptance_criteria=content["acceptance_criteria"], retention=content["retention"],
         term=content["term"], general=content["general"], recipients=content["recipients"],
-        warnings=list(warnings or []) if draft else [],
+        warnings=draft_warnings(agreement) if draft else [],
         content_hash=agreement.content_hash if not draft else contract_content.content_hash(content),
         record_id=str(agreement.id),
     )
@@ -69,7 +94,7 @@ def contract_document(agreement_id: str | uuid.UUID, warnings: list[str] | None 
 def amendment_document(amendment_id: str | uuid.UUID) -> AmendmentDocument:
     amendment = get_amendment(amendment_id)
     agreement = get_agreement(amendment.agreement_id)
-    content = contract_content.frozen(amendment)
+    content = _checked_frozen(amendment, "amendment")
     draft = content is None
     if content is None:
         base, _draft = contract_content_of(agreement)
@@ -93,10 +118,10 @@ def _format(iso: str | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "..."
 
 
-def contract_pdf(agreement_id: str | uuid.UUID, warnings: list[str] | None = None) -> bytes:
+def contract_pdf(agreement_id: str | uuid.UUID) -> bytes:
     from hospitaldesk.reports.contract import build_contract
 
-    return build_contract(contract_document(agreement_id, warnings))
+    return build_contract(contract_document(agreement_id))
 
 
 def amendment_pdf(amendment_id: str | uuid.UUID) -> bytes:
@@ -105,10 +130,10 @@ def amendment_pdf(amendment_id: str | uuid.UUID) -> bytes:
     return build_amendment(amendment_document(amendment_id))
 
 
-def print_contract(agreement_id: str | uuid.UUID, path: Path, warnings: list[str] | None = None) -> Path:
+def print_contract(agreement_id: str | uuid.UUID, path: Path) -> Path:
     from hospitaldesk.reports.render import write_pdf
 
-    write_pdf(contract_pdf(agreement_id, warnings), path)
+    write_pdf(contract_pdf(agreement_id), path)
     return path
 
 
@@ -169,7 +194,37 @@ def verify_pdf(path: Path) -> Verification:
         return Verification(False, stamp.kind, stamp.number, _(
             "Does not match: the draft of {kind} {number} has changed since this copy was printed.").format(
             kind=_kind_label(stamp.kind), number=stamp.number))
-    return Verification(True, stamp.kind, stamp.number, message.format(kind=_kind_label(stamp.kind), number=stamp.number))
+    different = _first_different_page(path, record, stamp.language)
+    if different is not None:
+        # The stamp is right but the pages say something else: text added or changed on the paper's file.
+        return Verification(False, stamp.kind, stamp.number, _(
+            "Does NOT match: page {page} of this file differs from {kind} {number} in the database, though it carries its code.").format(
+            page=different, kind=_kind_label(stamp.kind), number=stamp.number))
+    message = message.format(kind=_kind_label(stamp.kind), number=stamp.number)
+    status = _status_note(record)
+    return Verification(True, stamp.kind, stamp.number, f"{message} {status}".strip())
+
+
+def _first_different_page(path: Path, record: Agreement | Amendment, language: str) -> int | None:
+    """Rebuild the document from the record, in the language it was printed in, and compare page texts."""
+    from hospitaldesk.i18n import using_language
+    from hospitaldesk.reports.render import page_texts
+
+    with using_language(language):
+        rebuilt = amendment_pdf(record.id) if isinstance(record, Amendment) else contract_pdf(record.id)
+    printed, expected = page_texts(path.read_bytes()), page_texts(rebuilt)
+    for index in range(max(len(printed), len(expected))):
+        if index >= len(printed) or index >= len(expected) or printed[index] != expected[index]:
+            return index + 1
+    return None
+
+
+def _status_note(record: Agreement | Amendment) -> str:
+    """What became of a signed contract since: its status now and its signed amendments."""
+    if not isinstance(record, Agreement) or not record.frozen_json:
+        return ""
+    signed = Amendment.live().where(Amendment.agreement == record.id, Amendment.status == "signed").count()
+    return _("Status now: {status}; signed amendments: {count}.").format(status=terms.label(terms.STATUSES, record.status), count=signed)
 
 
 def _current_hash(record: Agreement | Amendment) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 from peewee import JOIN, Expression
 
 from hospitaldesk import text
-from hospitaldesk.db.models import Facility, Province
+from hospitaldesk.db.models import Agreement, Facility, Province
 from hospitaldesk.errors import FieldError
-from hospitaldesk.i18n import N_, _
+from hospitaldesk.i18n import N_, _, ngettext
 from hospitaldesk.services import provinces
 from hospitaldesk.services.catalog import Catalog
 from hospitaldesk.services.forms import Choice, Column, FieldSpec, FilterSpec
@@ -132,3 +132,9 @@ class FacilityCatalog(Catalog[Facility]):
                 FieldError("name", _("Name"), _("A facility with this name already exists in this province."))
             )
         return errors
+
+    def delete_blocker(self, record: Facility) -> str | None:
+        used = Agreement.live().where((Agreement.party_a == record.id) | (Agreement.party_b == record.id)).count()
+        if used:
+            return ngettext("{count} agreement names this facility as a party; it cannot be deleted.", "{count} agreements name this facility as a party; it cannot be deleted.", used).format(count=used)
+        return None

@@ -22,6 +22,11 @@ FieldKind = Literal["text", "multiline", "choice", "bool", "date", "int", "money
 _MONEY_UNIT = re.compile(r"\s*(?:₫|đ|đồng|vnd|vnđ)$", re.IGNORECASE)
 _MONEY_SEPARATORS = re.compile(r"[.,\s\u00a0]")
 
+# Dates outside these years are typing mistakes (01/12/9999), not plans.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Whole numbers and amounts: a 25-digit cost is a slip of the keyboard (and overflows SQLite's integers).
+MAX_NUMBER = 10**15
+
 # Generous, but a 10,000-character paste into "name" is a mistake, not a name.
 DEFAULT_MAX_LENGTH = 300
 NOTES_MAX_LENGTH = 5000
@@ -130,12 +135,18 @@ def _check(spec: FieldSpec, value: Any) -> str | None:
             return _("This field is required.") if spec.required else None
         if len(value) > spec.limit():
             return _("Too long: {length} characters, at most {limit}.").format(length=len(value), limit=spec.limit())
-        if spec.kind == "date" and parse_date(value) is None:
-            return _("Not a date. Write it as dd/mm/yyyy, e.g. 21/07/2023.")
+        if spec.kind == "date":
+            day = parse_date(value)
+            if day is None:
+                return _("Not a date. Write it as dd/mm/yyyy, e.g. 21/07/2023.")
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                return _("The year must be between {first} and {last}.").format(first=FIRST_YEAR, last=LAST_YEAR)
         if spec.kind == "int" and not _WHOLE_NUMBER.fullmatch(value):
             return _("Write a whole number, e.g. 12.")
-        if spec.kind == "money" and not value.isdigit():
+        if spec.kind == "money" and not (value.isascii() and value.isdigit()):
             return _("Write an amount in đồng, e.g. 1.250.000.000.")
+        if spec.kind in ("int", "money") and abs(int(value)) > MAX_NUMBER:
+            return _("This number is too large.")
         if spec.kind == "choice" and spec.choices is not None:
             allowed = {c.value for c in spec.choices()}
             if value not in allowed:

@@ -6,9 +6,9 @@ from typing import Any
 
 from peewee import Expression
 
-from hospitaldesk.db.models import Specialty, Technique
+from hospitaldesk.db.models import Agreement, AgreementTechnique, Specialty, Technique
 from hospitaldesk.errors import FieldError
-from hospitaldesk.i18n import N_
+from hospitaldesk.i18n import N_, ngettext
 from hospitaldesk.services.catalog import Catalog
 from hospitaldesk.services.forms import Choice, Column, FieldSpec, FilterSpec
 from hospitaldesk.services.labels import localized_name, yes_no
@@ -74,3 +74,11 @@ class TechniqueCatalog(Catalog[Technique]):
         if self.is_taken(Technique.name, values["name"], record_id):
             errors.append(self.duplicate_error("name", N_("Name"), values["name"]))
         return errors
+
+    def delete_blocker(self, record: Technique) -> str | None:
+        using = AgreementTechnique.select(AgreementTechnique.agreement).where(
+            AgreementTechnique.technique == record.id, AgreementTechnique.deleted == False)  # noqa: E712
+        used = Agreement.live().where(Agreement.id.in_(using)).count()
+        if used:
+            return ngettext("{count} agreement transfers this technique; it cannot be deleted.", "{count} agreements transfer this technique; it cannot be deleted.", used).format(count=used)
+        return None

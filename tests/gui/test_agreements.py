@@ -167,3 +167,43 @@ def test_deleting_a_draft_asks_first(window: Any, draft: str, dialog_log: Dialog
     screen.delete_draft(draft)
     assert Agreement.get_by_id(draft).deleted
     assert screen.table.visible_ids() == []
+
+
+def test_a_line_typed_but_not_added_is_not_lost(window: Any, draft: str) -> None:
+    screen = agreements_screen(window)
+    screen.edit(draft)
+    window.root.update()
+    editor = screen.editor
+    editor.lines.form.set_values(agreement_line("TM-PCI"))
+    assert editor.is_dirty()
+    assert not editor.save_record()
+    assert "Add as new line" in editor.status.cget("text")
+    editor.lines.add_line()
+    assert editor.save_record()
+    assert len(agreements.contract_lines(Agreement.get_by_id(draft).id)) == 2
+
+
+def test_changing_the_level_swaps_untouched_obligations(window: Any, draft: str) -> None:
+    screen = agreements_screen(window)
+    screen.edit(draft)
+    window.root.update()
+    general = screen.editor.forms["general"]
+    general.inputs["level"].set_value("2")
+    general.inputs["level"].event_generate("<<ComboboxSelected>>")
+    window.root.update()
+    assert "mạng lưới" in screen.editor.forms["clauses"].get_values()["obligations_a"]
+
+
+def test_buttons_follow_the_status(window: Any, draft: str) -> None:
+    screen = agreements_screen(window)
+    select(screen, draft)
+    shown = {k for k, b in screen.panel.buttons.items() if b.winfo_ismapped()}
+    assert shown == {"edit", "preview", "status", "delete"}
+    life.change_status(draft, "signed", "21/07/2025")
+    life.change_status(draft, "terminated", "01/09/2025", reason="Hai bên thỏa thuận")
+    screen.refresh(draft)
+    window.root.update()
+    shown = {k for k, b in screen.panel.buttons.items() if b.winfo_ismapped()}
+    assert shown == {"preview", "status"}
+    assert str(screen.panel.amendment_buttons["new"].cget("state")) == "disabled"
+    assert str(screen.panel.progress_button.cget("state")) == "disabled"

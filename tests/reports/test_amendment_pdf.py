@@ -45,7 +45,7 @@ def test_articles_number_on_without_a_technique_table() -> None:
 def test_amendment_stamp_fonts_and_draft_watermark() -> None:
     data = build_amendment(samples.amendment(1))
     assert read_stamp(data) == DocumentStamp("amendment", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "01/PL-05/HĐ-CGKT",
-                                             samples.CONTENT_HASH)
+                                             samples.CONTENT_HASH, "en")
     for font in fonts(data):
         assert "/FontFile2" in font_descriptor(font)
     meta = reader(data).metadata

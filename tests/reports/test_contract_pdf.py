@@ -178,7 +178,8 @@ def test_pdf_metadata_carries_title_author_and_the_stamp() -> None:
     assert meta.title is not None and "05/HĐ-CGKT" in meta.title
     assert meta.subject == "Responsibility contract on technique transfer"
     assert meta["/Keywords"] == (
-        "hospitaldesk;kind=contract;id=6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f;number=05/HĐ-CGKT;hash=" + samples.CONTENT_HASH)
+        "hospitaldesk;kind=contract;id=6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f;number=05/HĐ-CGKT;hash=" + samples.CONTENT_HASH
+        + ";lang=en")  # the tests print in English: the stamp says so, for verify-pdf to rebuild the same pages
 
 
 def test_an_unnumbered_draft_leaves_the_number_to_write_in() -> None:

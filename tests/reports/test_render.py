@@ -102,3 +102,10 @@ def test_page_images_for_the_preview(contract_pdf: bytes) -> None:
     # Not a blank page: the header text darkens some pixels.
     darkest = images[0].convert("L").getextrema()[0]
     assert isinstance(darkest, int) and darkest < 100
+
+
+def test_a_stamp_without_language_is_read_as_vietnamese() -> None:
+    from hospitaldesk.reports.stamp import parse_keywords
+
+    old = parse_keywords("hospitaldesk;kind=contract;id=x;number=05/HĐ-CGKT;hash=abc")
+    assert old is not None and old.language == "vi"

@@ -215,3 +215,97 @@ def test_an_amendment_cannot_be_signed_before_the_contract(signed_id: str) -> No
     amendment = amendments.save_amendment(signed_id, values, [])
     with pytest.raises(ValidationError):
         amendments.sign_amendment(amendment, "01/01/2025")
+
+
+# --- review findings: edges that must not get through --------------------------------------
+
+
+def test_two_amendments_replacing_one_line_cannot_both_be_signed(signed_id: str) -> None:
+    original = amendments.technique_progress(signed_id)[0]["id"]
+    first, second = (
+        amendments.save_amendment(signed_id, dict(amendments.new_amendment(signed_id), subject=f"Điều chỉnh {n}", clauses="Gia hạn."),
+                                  [agreement_line("PT-TIM-HO", end=end, replaces=original)])
+        for n, end in ((1, "31/07/2026"), (2, "31/12/2026"))
+    )
+    amendments.sign_amendment(first, "15/01/2026")
+    with pytest.raises(ValidationError) as caught:
+        amendments.sign_amendment(second, "16/01/2026")
+    assert caught.value.errors[0].row == 1 and caught.value.errors[0].field == "replaces"
+    assert [r["name"] for r in amendments.technique_progress(signed_id)].count("Phẫu thuật tim hở với tuần hoàn ngoài cơ thể") == 1
+
+
+def test_a_technique_in_force_cannot_be_added_again(signed_id: str) -> None:
+    values = dict(amendments.new_amendment(signed_id), subject="Bổ sung", clauses="Bổ sung.")
+    with pytest.raises(ValidationError) as caught:
+        amendments.save_amendment(signed_id, values, [agreement_line("TM-PCI")])
+    assert caught.value.errors[0].field == "technique"
+
+
+def test_an_amendment_of_an_ended_agreement_cannot_be_signed(signed_id: str) -> None:
+    values = dict(amendments.new_amendment(signed_id), subject="Bổ sung", clauses="Bổ sung.")
+    amendment = amendments.save_amendment(signed_id, values, [])
+    life.change_status(signed_id, "terminated", "01/09/2025", reason="Hai bên thỏa thuận")
+    with pytest.raises(ValidationError):
+        amendments.sign_amendment(amendment, "02/09/2025")
+    assert amendments.get(amendment)["status"] == "draft"
+
+
+@pytest.mark.parametrize("field, value", [("cost", "1" * 25), ("cost", "²"), ("trainees_planned", "9" * 30), ("end", "01/12/9999")])
+def test_absurd_line_values_are_named_not_crashed(agreement_form: FormFactory, field: str, value: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        agreements.save_draft(agreement_form(), [agreement_line(**{field: value})])
+    assert (caught.value.errors[0].row, caught.value.errors[0].field) == (1, field)
+
+
+def test_a_far_future_review_date_is_refused(signed_id: str) -> None:
+    with pytest.raises(ValidationError):
+        life.record_review(signed_id, "01/12/9999")
+
+
+def test_a_review_cannot_be_dated_before_the_previous_one(signed_id: str) -> None:
+    life.record_review(signed_id, "25/01/2026")
+    with pytest.raises(ValidationError):
+        life.record_review(signed_id, "20/01/2026")
+
+
+def test_signing_in_a_new_year_numbers_the_agreement_in_that_year(agreement_form: FormFactory) -> None:
+    draft = agreements.save_draft(agreement_form(number="01/HĐ-CGKT"), [agreement_line()])
+    Agreement.update(year=2025).where(Agreement.id == draft).execute()  # drafted in December 2025
+    life.change_status(draft, "signed", "05/01/2026")
+    assert Agreement.get_by_id(draft).year == 2026
+
+
+def test_a_renamed_party_is_found_by_its_new_name(draft_id: str) -> None:
+    from hospitaldesk.services.catalogs import catalog
+    from tests.unit.conftest import facility_by_code
+
+    facilities = catalog("facilities")
+    dhyd = str(facility_by_code("HCM-DHYD").id)
+    facilities.save({**facilities.get(dhyd), "name": "Bệnh viện Đại học Y Dược Phú Thọ Mới"}, dhyd)
+    from hospitaldesk.services.forms import ListQuery
+
+    found = agreements.AgreementCatalog().list_page(ListQuery(search="phu tho moi")).rows
+    assert [r["id"] for r in found] == [draft_id]
+
+
+def test_a_party_or_technique_in_use_cannot_be_deleted(draft_id: str) -> None:
+    from hospitaldesk.services.catalogs import catalog
+    from tests.unit.conftest import facility_by_code
+
+    with pytest.raises(ValidationError) as caught:
+        catalog("facilities").delete(str(facility_by_code("HCM-DHYD").id))
+    assert "1 agreement" in caught.value.message
+    with pytest.raises(ValidationError):
+        catalog("techniques").delete(technique_id("PT-TIM-HO"))
+
+
+def test_a_crash_after_the_header_is_written_leaves_nothing(agreement_form: FormFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hospitaldesk.db.models import AgreementTechnique
+
+    def boom(*_args: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(agreements, "write_lines", boom)
+    with pytest.raises(RuntimeError):
+        agreements.save_draft(agreement_form(), [agreement_line()])
+    assert Agreement.select().count() == 0 and AgreementTechnique.select().count() == 0

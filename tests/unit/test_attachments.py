@@ -65,3 +65,19 @@ def test_export_copies_the_verified_file(draft_id: str, tmp_path: Path) -> None:
     attachment = attachments.add_attachment(draft_id, scan(tmp_path))
     target = attachments.export_attachment(attachment, tmp_path / "out.pdf")
     assert target.read_bytes() == b"%PDF-1.4 scan"
+
+
+def test_attaching_the_good_file_again_repairs_a_damaged_copy(draft_id: str, tmp_path: Path) -> None:
+    source = scan(tmp_path)
+    first = attachments.add_attachment(draft_id, source)
+    attachments.attachment_path(first).write_bytes(b"damaged")  # the kept copy goes bad on disk
+    with pytest.raises(HospitalDeskError):
+        attachments.attachment_path(first)
+    attachments.add_attachment(draft_id, source)
+    assert attachments.attachment_path(first).read_bytes() == source.read_bytes()
+
+
+def test_viewing_uses_a_temporary_copy(draft_id: str, tmp_path: Path) -> None:
+    attachment = attachments.add_attachment(draft_id, scan(tmp_path))
+    copy = attachments.export_for_viewing(attachment)
+    assert copy != attachments.attachment_path(attachment) and copy.read_bytes() == b"%PDF-1.4 scan"

@@ -98,3 +98,33 @@ def test_print_of_an_unknown_agreement_exits_1(run: Runner, demo_db: Path, tmp_p
     result = run("--lang", "en", "--db", str(demo_db), "print", "contract", "99/HĐ-CGKT", "-o", str(tmp_path / "x.pdf"))
     assert result.code == 1 and "99/HĐ-CGKT" in result.err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_verify_detects_text_added_to_a_genuine_file(run: Runner, demo_db: Path, tmp_path: Path) -> None:  # noqa: F811
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "hop-dong.pdf"
+    assert run("--lang", "en", "--db", str(demo_db), "print", "contract", CARDIOLOGY, "-o", str(pdf)).code == 0
+    overlay = BytesIO()
+    c = canvas.Canvas(overlay)
+    c.drawString(100, 400, "Party A pays 99,000,000,000 VND")
+    c.save()
+    writer = PdfWriter(clone_from=pdf)  # the genuine file, its stamp included
+    writer.pages[1].merge_page(PdfReader(BytesIO(overlay.getvalue())).pages[0])
+    assert "hash=" in str(writer.metadata["/Keywords"])
+    forged = tmp_path / "forged.pdf"
+    with open(forged, "wb") as fh:
+        writer.write(fh)
+    verified = run("--lang", "en", "--db", str(demo_db), "verify-pdf", str(forged))
+    assert verified.code == 1 and "page 2" in verified.out
+
+
+def test_a_number_used_by_two_agreements_needs_the_id(run: Runner, demo_db: Path, tmp_path: Path) -> None:  # noqa: F811
+    with closing(sqlite3.connect(demo_db)) as conn:
+        conn.execute("UPDATE agreement SET number = '12/HĐ-CGKT' WHERE number = '05/HĐ-CGKT'")  # another year's 12
+        conn.commit()
+    result = run("--lang", "en", "--db", str(demo_db), "print", "contract", CARDIOLOGY, "-o", str(tmp_path / "x.pdf"))
+    assert result.code == 1 and "Several agreements" in result.err

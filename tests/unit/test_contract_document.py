@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from hospitaldesk.db.models import Agreement, Facility
 from hospitaldesk.services import agreement_lifecycle as life
@@ -9,9 +10,9 @@ from hospitaldesk.services import amendments, contract_print
 from tests.unit.conftest import agreement_line, facility_by_code
 
 
-def test_a_draft_document_is_marked_draft_and_carries_warnings(draft_id: str) -> None:
-    doc = contract_print.contract_document(draft_id, warnings=["Chưa sẵn sàng"])
-    assert doc.draft and doc.signed_on is None and doc.warnings == ["Chưa sẵn sàng"]
+def test_a_draft_document_is_marked_draft(draft_id: str) -> None:
+    doc = contract_print.contract_document(draft_id)
+    assert doc.draft and doc.signed_on is None and doc.warnings == []  # nothing missing before signing
     assert doc.party_a.name == "Bệnh viện Đại học Y Dược Thành phố Hồ Chí Minh"
     assert doc.party_b.representative == "Trần Thị Bình"
     assert [t.name for t in doc.techniques] == ["Phẫu thuật tim hở với tuần hoàn ngoài cơ thể", "Chụp và can thiệp động mạch vành qua da"]
@@ -22,7 +23,7 @@ def test_a_draft_document_is_marked_draft_and_carries_warnings(draft_id: str) ->
 
 
 def test_a_signed_document_prints_what_was_signed(signed_id: str) -> None:
-    signed = contract_print.contract_document(signed_id, warnings=["ignored"])
+    signed = contract_print.contract_document(signed_id)
     assert not signed.draft and signed.signed_on == dt.date(2025, 7, 21) and signed.warnings == []
     assert signed.content_hash == Agreement.get_by_id(signed_id).content_hash
     # A facility renamed after signing does not change the signed paper.
@@ -52,4 +53,30 @@ def test_amendment_document_names_the_contract(signed_id: str) -> None:
     amendments.sign_amendment(amendment, "01/02/2026")
     signed = contract_print.amendment_document(amendment)
     assert not signed.draft and signed.signed_on == dt.date(2026, 2, 1)
-    life.history(signed_id)  # still readable with the amendment event
+    assert life.history(signed_id)[-1].description == f"Amendment {values['number']} signed"
+
+
+def test_a_draft_lists_what_is_missing_before_signing(agreement_form: Any) -> None:
+    from hospitaldesk.services import agreements
+
+    draft = agreements.save_draft(agreement_form(b_representative="", sign_place=""), [])
+    warnings = contract_print.contract_document(draft).warnings
+    assert any("Party B: representative" in w for w in warnings)
+    assert any("Place of signing" in w for w in warnings)
+    assert any("at least one technique" in w for w in warnings)
+
+
+def test_a_signed_text_altered_in_the_database_is_not_printed(signed_id: str) -> None:
+    import json
+
+    import pytest
+
+    from hospitaldesk.errors import StoreError
+
+    agreement = Agreement.get_by_id(signed_id)
+    frozen = json.loads(agreement.frozen_json)
+    frozen["techniques"][0]["cost"] = 1
+    Agreement.update(frozen_json=json.dumps(frozen, ensure_ascii=False)).where(Agreement.id == agreement.id).execute()
+    with pytest.raises(StoreError) as caught:
+        contract_print.contract_document(signed_id)
+    assert "altered after signing" in caught.value.message

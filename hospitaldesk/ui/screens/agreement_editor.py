@@ -61,6 +61,8 @@ class AgreementEditor(ttk.Frame):
             box = self._party_form(side).inputs[f"party_{side}"]
             box.bind("<<ComboboxSelected>>", lambda _e, s=side: self._prefill_party(s), add="+")
         self._snapshot_lines: list[dict[str, Any]] = []
+        self._level = ""
+        self.forms["general"].inputs["level"].bind("<<ComboboxSelected>>", lambda _e: self._level_changed(), add="+")
 
     def _add_form_tab(self, key: str, title: str, columns: list[list[str]], text_height: int = 4) -> None:
         """A scrolling tab with one form per column (the parties sit side by side)."""
@@ -84,11 +86,26 @@ class AgreementEditor(ttk.Frame):
             form.set_values(values)
         self.lines.set_lines(values.get("lines", []))
         self._snapshot_lines = self.lines.get_lines()
+        self._level = str(values.get("level", ""))
         number = values.get("number", "")
         self.title_label.configure(text=_("Edit draft {number}").format(number=number) if record_id else _("New agreement"))
         self.status.configure(text="", bootstyle="default")
         self.tabs.select(0)
         self.forms["general"].inputs["title"].focus_set()
+
+    def _level_changed(self) -> None:
+        """A regional-network contract has other default obligations: swap the clauses still at the old defaults."""
+        level = self.forms["general"].get_values().get("level", "")
+        if not level or level == self._level:
+            return
+        clauses = self.forms["clauses"]
+        current = clauses.get_values()
+        old, new = agreements.default_clauses_for(self._level), agreements.default_clauses_for(level)
+        changed = {k: new[k] for k in new if k in current and current[k].strip() == old.get(k, "").strip()}
+        if changed:
+            clauses.set_values({**current, **changed})
+            self.status.configure(text=_("The default obligations of the chosen level were put in the Clauses tab."), bootstyle="info")
+        self._level = level
 
     def _prefill_party(self, side: str) -> None:
         """Choosing a facility fills its address and phone, unless the user already typed them."""
@@ -110,10 +127,16 @@ class AgreementEditor(ttk.Frame):
         return merged
 
     def is_dirty(self) -> bool:
-        return any(form.is_dirty() for form in self._all_forms()) or self.lines.get_lines() != self._snapshot_lines
+        return (any(form.is_dirty() for form in self._all_forms()) or self.lines.get_lines() != self._snapshot_lines
+                or self.lines.pending())
 
     # --- actions ------------------------------------------------------------------------------
     def save_record(self) -> bool:
+        if self.lines.pending():
+            # Saving now would silently drop what was typed in the line form.
+            self.tabs.select(2)
+            self.status.configure(text=_("The technique line you typed is not in the table yet: press 'Add as new line' or 'Update selected line', then save."), bootstyle="danger")
+            return False
         try:
             record_id = agreements.save_draft(self.values(), self.lines.get_lines(), self.record_id)
         except ValidationError as exc:

@@ -168,7 +168,7 @@ class AgreementPanel(ttk.Frame):
         row = self._amendment_rows.get(selected or "") if hasattr(self, "_amendment_rows") else None
         amendable = self.facts_shown.get("status") in amendments.AMENDABLE
         self.amendment_buttons["new"].configure(state="normal" if amendable else "disabled")
-        draft = row is not None and row["status"] == "draft"
+        draft = row is not None and row["status"] == "draft" and amendable
         self.amendment_buttons["edit"].configure(state="normal" if draft else "disabled")
         self.amendment_buttons["sign"].configure(state="normal" if draft else "disabled")
         self.amendment_buttons["print"].configure(state="normal" if row is not None else "disabled")

@@ -185,9 +185,9 @@ class AgreementsScreen(ttk.Frame):
         from hospitaldesk.ui.screens.print_preview import PrintPreview
 
         info = agreements.summary(record_id)
-        warnings: list[str] = []
+        warnings = contract_print.preview_warnings(record_id)
         self.preview = PrintPreview(self, _("Contract {number}").format(number=info["number"]),
-                                    lambda: contract_print.contract_pdf(record_id, warnings),
+                                    lambda: contract_print.contract_pdf(record_id),
                                     contract_print.suggested_file_name(info["number"]), warnings=warnings)
         return self.preview
 
@@ -216,7 +216,7 @@ class AgreementsScreen(ttk.Frame):
         from hospitaldesk.ui.system_open import open_with_system
 
         try:
-            open_with_system(attachments.attachment_path(attachment_id))
+            open_with_system(attachments.export_for_viewing(attachment_id))
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)
 

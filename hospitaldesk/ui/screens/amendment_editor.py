@@ -57,10 +57,13 @@ class AmendmentEditor(ttk.Frame):
         self.form.inputs["subject"].focus_set()
 
     def is_dirty(self) -> bool:
-        return self.form.is_dirty() or (self.lines is not None and self.lines.get_lines() != self._snapshot_lines)
+        return self.form.is_dirty() or (self.lines is not None and (self.lines.get_lines() != self._snapshot_lines or self.lines.pending()))
 
     def save_record(self) -> bool:
         assert self.lines is not None
+        if self.lines.pending():
+            self.status.configure(text=_("The technique line you typed is not in the table yet: press 'Add as new line' or 'Update selected line', then save."), bootstyle="danger")
+            return False
         try:
             saved = amendments.save_amendment(self.agreement_id, self.form.get_values(), self.lines.get_lines(), self.amendment_id)
         except ValidationError as exc:

@@ -45,6 +45,10 @@ class ActionDialog(ttk.Toplevel):
         self.update_idletasks()
         self._centre(master)
         self.deiconify()
+        try:
+            self.grab_set()  # modal: the list behind cannot change while the action is open
+        except tk.TclError:
+            pass  # not viewable yet on some window managers; the dialog still works
         self.form.focus_first()
 
     def _centre(self, master: tk.Misc) -> None:

@@ -71,7 +71,7 @@ class LinesEditor(ttk.Frame):
 
     def _display(self, key: str, value: str) -> str:
         if key == "cost":
-            digits = "".join(ch for ch in value if ch.isdigit())
+            digits = "".join(ch for ch in value if ch.isascii() and ch.isdigit())[:16]
             return format_number(int(digits)) if digits else ""
         return self._label(key, value)
 
@@ -102,6 +102,7 @@ class LinesEditor(ttk.Frame):
         index = self.selected_index()
         if index is not None:
             self.form.set_values(self.lines[index])
+            self.form.mark_clean()
 
     def _form_line(self) -> dict[str, Any] | None:
         values = self.form.get_values()
@@ -149,6 +150,16 @@ class LinesEditor(ttk.Frame):
         self._redraw(select)
         if self.on_change is not None:
             self.on_change()
+
+    def pending(self) -> bool:
+        """Line details typed in the form but neither added nor applied to the selected line."""
+        values = self.form.get_values()
+        if not values.get("technique"):
+            return False
+        index = self.selected_index()
+        if index is None:
+            return True
+        return any(str(self.lines[index].get(k, "")) != str(v) for k, v in values.items())
 
     def show_errors(self, errors: list[FieldError]) -> None:
         """Row errors from the service: listed here, the first bad row selected and its fields marked."""
