@@ -207,3 +207,17 @@ def test_buttons_follow_the_status(window: Any, draft: str) -> None:
     assert shown == {"preview", "status"}
     assert str(screen.panel.amendment_buttons["new"].cget("state")) == "disabled"
     assert str(screen.panel.progress_button.cget("state")) == "disabled"
+
+
+def test_a_draft_amendment_can_be_deleted(window: Any, draft: str) -> None:
+    life.change_status(draft, "signed", "21/07/2025")
+    values = dict(amendments.new_amendment(draft), subject="Bổ sung", clauses="Bổ sung.")
+    amendment = amendments.save_amendment(draft, values, [])
+    screen = agreements_screen(window)
+    select(screen, draft)
+    screen.panel.amendments.selection_set(amendment)
+    window.root.update()
+    assert str(screen.panel.amendment_buttons["delete"].cget("state")) == "normal"
+    screen.panel.amendment_buttons["delete"].invoke()
+    assert amendments.amendments_of(draft) == []
+    assert screen.panel.amendments.get_children() == ()

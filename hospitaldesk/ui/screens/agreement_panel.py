@@ -85,6 +85,7 @@ class AgreementPanel(ttk.Frame):
             "edit": ttk.Button(bar, text=_("Edit"), bootstyle="secondary-outline", command=self._edit_amendment),
             "sign": ttk.Button(bar, text=_("Sign…"), bootstyle="secondary-outline", command=self._sign_amendment),
             "print": ttk.Button(bar, text=_("Print…"), bootstyle="secondary-outline", command=self._print_amendment),
+            "delete": ttk.Button(bar, text=_("Delete"), bootstyle="danger-outline", command=self._delete_amendment),
         }
         for button in self.amendment_buttons.values():
             button.pack(side="left", padx=(0, 4))
@@ -172,6 +173,7 @@ class AgreementPanel(ttk.Frame):
         self.amendment_buttons["edit"].configure(state="normal" if draft else "disabled")
         self.amendment_buttons["sign"].configure(state="normal" if draft else "disabled")
         self.amendment_buttons["print"].configure(state="normal" if row is not None else "disabled")
+        self.amendment_buttons["delete"].configure(state="normal" if row is not None and row["status"] == "draft" else "disabled")
 
     @staticmethod
     def _selected(tree: ttk.Treeview) -> str | None:
@@ -208,6 +210,11 @@ class AgreementPanel(ttk.Frame):
         selected = self._selected(self.amendments)
         if selected is not None:
             self.screen.preview_amendment(selected)
+
+    def _delete_amendment(self) -> None:
+        selected = self._selected(self.amendments)
+        if self.record_id is not None and selected is not None:
+            self.screen.delete_amendment(self.record_id, selected)
 
     def _attach(self) -> None:
         if self.record_id is not None:

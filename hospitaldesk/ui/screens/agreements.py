@@ -180,6 +180,17 @@ class AgreementsScreen(ttk.Frame):
         self.current_id = None
         self.refresh()
 
+    def delete_amendment(self, record_id: str, amendment_id: str) -> None:
+        number = amendments.get(amendment_id)["number"]
+        if not dialogs.ask_yes_no(self, _("Delete the draft amendment {number}?").format(number=number)):
+            return
+        try:
+            amendments.delete_amendment(amendment_id)
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
+            return
+        self.panel.show(record_id)
+
     # --- printing -----------------------------------------------------------------------------
     def preview_contract(self, record_id: str) -> Any:
         from hospitaldesk.ui.screens.print_preview import PrintPreview
