@@ -11,7 +11,7 @@ import re
 import uuid
 from typing import Any
 
-from peewee import Expression, fn
+from peewee import SQL, Expression, fn
 
 from hospitaldesk import text
 from hospitaldesk.db import stamping
@@ -28,6 +28,7 @@ from hospitaldesk.services.site import site_facility_id
 from hospitaldesk.services.specialties import SpecialtyCatalog
 
 _NUMBER = re.compile(r"^\s*(\d+)\s*/")
+LIST_ORDER_DRAFT_DATE = "9999-12-31"  # must match the index of migration 3
 
 
 def technique_choices() -> list[Choice]:
@@ -127,8 +128,13 @@ class AgreementCatalog(Catalog[Agreement]):
 
     def base_query(self) -> Any:
         party_b = Facility.alias()
+        # Only what the list shows: the clause texts and the frozen copy (several KB a row) stay on disk.
         return (
-            Agreement.select(Agreement, Facility, party_b)
+            Agreement.select(
+                Agreement.id, Agreement.number, Agreement.title, Agreement.status, Agreement.signed_on, Agreement.next_review,
+                Agreement.content_hash, Agreement.party_a, Agreement.party_b,
+                Facility.id, Facility.name, Facility.short_name, party_b.id, party_b.name, party_b.short_name,
+            )
             .join(Facility, on=(Agreement.party_a == Facility.id))
             .switch(Agreement)
             .join(party_b, on=(Agreement.party_b == party_b.id))
@@ -138,8 +144,9 @@ class AgreementCatalog(Catalog[Agreement]):
     def sort_fields(self) -> dict[str, Any]:
         return {
             "number": Agreement.number, "title": Agreement.title, "status": Agreement.status,
-            # Drafts (no date yet) after the signed ones, newest first within each.
-            "signed_on": fn.COALESCE(Agreement.signed_on, "9999-12-31"),
+            # Drafts (no date yet) sort as the newest: first in the default newest-first order. The date is
+            # a literal, not a parameter, so SQLite can use the index on this very expression (migration 3).
+            "signed_on": fn.COALESCE(Agreement.signed_on, SQL(f"'{LIST_ORDER_DRAFT_DATE}'")),
             "next_review": Agreement.next_review, "name": Agreement.search_key,
             "party_a": Agreement.party_a, "party_b": Agreement.party_b,
         }

@@ -1,13 +1,15 @@
 """Run every HospitalDesk benchmark and print numbers, ratios to same-run baselines and verdicts.
 
-    python tests/bench/run.py [--fresh] [--facilities N] [--techniques N] [--seed N]
-                              [--repeat N] [--runs N] [--timeout S] [--skip-startup] [--pdf-runs N]
+    python tests/bench/run.py [--fresh] [--facilities N] [--techniques N] [--agreements N] [--seed N]
+                              [--as-of YYYY-MM-DD] [--repeat N] [--list-repeat N] [--runs N] [--timeout S]
+                              [--skip-startup] [--pdf-runs N]
 
 See tests/bench/README.md for what each number means and the goals.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import os
@@ -26,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
@@ -33,15 +36,17 @@ if str(REPO) not in sys.path:
 
 from hospitaldesk.db import connection  # noqa: E402
 from hospitaldesk.db.migrations import LATEST_VERSION  # noqa: E402
-from hospitaldesk.db.models import Facility, Technique  # noqa: E402
+from hospitaldesk.db.models import Agreement, Facility, Province, Specialty, Technique  # noqa: E402
 from hospitaldesk.db.store import close_store, open_store  # noqa: E402
 from hospitaldesk.resources import reference_dir  # noqa: E402
+from hospitaldesk.services.agreements import AgreementCatalog  # noqa: E402
 from hospitaldesk.services.catalogs import catalog  # noqa: E402
 from hospitaldesk.services.forms import ListQuery  # noqa: E402
 from tests.bench import contract_pdf, synthetic  # noqa: E402
 
 SEARCH_GOAL_MS = 30.0
 OPEN_GOAL_MS = 200.0
+AGREEMENT_GOAL_MS = 200.0  # the agreements window shows one page: each list query, p95
 STARTUP_GOAL_RATIO = 2.0
 READY_MARKER = "HOSPITALDESK_READY"
 BARE_MARKER = "BARE_READY"
@@ -69,6 +74,18 @@ FACILITY_QUERIES = [
     "trung tam y te", "khu vực", "my xuyen", "Mỹ Xuyên", "phòng khám", "phong kham", "nhi", "mắt",
     "y học cổ truyền", "SYN-F0012", "sở y tế", "trần hưng đạo", "phước thiện", "hoàn mỹ", "ca mau",
     "tư nhân", "trung ương", "zzzz", "bệnh viện vũ trụ", "qwerty",
+]
+# What people type in the agreements window's search box: a specialty, an end-line hospital
+# (with and without diacritics), a technique, their own hospital's name, a contract number.
+AGREEMENT_SEARCHES = ["tim mach", "Nhi Đồng", "cho ray", "loc mau", synthetic.SITE_NAME, "12/HĐ-CGKT"]
+# Filters: (label, filter name, value or a reference code resolved to an id at run time).
+AGREEMENT_FILTERS = [
+    ("status = in progress", "status", "in_progress"),
+    ("review = overdue", "review", "overdue"),
+    ("review = due within 90 days", "review", "due90"),
+    ("province = Cần Thơ (since 2025: with Sóc Trăng, Hậu Giang)", "province", "92/2025"),
+    ("specialty = Tim mạch can thiệp", "specialty", "TM-CAN-THIEP"),
+    ("partner = Bệnh viện Chợ Rẫy", "partner", "HCM-CHORAY"),
 ]
 
 
@@ -141,15 +158,20 @@ def _digest(paths: Sequence[Path]) -> str:
 
 def cache_path(args: argparse.Namespace) -> Path:
     """Keyed by the generator's parameters and everything that shapes its output."""
+    services = REPO / "hospitaldesk" / "services"
     key = json.dumps({
-        "facilities": args.facilities, "techniques": args.techniques, "seed": args.seed,
+        "facilities": args.facilities, "techniques": args.techniques, "agreements": args.agreements, "seed": args.seed,
+        "as_of": args.as_of.isoformat(),  # agreements are dated relative to it: a new day, a new database
         "schema": LATEST_VERSION,
         "generator": _digest([Path(synthetic.__file__)]),
-        # the app code that shapes stored rows: models (search_parts), migrations, reference loading, folding
-        "app": _digest(sorted((REPO / "hospitaldesk" / "db").glob("*.py")) + [REPO / "hospitaldesk" / "text.py"]),
+        # the app code that shapes stored rows: models (search_parts), migrations, reference loading, folding,
+        # and the agreement vocabulary and signed content the agreements step reuses
+        "app": _digest(sorted((REPO / "hospitaldesk" / "db").glob("*.py")) + [REPO / "hospitaldesk" / "text.py"]
+                       + [services / "agreement_terms.py", services / "contract_content.py"]),
         "reference": _digest(sorted(reference_dir().glob("*.json"))),
     }, sort_keys=True)
-    name = f"{args.facilities}f-{args.techniques}t-seed{args.seed}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    name = (f"{args.facilities}f-{args.techniques}t-{args.agreements}a-seed{args.seed}-"
+            f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
     return args.cache_dir / name / "bench.sqlite3"
 
 
@@ -162,8 +184,10 @@ def ensure_database(args: argparse.Namespace) -> tuple[Path, str]:
         shutil.rmtree(path.parent)
     path.parent.mkdir(parents=True)
     part = path.with_name("generating.sqlite3")
-    print(f"Generating {args.facilities:,} facilities and {args.techniques:,} techniques into {path.parent} ...", flush=True)
-    report = synthetic.generate(part, args.facilities, args.techniques, args.seed, log=lambda line: print(line, flush=True))
+    print(f"Generating {args.facilities:,} facilities, {args.techniques:,} techniques and {args.agreements:,} agreements"
+          f" (as of {args.as_of.isoformat()}) into {path.parent} ...", flush=True)
+    report = synthetic.generate(part, args.facilities, args.techniques, args.seed, extra={"agreements": args.agreements},
+                                as_of=args.as_of, log=lambda line: print(line, flush=True))
     for suffix in ("-wal", "-shm"):
         Path(str(part) + suffix).unlink(missing_ok=True)  # empty after a clean close
     part.replace(path)
@@ -254,6 +278,127 @@ def measure_open(path: Path, cold_runs: int, warm_runs: int) -> tuple[list[Row],
     warm_row = Row("facilities first page, warm", warm, ratio=ratio(statistics.median(warm), baseline.p50, "p50"))
     open_row = Row("  open_store itself (pre-flight incl. quick_check)", opens, note="informative, not part of the goal")
     return [cold_row, warm_row, open_row], baseline
+
+
+# --- e. the agreements list ---------------------------------------------------------------
+
+
+@dataclass
+class ListCase:
+    label: str
+    query: ListQuery
+    hits: str = ""  # what the first call returned
+
+
+@dataclass
+class AgreementsResult:
+    rows: list[Row]  # cold, warm, then one per search and filter
+    baseline: Row
+    cases: dict[str, ListCase]  # row label -> its query (for the plans)
+    count: int
+
+
+def window_query(**kwargs: object) -> ListQuery:
+    """A ListQuery as the agreements window sends it: 100 rows, newest signed first (ui/screens/agreements.py)."""
+    return ListQuery(sort="signed_on", descending=True, page_size=100, **kwargs)  # type: ignore[arg-type]
+
+
+def agreement_cases() -> list[ListCase]:
+    """The searches and filters, with reference codes resolved to this database's ids."""
+    cases = [ListCase(f"search {q!r}", window_query(search=q)) for q in AGREEMENT_SEARCHES]
+    lookups: dict[str, Callable[[str], Any]] = {
+               "province": lambda code: Province.get_or_none(Province.code == code),
+               "specialty": lambda code: Specialty.get_or_none(Specialty.code == code),
+               "partner": lambda code: Facility.get_or_none(Facility.code == code)}
+    for label, name, value in AGREEMENT_FILTERS:
+        if name in lookups:
+            found = lookups[name](value)
+            if found is None:
+                continue  # the shipped reference data changed: leave the filter out rather than fail
+            value = str(found.id)
+        cases.append(ListCase(f"filter {label}", window_query(filters={name: value})))
+    return cases
+
+
+def _hits(cat: AgreementCatalog, q: ListQuery) -> str:
+    page = cat.list_page(q)
+    return f"{page.total:,}{'+ (capped)' if page.capped else ''} hits"
+
+
+def measure_agreements(path: Path, repeat: int, cold_runs: int, rng: random.Random) -> AgreementsResult:
+    """The agreements window: first page cold and warm, searches, filters; baseline 100 rows by primary key."""
+    cat = AgreementCatalog()
+    first = window_query()
+    firsts = []
+    for _ in range(cold_runs):
+        close_store()
+        open_store(path)
+        elapsed, page = timed(lambda: cat.list_page(first))
+        assert len(page.rows) == min(100, page.total)  # type: ignore[attr-defined]
+        firsts.append(elapsed)
+    count = Agreement.select().count()
+    cases = agreement_cases()
+    for case in cases:  # warm-up: page cache, statement cache, hit counts
+        case.hits = _hits(cat, case.query)
+    cat.list_page(first)
+    warm: list[float] = []
+    times: dict[str, list[float]] = {c.label: [] for c in cases}
+    for _ in range(repeat):  # interleaved, so drift hits every query alike
+        warm.append(timed(lambda: cat.list_page(first))[0])
+        for case in cases:
+            times[case.label].append(timed(lambda: cat.list_page(case.query))[0])
+    ids = [r.id for r in Agreement.select(Agreement.id).order_by(Agreement.id)]
+    sample = rng.sample(ids, min(100, len(ids)))
+    list(Agreement.select().where(Agreement.id.in_(sample)))
+    base = [timed(lambda: list(Agreement.select().where(Agreement.id.in_(sample))))[0] for _ in range(repeat)]
+    baseline = Row(f"  baseline: {len(sample)} agreements by primary key (Agreement.id.in_(...))", base,
+                   note=f"{repeat} fetches of whole rows")
+    cold_row = Row("first page, cold (fresh open_store)", firsts, ratio=ratio(statistics.median(firsts), baseline.p50, "p50"),
+                   note="sorted by signed_on, newest first")
+    warm_row = Row("first page, warm", warm, ratio=ratio(statistics.median(warm), baseline.p50, "p50"),
+                   note=f"{count:,} agreements")
+    rows = [cold_row, warm_row]
+    for case in cases:
+        rows.append(Row(case.label, times[case.label], ratio=ratio(statistics.median(times[case.label]), baseline.p50, "p50"),
+                        note=case.hits))
+    by_label = {c.label: c for c in cases}
+    by_label[cold_row.label] = by_label[warm_row.label] = ListCase(warm_row.label, first)
+    return AgreementsResult(rows, baseline, by_label, count)
+
+
+def statements_of(fn: Callable[[], object]) -> list[tuple[str, tuple]]:
+    """The SQL statements (with parameters) `fn` runs, caught at the database object."""
+    db = connection.database.obj
+    caught: list[tuple[str, tuple]] = []
+    original = db.execute_sql
+
+    def spy(sql: str, params: Sequence[object] | None = None) -> object:
+        caught.append((sql, tuple(params or ())))
+        return original(sql, params)
+
+    db.execute_sql = spy
+    try:
+        fn()
+    finally:
+        del db.execute_sql
+    return caught
+
+
+def explain(q: ListQuery) -> list[str]:
+    """Each statement of one list_page call: its own time (best of 3), its SQL and SQLite's query plan."""
+    cat = AgreementCatalog()
+    db = connection.database
+    out: list[str] = []
+    for sql, params in statements_of(lambda: cat.list_page(q)):
+        best = min(timed(lambda: db.execute_sql(sql, params).fetchall())[0] for _ in range(3))
+        shown = sql if len(sql) <= 400 else sql[:180] + " ... " + sql[-200:]
+        out.append(f"    {best:7.1f} ms  {shown}")
+        plan = db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+        depth: dict[int, int] = {0: 0}
+        for node, parent, _unused, detail in plan:
+            depth[node] = depth.get(parent, 0) + 1
+            out.append(f"{' ' * (12 + 2 * depth[node])}{detail}")
+    return out
 
 
 # --- c. cold start ------------------------------------------------------------------------
@@ -439,8 +584,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached database")
     parser.add_argument("--facilities", type=int, default=2000)
     parser.add_argument("--techniques", type=int, default=100_000)
+    parser.add_argument("--agreements", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",
+                        help="the day the synthetic agreements' story stops (default: today)")
     parser.add_argument("--repeat", type=int, default=3, help="timed passes over the search queries (default 3)")
+    parser.add_argument("--list-repeat", type=int, default=20, help="timed passes over the agreements list queries (default 20)")
     parser.add_argument("--runs", type=int, default=5, help="launches per cold-start row (default 5)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a window to be ready")
     parser.add_argument("--skip-startup", action="store_true", help="leave out the cold-start measurement")
@@ -474,6 +623,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         slowest = sorted(tech.per_query.items(), key=lambda kv: -kv[1][0])[:5]
         breakdown = search_breakdown("techniques", slowest[0][0]) if slowest else ""
         open_rows, open_base = measure_open(db_path, cold_runs=5, warm_runs=20)
+        agr = measure_agreements(db_path, args.list_repeat, cold_runs=5, rng=rng)
+        over = [r for r in agr.rows if r.p95 > AGREEMENT_GOAL_MS]
+        to_explain = over or sorted(agr.rows[1:], key=lambda r: -r.p95)[:2]
+        plans = [(r, explain(agr.cases[r.label].query)) for r in to_explain]
         close_store()
 
         if args.skip_startup:
@@ -496,6 +649,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("c. Cold start, spawn -> READY line, wall time" + (f" ({where})" if where else ""),
              [app_row, bare_row]),
             ("d. Printing: the contract PDF, in Vietnamese", [pdf_row, pdf_base]),
+            ("e. Agreements list: AgreementCatalog().list_page(...), 100 rows, newest signed first",
+             [*agr.rows, agr.baseline]),
         ])
         print()
         print("Slowest technique searches (median of the timed passes):")
@@ -503,6 +658,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {ms:7.1f} ms  {hits:>7,} hits  {q!r}")
         if breakdown:
             print(f"  {slowest[0][0]!r}: {breakdown}")
+        print()
+        print("Agreements list, " + ("queries over the goal" if over else "the two slowest queries")
+              + ": each statement's own time (best of 3), its SQL and SQLite's plan:")
+        for slow, lines in plans:
+            print(f"  {slow.label} (p95 {slow.p95:.1f} ms)")
+            for line in lines:
+                print(line)
         print()
 
         verdicts = [
@@ -522,6 +684,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     app_row.unavailable or bare_row.unavailable, None))
         verdicts.append(Verdict(f"d. contract PDF ({contract_pdf.TECHNIQUES} techniques, {contract_pdf.TRAINEES} trainees) "
                                 f"p95 <= {contract_pdf.GOAL_MS:.0f} ms", f"{pdf_row.p95:.1f} ms", pdf_row.p95 <= contract_pdf.GOAL_MS))
+        worst = max(agr.rows, key=lambda r: r.p95)
+        verdicts.append(Verdict(f"e. agreements list: every query p95 <= {AGREEMENT_GOAL_MS:.0f} ms ({len(agr.rows)} queries, cold and warm)",
+                                f"worst: {worst.label}, {worst.p95:.1f} ms", worst.p95 <= AGREEMENT_GOAL_MS))
         print("Goals:")
         width = max(len(v.goal) for v in verdicts)
         for v in verdicts:

@@ -1,22 +1,27 @@
 """A big, realistic, deterministic database for benchmarks.
 
-    python -m tests.bench.synthetic OUT.sqlite3 [--facilities N] [--techniques N] [--seed N]
+    python -m tests.bench.synthetic OUT.sqlite3 [--facilities N] [--techniques N] [--agreements N]
+                                                [--seed N] [--as-of YYYY-MM-DD]
 
 `generate()` opens the store through the app's own `open_store`, names the site with
 `init_site` (which loads the shipped reference data), then adds synthetic rows step by
 step. Rows are built from Vietnamese name parts, spread over the shipped provinces and
 specialties, and carry the same `search_key` the catalogue services would compute.
 
-Extending it (a later capability adds agreements, trainees...): write a step
-`def _agreements(ctx: Context, count: int) -> int`, add it to STEPS, and pass its count
-through `generate(..., extra={"agreements": 500})`. Each step draws from its own random
-stream (seeded by seed + step name), so adding a step never changes the rows of the
-steps before it; earlier steps' ids are in `ctx.ids[name]` for foreign keys.
+Extending it (a later capability adds trainees...): write a step
+`def _trainees(ctx: Context, count: int) -> int`, add it to STEPS, and pass its count
+through `generate(..., extra={"trainees": 500})`, as `_agreements` does. Each step draws
+from its own random stream (seeded by seed + step name), so adding a step never changes
+the rows of the steps before it; earlier steps' ids are in `ctx.ids[name]` for foreign keys.
 
-Determinism: the same seed and counts give the same rows (ids, names, timestamps,
-change numbers). Only the site's own id differs between runs, because `init_site`
-draws it with uuid4; synthetic rows name that site in `last_site`, as rows created
-on this installation would.
+Agreements are dated relative to `as_of` (default: today): they are drawn up, signed,
+reviewed every 6 months and closed before that day, and a fixed share of the running
+ones has missed a review, so "overdue" means the same share whenever the benchmark runs.
+
+Determinism: the same seed, counts and as-of date give the same rows (ids, names,
+timestamps, change numbers). Only the site's own id differs between runs, because
+`init_site` draws it with uuid4; synthetic rows name that site in `last_site` (and
+agreements in `origin_site`), as rows created on this installation would.
 """
 from __future__ import annotations
 
@@ -29,14 +34,23 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 if __package__ in (None, ""):  # run as a file: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from hospitaldesk import text  # noqa: E402
 from hospitaldesk.db import connection, stamping  # noqa: E402
-from hospitaldesk.db.models import Facility, Province, Record, Specialty, Technique  # noqa: E402
+from hospitaldesk.db.models import (  # noqa: E402
+    Agreement,
+    AgreementTechnique,
+    Facility,
+    Province,
+    Record,
+    Specialty,
+    Technique,
+)
 from hospitaldesk.db.store import close_store, open_store  # noqa: E402
 from hospitaldesk.errors import StoreError  # noqa: E402
 
@@ -162,6 +176,7 @@ class Context:
     provinces: list[dict[str, Any]]  # id, code, name, kind, now_name (its current successor, if merged)
     specialties: list[dict[str, Any]]  # id, code, name
     ids: dict[str, list[uuid.UUID]] = field(default_factory=dict)  # per step, for later steps' foreign keys
+    as_of: dt.date = dt.date(2025, 9, 1)  # the day the agreements' story stops (generate() passes today)
 
     def rng(self, step: str) -> random.Random:
         """A random stream of its own for each step (str seeds hash with SHA-512: stable across runs)."""
@@ -298,8 +313,350 @@ def _techniques(ctx: Context, count: int) -> int:
     return len(rows)
 
 
+# --- agreements ----------------------------------------------------------------------------
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+            "Dương", "Lý", "Thạch", "Lâm", "Châu", "Trương", "Danh", "Kim"]
+MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thanh", "Quốc", "Hữu", "Ngọc", "Hoàng", "Thành", "Kim", "Đức", "Anh", "Thu", "Bảo"]
+GIVEN_NAMES = ["An", "Bình", "Châu", "Dũng", "Giang", "Hạnh", "Hùng", "Khoa", "Long", "Mai", "Nam", "Phúc", "Quân", "Sơn",
+               "Tâm", "Thảo", "Trung", "Tuấn", "Uyên", "Vinh", "Yến", "Khánh", "Lộc", "Nhân", "Phương", "Hiếu"]
+POSITIONS = ["Giám đốc", "Giám đốc", "Giám đốc", "Phó Giám đốc", "Quyền Giám đốc"]
+BANKS = ["Kho bạc Nhà nước", "Ngân hàng TMCP Công Thương Việt Nam, chi nhánh", "Ngân hàng Nông nghiệp và Phát triển Nông thôn, chi nhánh",
+         "Ngân hàng TMCP Đầu tư và Phát triển Việt Nam, chi nhánh"]
+# Titles people give agreements of a specialty (codes of the shipped specialties); others get the generic ones.
+SPECIALTY_TITLES = {
+    "TM-CAN-THIEP": ["Phát triển Trung tâm Tim mạch: can thiệp tim mạch và điện sinh lý tim", "Can thiệp động mạch vành qua da",
+                     "Tim mạch can thiệp cho bệnh viện tuyến tỉnh"],
+    "PT-TIM": ["Phẫu thuật tim hở với tuần hoàn ngoài cơ thể", "Phát triển Trung tâm Tim mạch: phẫu thuật tim hở và bắc cầu động mạch vành"],
+    "HSTC-NHI": ["Lọc máu liên tục và hồi sức tích cực nhi khoa", "Hồi sức tích cực nhi: thở máy rung tần số cao và ECMO"],
+    "HSTC-CD": ["Hồi sức tích cực: lọc máu liên tục và ECMO ở người lớn", "Hồi sức tích cực – chống độc"],
+    "THAN-LOC-MAU": ["Lọc máu và chạy thận nhân tạo chu kỳ", "Phát triển đơn nguyên thận nhân tạo"],
+    "TK-DOT-QUY": ["Điều trị đột quỵ não cấp: tiêu sợi huyết và lấy huyết khối cơ học", "Xây dựng đơn vị điều trị đột quỵ"],
+    "SAN": ["Xử trí băng huyết sau sinh trong mạng lưới sản khoa", "Phẫu thuật sản khoa nguy cơ cao"],
+    "SO-SINH": ["Chăm sóc sơ sinh non tháng: thở CPAP và bơm surfactant", "Hồi sức sơ sinh"],
+    "HTSS": ["Hỗ trợ sinh sản: bơm tinh trùng vào buồng tử cung và thụ tinh trong ống nghiệm"],
+    "TIEU-HOA": ["Nội soi mật tụy ngược dòng can thiệp", "Nội soi tiêu hóa can thiệp: cắt tách dưới niêm mạc"],
+    "XA-TRI": ["Xạ trị ngoài bằng máy gia tốc tuyến tính"],
+    "UNG-THU": ["Phát triển Trung tâm Ung bướu: hóa trị và chăm sóc giảm nhẹ"],
+    "CDHA": ["Chẩn đoán hình ảnh: cắt lớp vi tính, cộng hưởng từ và can thiệp", "Nút mạch hóa chất điều trị ung thư gan"],
+    "NGOAI-NIEU": ["Tán sỏi tiết niệu nội soi bằng laser", "Phẫu thuật nội soi tiết niệu"],
+    "NGOAI-TK-CTCH": ["Thay khớp háng, khớp gối và phẫu thuật cột sống", "Vi phẫu thuật thần kinh"],
+    "NGOAI-TQ": ["Phẫu thuật nội soi tiêu hóa", "Phẫu thuật nội soi đại trực tràng"],
+    "GHEP-TANG": ["Ghép thận từ người hiến sống"],
+}
+GENERIC_TITLES = {
+    "responsibility": ["Chuyển giao kỹ thuật chuyên khoa {spec}", "Phát triển chuyên khoa {spec} tại {b}", "Gói kỹ thuật {spec} năm {year}"],
+    "rotation_1816": ["Luân phiên cán bộ chuyên khoa {spec} theo Đề án 1816"],
+    "satellite": ["Bệnh viện vệ tinh chuyên khoa {spec}"],
+    "line_direction": ["Chỉ đạo tuyến chuyên khoa {spec} năm {year}"],
+}
+PROGRAMME_WEIGHTS = {"responsibility": 60, "rotation_1816": 15, "satellite": 15, "line_direction": 10}
+STATUS_WEIGHTS = {"draft": 8, "signed": 12, "in_progress": 40, "accepted": 20, "closed": 12, "terminated": 8}
+OVERDUE_SHARE = 0.2  # of the running agreements that have had a review due: the latest one (or two) not held
+LINE_COUNT_WEIGHTS = {1: 30, 2: 30, 3: 20, 4: 12, 5: 8}
+SUPPORT_MODE_WEIGHTS = {"onsite": 55, "at_a": 35, "remote": 10}
+PAYER_WEIGHTS = {"b": 60, "a": 10, "shared": 20, "other": 10}
+DURATION_MONTHS = [2, 3, 3, 4, 6, 6, 9, 12]
+TERMINATION_NOTES = [
+    "Bên B chưa đủ trang thiết bị để triển khai kỹ thuật.",
+    "Hai bên thống nhất chấm dứt do Bên B chưa bố trí được nhân lực.",
+    "Chấm dứt theo đề nghị của Bên B; sẽ ký lại khi đủ điều kiện.",
+]
+A_KINDS_LEVEL2 = ("regional", "provincial_general", "specialty")  # a province's network transfers to its districts
+B_KINDS = ("district", "regional", "provincial_general", "specialty", "other")
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
+
+
+def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
+    return dt.timedelta(days=rng.randint(low, high))
+
+
+def _at(rng: random.Random, day: dt.date) -> dt.datetime:
+    """A moment of office hours (07:30-17:00 in Vietnam) on `day`, in UTC like every stored timestamp."""
+    return dt.datetime.combine(day, dt.time(0, 30)) + dt.timedelta(seconds=rng.randrange(int(9.5 * 3600)))
+
+
+def _timeline(rng: random.Random, status: str, as_of: dt.date) -> dict[str, Any]:
+    """Drafted, signed and status-change dates, and the next review, as they stand on `as_of`."""
+    from hospitaldesk.services.agreement_terms import REVIEW_MONTHS, add_months, review_after
+
+    def before(day: dt.date) -> dt.date:
+        return min(day, as_of)
+
+    signed: dt.date | None = None
+    changed: dt.date | None = None
+    if status == "draft":
+        created = as_of - _days(rng, 0, 180)
+    else:
+        low, high = {"signed": (0, 120), "in_progress": (45, 1100), "accepted": (400, 1800),
+                     "closed": (700, 2500), "terminated": (90, 1800)}[status]
+        signed = as_of - _days(rng, low, high)
+        created = signed - _days(rng, 7, 90)
+        changed = signed
+        if status == "in_progress":
+            changed = before(signed + _days(rng, 7, 45))
+        elif status in ("accepted", "closed"):
+            changed = before(signed + _days(rng, 300, 900))
+            if status == "closed":
+                changed = before(changed + _days(rng, 30, 365))
+        elif status == "terminated":
+            changed = before(signed + _days(rng, 30, 600))
+    review: dt.date | None = None
+    last_review: dt.date | None = None  # the last review held, if any
+    if status in ("signed", "in_progress") and signed is not None:
+        due = [add_months(signed, REVIEW_MONTHS * k) for k in range(1, 40)]
+        past = [d for d in due if d < as_of]  # reviews that fell due before as_of
+        missed = 0
+        if past and rng.random() < OVERDUE_SHARE:
+            missed = 2 if len(past) >= 2 and rng.random() < 0.3 else 1
+        if missed:
+            review = past[len(past) - missed]  # the oldest review not held: overdue since then
+            held = past[: len(past) - missed]
+        else:
+            review = review_after(signed, as_of)  # every due review held (one due on as_of too): the next one
+            held = [d for d in due if d <= as_of]
+        assert review == review_after(signed, held[-1] if held else None)  # what record_review would leave
+        last_review = held[-1] if held else None
+    return {"created": created, "signed": signed, "changed": changed, "review": review, "last_review": last_review}
+
+
+@dataclass
+class _Pools:
+    """What agreements are drawn from, in a stable order (facilities and techniques by code)."""
+
+    end_line: list[dict[str, Any]]  # Party A of level 1
+    end_line_weights: list[int]  # the shipped, well-known ones more often than synthetic ones
+    network: list[dict[str, Any]]  # Party A of level 2: a province's own hospitals
+    receivers: list[dict[str, Any]]  # Party B
+    specialty_ids: list[Any]
+    specialty_weights: list[int]
+    shipped: dict[Any, list[dict[str, Any]]]  # specialty id -> the reference data's techniques
+    synthetic: dict[Any, list[dict[str, Any]]]  # specialty id -> synthetic techniques
+    technique_count: int
+
+
+def _pools(ctx: Context) -> _Pools:
+    facilities: list[dict[str, Any]] = list(cast(Iterable[dict[str, Any]], (
+        Facility.select(Facility.id, Facility.code, Facility.name, Facility.short_name, Facility.kind,
+                        Facility.province, Facility.address, Facility.phone)
+        .where(Facility.deleted == False)  # noqa: E712
+        .order_by(Facility.code).dicts()
+    )))
+    techniques: list[dict[str, Any]] = list(cast(Iterable[dict[str, Any]], (
+        Technique.select(Technique.id, Technique.code, Technique.name, Technique.specialty)
+        .where(Technique.deleted == False)  # noqa: E712
+        .order_by(Technique.code).dicts()
+    )))
+    if len(facilities) < 2 or not techniques:
+        raise StoreError("agreements need at least two facilities and one technique")
+    shipped: dict[Any, list[dict[str, Any]]] = {}
+    synthetic: dict[Any, list[dict[str, Any]]] = {}
+    for t in techniques:
+        (synthetic if t["code"].startswith("SYN-") else shipped).setdefault(t["specialty"], []).append(t)
+    specialty_ids = [s["id"] for s in ctx.specialties if s["id"] in shipped or s["id"] in synthetic]
+    end_line = [f for f in facilities if f["kind"] == "end_line"] or facilities
+    return _Pools(
+        end_line=end_line,
+        end_line_weights=[1 if f["code"].startswith("SYN-") else 3 for f in end_line],
+        network=[f for f in facilities if f["kind"] in A_KINDS_LEVEL2] or facilities,
+        receivers=[f for f in facilities if f["kind"] in B_KINDS] or facilities,
+        specialty_ids=specialty_ids,
+        specialty_weights=[3 if s in shipped else 1 for s in specialty_ids],
+        shipped=shipped,
+        synthetic=synthetic,
+        technique_count=len(techniques),
+    )
+
+
+def _weighted(rng: random.Random, weights: Mapping[Any, int]) -> Any:
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+def _plan(rng: random.Random, pools: _Pools, as_of: dt.date) -> dict[str, Any]:
+    """One agreement's parties, specialty, techniques and story (no row yet)."""
+    status = _weighted(rng, STATUS_WEIGHTS)
+    level = 2 if rng.random() < 0.25 else 1
+    a = rng.choices(pools.end_line, pools.end_line_weights)[0] if level == 1 else rng.choice(pools.network)
+    b = rng.choice(pools.receivers)
+    while b["id"] == a["id"]:
+        b = rng.choice(pools.receivers)
+    specialty = rng.choices(pools.specialty_ids, pools.specialty_weights)[0]
+    wanted = _weighted(rng, LINE_COUNT_WEIGHTS)
+    chosen: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    while len(chosen) < wanted and len(seen) < pools.technique_count:
+        pool_spec = specialty if rng.random() < 0.9 else rng.choice(pools.specialty_ids)  # now and then a mixed package
+        # Half the lines are well-known shipped techniques of the specialty, when it has some.
+        use_shipped = rng.random() < 0.5 or pool_spec not in pools.synthetic
+        t = rng.choice(pools.shipped[pool_spec] if use_shipped and pool_spec in pools.shipped else pools.synthetic[pool_spec])
+        if t["id"] not in seen:  # a technique appears once per contract (agreements.validate_lines)
+            seen.add(t["id"])
+            chosen.append(t)
+    return {"status": status, "level": level, "a": a, "b": b, "specialty": specialty, "techniques": chosen,
+            "programme": _weighted(rng, PROGRAMME_WEIGHTS), **_timeline(rng, status, as_of)}
+
+
+def _title(rng: random.Random, plan: dict[str, Any], specialty: dict[str, Any]) -> str:
+    if len(plan["techniques"]) == 1 and rng.random() < 0.5:
+        name = plan["techniques"][0]["name"]
+        return f"Chuyển giao kỹ thuật {name[:1].lower()}{name[1:]}"
+    usual = SPECIALTY_TITLES.get(specialty["code"], [])
+    if usual and rng.random() < 0.6:
+        return rng.choice(usual)
+    b = plan["b"]
+    return rng.choice(GENERIC_TITLES[plan["programme"]]).format(
+        spec=specialty["name"], b=b["short_name"] or b["name"], year=(plan["signed"] or plan["created"]).year)
+
+
+def _lines(ctx: Context, rng: random.Random, plan: dict[str, Any], record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The contract's technique lines, with schedules and the progress the story allows."""
+    from hospitaldesk.services.agreement_terms import add_months
+
+    status, signed, created_at = plan["status"], plan["signed"], record["created_at"]
+    first_start = (signed or plan["created"] + dt.timedelta(days=30)) + _days(rng, 0, 45)
+    # Progress is recorded once signed, while running or until the agreement ended (agreement_lifecycle.set_progress).
+    last_day = ctx.as_of if status == "in_progress" else plan["changed"]
+    lines: list[dict[str, Any]] = []
+    for position, t in enumerate(plan["techniques"]):
+        months = rng.choice(DURATION_MONTHS)
+        start = first_start + _days(rng, 0, 120) if position else first_start
+        mode = _weighted(rng, SUPPORT_MODE_WEIGHTS)
+        progress = {"accepted": "accepted", "closed": "accepted",
+                    "in_progress": rng.choice(["not_started", "training", "training", "supported", "independent"]),
+                    "terminated": rng.choice(["not_started", "training"])}.get(status, "not_started")
+        if last_day is None or start > last_day:
+            progress = "not_started"  # the line had not started yet
+        progress_on = start + _days(rng, 0, (last_day - start).days) if progress != "not_started" else None
+        lines.append({
+            "id": ctx.new_id(rng), "created_at": created_at,
+            "updated_at": max(created_at, _at(rng, progress_on)) if progress_on else created_at,
+            "last_site": ctx.site_id, "change_seq": record["change_seq"] + 1 + position, "deleted": False,
+            "agreement": record["id"], "amendment": None, "replaces": None, "technique": t["id"],
+            "position": position, "start": start, "end": add_months(start, months) - dt.timedelta(days=1),
+            "trainees_planned": rng.randint(2, 10),
+            "training_place": {"onsite": "Tại Bên B", "at_a": plan["a"]["name"], "remote": "Hội chẩn từ xa, thực hành tại Bên B"}[mode],
+            "duration": f"{months} tháng", "support_mode": mode, "cost": rng.randrange(5, 250) * 10_000_000,
+            "payer": _weighted(rng, PAYER_WEIGHTS), "progress": progress, "progress_changed_on": progress_on,
+        })
+    return lines
+
+
+def _signed_content(ctx: Context, record: dict[str, Any], lines: list[dict[str, Any]], plan: dict[str, Any]) -> dict[str, Any]:
+    """= contract_content.agreement_content() at signing, from the rows (checked by check_agreements)."""
+    from hospitaldesk.services import agreement_terms as terms
+    from hospitaldesk.services.contract_content import CONTENT_VERSION
+
+    specialty_names = {s["id"]: s["name"] for s in ctx.specialties}
+    fields = ("representative", "position", "phone", "address", "tax_code", "bank_account")
+    return {
+        "content_version": CONTENT_VERSION, "record_id": str(record["id"]), "number": record["number"],
+        "title": record["title"], "level": str(record["level"]), "programme": record["programme"],
+        "sign_place": record["sign_place"], "signed_on": record["signed_on"].isoformat(),
+        "term_end": record["term_end"].isoformat() if record["term_end"] else None,
+        "party_a": {"name": plan["a"]["name"], **{k: record[f"a_{k}"] for k in fields}},
+        "party_b": {"name": plan["b"]["name"], **{k: record[f"b_{k}"] for k in fields}},
+        "legal_bases": terms.split_lines(record["legal_bases"]),
+        "obligations_a": terms.split_lines(record["obligations_a"]),
+        "obligations_b": terms.split_lines(record["obligations_b"]),
+        "acceptance_criteria": terms.split_lines(record["acceptance_criteria"]),
+        "retention": terms.split_lines(record["retention_terms"]),
+        **terms.fixed_clauses(record["term_end"]),
+        "techniques": [{
+            "technique_id": str(line["technique"]), "name": t["name"], "specialty": specialty_names.get(t["specialty"], ""),
+            "start": line["start"].isoformat(), "end": line["end"].isoformat(),
+            "trainees_planned": line["trainees_planned"], "training_place": line["training_place"],
+            "duration": line["duration"], "support_mode": line["support_mode"], "cost": line["cost"], "payer": line["payer"],
+        } for line, t in zip(lines, plan["techniques"])],
+    }
+
+
+def _agreement(ctx: Context, rng: random.Random, plan: dict[str, Any], seq: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The agreement's row and its lines' rows; `seq` is its change number, its lines take the next ones."""
+    from hospitaldesk.services import agreement_terms as terms
+    from hospitaldesk.services import contract_content
+
+    provinces = {p["id"]: p for p in ctx.provinces}
+    specialty = next(s for s in ctx.specialties if s["id"] == plan["specialty"])
+    a, b, status, signed = plan["a"], plan["b"], plan["status"], plan["signed"]
+    created_at = _at(rng, plan["created"])
+    last_change = max(d for d in (plan["created"], plan["changed"], plan["last_review"]) if d is not None)
+    record: dict[str, Any] = {
+        "id": ctx.new_id(rng), "created_at": created_at, "updated_at": max(created_at, _at(rng, last_change)),
+        "last_site": ctx.site_id, "change_seq": seq, "deleted": False,
+        "number": plan["number"], "year": plan["year"], "origin_site": ctx.site_id, "title": _title(rng, plan, specialty),
+        "level": plan["level"], "programme": plan["programme"], "party_a": a["id"], "party_b": b["id"],
+    }
+    incomplete = status == "draft" and rng.random() < 0.4  # a draft still missing Party A's people and the bank details
+    for side, facility in (("a", a), ("b", b)):
+        province = provinces[facility["province"]]
+        record.update({
+            f"{side}_representative": "" if incomplete and side == "a" else _person(rng),
+            f"{side}_position": "" if incomplete and side == "a" else rng.choice(POSITIONS),
+            f"{side}_phone": facility["phone"], f"{side}_address": facility["address"],  # = agreements.party_details
+            f"{side}_tax_code": "" if incomplete else str(rng.randrange(10**9, 10**10)),
+            f"{side}_bank_account": "" if incomplete else
+            f"{rng.randrange(10**11, 10**12)} tại {rng.choice(BANKS)} {province['now_name'] or province['name']}",
+        })
+    b_province = provinces[b["province"]]
+    record.update({
+        **terms.default_clauses(str(plan["level"])),  # new_agreement() fills them; most people keep them
+        "term_end": dt.date((signed or plan["created"]).year + rng.randint(1, 3), 12, 31) if rng.random() < 0.7 else None,
+        "sign_place": b_province["now_name"] or b_province["name"],
+        "signed_on": signed, "status": status, "status_changed_on": plan["changed"], "next_review": plan["review"],
+        "frozen_json": "", "content_hash": "",
+        "notes": rng.choice(TERMINATION_NOTES) if status == "terminated" else "",
+    })
+    lines = _lines(ctx, rng, plan, record)
+    if signed is not None:
+        frozen = SimpleNamespace()
+        contract_content.freeze(frozen, _signed_content(ctx, record, lines, plan))  # type: ignore[arg-type]
+        record["frozen_json"], record["content_hash"] = frozen.frozen_json, frozen.content_hash
+    # = Agreement.search_parts() (checked by check_agreements): each party's own province name
+    parts: list[Any] = [record["number"], record["title"]]
+    for facility in (a, b):
+        parts += [facility["name"], facility["short_name"], provinces[facility["province"]]["name"]]
+    record["search_key"] = text.search_key(*parts, *(t["name"] for t in plan["techniques"]))
+    return record, lines
+
+
+def _agreements(ctx: Context, count: int) -> int:
+    if count <= 0:
+        return 0
+    from hospitaldesk.services.agreement_terms import NUMBER_SUFFIX
+
+    rng = ctx.rng("agreements")
+    pools = _pools(ctx)
+    plans = [_plan(rng, pools, ctx.as_of) for _ in range(count)]
+    # Numbers restart every year at this site; a signed agreement is numbered in the year it was
+    # signed (agreement_lifecycle.change_status), a draft in the year it was drawn up.
+    per_year: dict[int, int] = {}
+    for plan in sorted(plans, key=lambda p: (p["signed"] or p["created"], p["created"])):
+        year = (plan["signed"] or plan["created"]).year
+        per_year[year] = per_year.get(year, 0) + 1
+        plan["year"], plan["number"] = year, f"{per_year[year]:02d}/{NUMBER_SUFFIX}"
+    plans.sort(key=lambda p: p["created"])  # rows are added as they were drawn up (rowid order = creation order)
+
+    seq = stamping.next_change_seq(count + sum(len(p["techniques"]) for p in plans))
+    ids: list[uuid.UUID] = []
+    for start in range(0, len(plans), BATCH):  # built batch by batch: frozen contracts take ~5 KB each
+        records, lines = [], []
+        for plan in plans[start : start + BATCH]:
+            record, its_lines = _agreement(ctx, rng, plan, seq)
+            seq += 1 + len(its_lines)
+            records.append(record)
+            lines += its_lines
+        Agreement.insert_many(records).execute()
+        ctx.insert(AgreementTechnique, lines)
+        ids += [r["id"] for r in records]
+    ctx.ids["agreements"] = ids
+    return len(ids)
+
+
 # Run in this order; later capabilities append theirs (their counts come through `extra`).
-STEPS: dict[str, Step] = {"facilities": _facilities, "techniques": _techniques}
+STEPS: dict[str, Step] = {"facilities": _facilities, "techniques": _techniques, "agreements": _agreements}
 
 
 # --- entry points ----------------------------------------------------------------------
@@ -376,6 +733,25 @@ def check_search_keys(sample: int = 25) -> None:
                 )
 
 
+def check_agreements(sample: int = 25) -> None:
+    """The app's own search_parts() and signed content must agree with the generator's rows."""
+    from hospitaldesk.services import contract_content
+    from hospitaldesk.services.agreements import contract_lines
+
+    for record in Agreement.select().order_by(Agreement.id).limit(sample):  # ids are random: a random sample
+        expected = text.search_key(*record.search_parts())
+        if record.search_key != expected:
+            raise AssertionError(
+                f"agreement {record.number}: the synthetic search_key differs from Agreement.search_parts();"
+                f" update tests/bench/synthetic.py.\n  generator: {record.search_key}\n  app:       {expected}"
+            )
+        if record.signed_on is not None:
+            content = contract_content.agreement_content(record, contract_lines(record.id), record.signed_on)
+            if contract_content.content_hash(content) != record.content_hash:
+                raise AssertionError(f"agreement {record.number}: the synthetic frozen_json differs from"
+                                     " contract_content.agreement_content(); update tests/bench/synthetic.py.")
+
+
 def generate(
     db_path: Path | str,
     facilities: int = 2000,
@@ -383,10 +759,14 @@ def generate(
     seed: int = 1,
     *,
     extra: Mapping[str, int] | None = None,
+    as_of: dt.date | None = None,
     reference_timeout: float = 600.0,
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
 ) -> GenerationReport:
-    """Create the database at `db_path` (which must not exist yet) and fill it; the store is closed after."""
+    """Create the database at `db_path` (which must not exist yet) and fill it; the store is closed after.
+
+    `extra` gives the counts of the later steps ({"agreements": 20_000}); `as_of` is the day the
+    agreements' story stops (default: today)."""
     from hospitaldesk.services.site import init_site
 
     path = Path(db_path)
@@ -402,6 +782,7 @@ def generate(
     try:
         site_id = init_site(SITE_NAME)
         ctx = _load_context(seed, site_id)
+        ctx.as_of = as_of or dt.date.today()
         if not ctx.provinces or not ctx.specialties:
             raise StoreError("the shipped reference data has no provinces or no specialties")
         added: dict[str, int] = {}
@@ -413,6 +794,7 @@ def generate(
         # No ANALYZE here: the app never runs it, and query plans differ a lot with and without
         # sqlite_stat1, so the benchmark database must not be better maintained than a real one.
         check_search_keys()
+        check_agreements()
     finally:
         close_store()
     return GenerationReport(path=path, counts=added, seconds=time.perf_counter() - started, site_id=site_id)
@@ -430,7 +812,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("out", type=Path, metavar="OUT.sqlite3")
     parser.add_argument("--facilities", type=_positive, default=2000)
     parser.add_argument("--techniques", type=_positive, default=100_000)
+    parser.add_argument("--agreements", type=_positive, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                        help="the day the agreements' story stops (default: today)")
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
     parser.add_argument("--wait", type=float, default=600.0, metavar="SECONDS", help="how long to wait for the reference data")
     args = parser.parse_args(list(argv) if argv is not None else None)
@@ -438,7 +823,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(str(args.out) + suffix).unlink(missing_ok=True)
     try:
-        report = generate(args.out, args.facilities, args.techniques, args.seed, reference_timeout=args.wait)
+        report = generate(args.out, args.facilities, args.techniques, args.seed, extra={"agreements": args.agreements},
+                          as_of=args.as_of, reference_timeout=args.wait)
     except (FileExistsError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
