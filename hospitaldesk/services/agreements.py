@@ -110,12 +110,12 @@ class AgreementCatalog(Catalog[Agreement]):
     singular = N_("Agreement")
     default_sort = "signed_on"
     columns = [
-        Column("number", N_("Number"), 100),
-        Column("title", N_("Title"), 260),
-        Column("party_a", N_("Party A"), 150),
-        Column("party_b", N_("Party B"), 150),
-        Column("status", N_("Status"), 100),
-        Column("next_review", N_("Next review"), 100),
+        Column("number", N_("Number"), 118),
+        Column("title", N_("Title"), 240),
+        Column("party_a", N_("Party A"), 140),
+        Column("party_b", N_("Party B"), 140),
+        Column("status", N_("Status"), 115),
+        Column("next_review", N_("Next review"), 98),
     ]
     fields = HEADER_FIELDS
     filters = [

@@ -221,3 +221,16 @@ def test_a_draft_amendment_can_be_deleted(window: Any, draft: str) -> None:
     screen.panel.amendment_buttons["delete"].invoke()
     assert amendments.amendments_of(draft) == []
     assert screen.panel.amendments.get_children() == ()
+
+
+def test_filters_load_their_choices_when_opened(window: Any, draft: str) -> None:
+    screen = agreements_screen(window)
+    box, choices = screen.table._filter_boxes["status"]
+    assert len(choices) == 1  # only "All" until the list is opened
+    box.cget("postcommand")  # what opening the list runs:
+    screen.table._load_filter(screen.table._filter_specs["status"], box)
+    assert [c.value for c in screen.table._filter_boxes["status"][1]][:3] == ["", "draft", "signed"]
+    screen.table.set_filter("status", "signed")
+    assert screen.table.visible_ids() == []
+    screen.table.set_filter("status", "draft")
+    assert screen.table.visible_ids() == [draft]

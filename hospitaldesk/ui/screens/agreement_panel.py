@@ -9,8 +9,7 @@ import ttkbootstrap as ttk
 
 from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import _
-from hospitaldesk.services import agreement_lifecycle as life
-from hospitaldesk.services import agreements, amendments, attachments
+from hospitaldesk.services import agreements
 
 if TYPE_CHECKING:
     from hospitaldesk.ui.screens.agreements import AgreementsScreen
@@ -146,6 +145,10 @@ class AgreementPanel(ttk.Frame):
         self._fill(record_id)
 
     def _fill(self, record_id: str) -> None:
+        # Imported here: nothing is selected when the first screen opens (start-up time, tests/bench c).
+        from hospitaldesk.services import agreement_lifecycle as life
+        from hospitaldesk.services import amendments, attachments
+
         draft = self.facts_shown["status"] == "draft"
         rows = agreements.get(record_id)["lines"] if draft else amendments.technique_progress(record_id)
         names = {c.value: c.label for c in agreements.technique_choices()} if draft else {}
@@ -165,9 +168,11 @@ class AgreementPanel(ttk.Frame):
         self._amendment_buttons()
 
     def _amendment_buttons(self) -> None:
+        from hospitaldesk.services.amendments import AMENDABLE
+
         selected = self._selected(self.amendments)
         row = self._amendment_rows.get(selected or "") if hasattr(self, "_amendment_rows") else None
-        amendable = self.facts_shown.get("status") in amendments.AMENDABLE
+        amendable = self.facts_shown.get("status") in AMENDABLE
         self.amendment_buttons["new"].configure(state="normal" if amendable else "disabled")
         draft = row is not None and row["status"] == "draft" and amendable
         self.amendment_buttons["edit"].configure(state="normal" if draft else "disabled")

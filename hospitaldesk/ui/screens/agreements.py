@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 import tkinter as tk
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ttkbootstrap as ttk
 
 from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import N_, _, format_date
-from hospitaldesk.services import agreement_lifecycle as life
 from hospitaldesk.services import agreement_terms as terms
-from hospitaldesk.services import agreements, amendments, attachments, contract_print
+from hospitaldesk.services import agreements
 from hospitaldesk.services.forms import Choice, FieldSpec
 from hospitaldesk.ui import dialogs
-from hospitaldesk.ui.screens.agreement_editor import AgreementEditor
 from hospitaldesk.ui.screens.agreement_panel import AgreementPanel
-from hospitaldesk.ui.screens.amendment_editor import AmendmentEditor
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.table import DataTable
+
+# This is the first screen: what only an action needs (editors, lifecycle, printing, attachments)
+# is imported when the action runs, which keeps the window's start-up within budget (tests/bench c).
+if TYPE_CHECKING:
+    from hospitaldesk.ui.screens.agreement_editor import AgreementEditor
+    from hospitaldesk.ui.screens.amendment_editor import AmendmentEditor
 
 PANEL_WIDTH = 430
 
@@ -50,8 +53,8 @@ class AgreementsScreen(ttk.Frame):
                                on_select=self._on_select, on_open=self._open)
         self.table.query.sort, self.table.query.descending = "signed_on", True
         self.table.pack(side="left", fill="both", expand=True)
-        self.editor = AgreementEditor(self, on_close=self._close_editor)
-        self.amendment_editor = AmendmentEditor(self, on_close=self._close_amendment_editor)
+        self._editor: AgreementEditor | None = None
+        self._amendment_editor: AmendmentEditor | None = None
         self.table.refresh()
 
     # --- list and panel -----------------------------------------------------------------------
@@ -70,14 +73,38 @@ class AgreementsScreen(ttk.Frame):
         self.panel.show(select or self.current_id)
 
     # --- editors ------------------------------------------------------------------------------
+    # Built on first use: their choice lists (every facility, every technique) cost start-up time.
+    @property
+    def editor(self) -> AgreementEditor:
+        if self._editor is None:
+            from hospitaldesk.ui.screens.agreement_editor import AgreementEditor
+
+            self._editor = AgreementEditor(self, on_close=self._close_editor)
+        return self._editor
+
+    @property
+    def amendment_editor(self) -> AmendmentEditor:
+        if self._amendment_editor is None:
+            from hospitaldesk.ui.screens.amendment_editor import AmendmentEditor
+
+            self._amendment_editor = AmendmentEditor(self, on_close=self._close_amendment_editor)
+        return self._amendment_editor
+
+    def _editing(self) -> Any:
+        """The editor on screen, if any (without building one)."""
+        for view in (self._editor, self._amendment_editor):
+            if view is not None and view.winfo_ismapped():
+                return view
+        return None
+
     def _swap_to(self, view: ttk.Frame) -> None:
-        for child in (self.list_view, self.editor, self.amendment_editor):
-            if child is not view:
+        for child in (self.list_view, self._editor, self._amendment_editor):
+            if child is not None and child is not view:
                 child.pack_forget()
         view.pack(fill="both", expand=True)
 
     def new_record(self) -> None:
-        if self.editor.winfo_ismapped() or self.amendment_editor.winfo_ismapped():
+        if self._editing() is not None:
             return
         self.editor.load(None)
         self._swap_to(self.editor)
@@ -107,19 +134,14 @@ class AgreementsScreen(ttk.Frame):
         self.refresh(agreement_id)
 
     def save_record(self) -> None:
-        if self.editor.winfo_ismapped():
-            self.editor.save_record()
-        elif self.amendment_editor.winfo_ismapped():
-            self.amendment_editor.save_record()
+        editing = self._editing()
+        if editing is not None:
+            editing.save_record()
 
     @property
     def form(self) -> Any:
         """The form the main window asks about unsaved changes before quitting."""
-        if self.editor.winfo_ismapped():
-            return self.editor
-        if self.amendment_editor.winfo_ismapped():
-            return self.amendment_editor
-        return None
+        return self._editing()
 
     # --- actions on the selected agreement ----------------------------------------------------
     def _action(self, title: str, intro: str, specs: list[FieldSpec], values: dict[str, Any], submit: Any, ok: str) -> ActionDialog:
@@ -127,6 +149,8 @@ class AgreementsScreen(ttk.Frame):
         return self.dialog
 
     def change_status(self, record_id: str) -> ActionDialog | None:
+        from hospitaldesk.services import agreement_lifecycle as life
+
         info = agreements.summary(record_id)
         targets = info["targets"]
         if not targets:
@@ -148,6 +172,8 @@ class AgreementsScreen(ttk.Frame):
                             lambda v: life.change_status(record_id, v["target"], v["on_date"], v["reason"]), _("Change status"))
 
     def record_review(self, record_id: str) -> ActionDialog:
+        from hospitaldesk.services import agreement_lifecycle as life
+
         info = agreements.summary(record_id)
         specs = [FieldSpec("on_date", N_("Date of the review"), "date", required=True),
                  FieldSpec("note", N_("Conclusions"), "multiline")]
@@ -156,12 +182,16 @@ class AgreementsScreen(ttk.Frame):
                             lambda v: life.record_review(record_id, v["on_date"], v["note"]), _("Save"))
 
     def set_progress(self, line: dict[str, Any]) -> ActionDialog:
+        from hospitaldesk.services import agreement_lifecycle as life
+
         specs = [FieldSpec("progress", N_("Progress"), "choice", required=True, choices=terms.progress_choices),
                  FieldSpec("on_date", N_("Date"), "date", required=True)]
         return self._action(_("Technique progress"), line["name"], specs, {"progress": line["progress"], "on_date": _today()},
                             lambda v: life.set_progress(line["id"], v["progress"], v["on_date"]), _("Save"))
 
     def sign_amendment(self, amendment_id: str) -> ActionDialog:
+        from hospitaldesk.services import amendments
+
         info = amendments.get(amendment_id)
         specs = [FieldSpec("on_date", N_("Date of signing"), "date", required=True)]
         intro = _("Sign amendment {number}? Its text is then frozen and its technique lines take effect.").format(number=info["number"])
@@ -181,6 +211,8 @@ class AgreementsScreen(ttk.Frame):
         self.refresh()
 
     def delete_amendment(self, record_id: str, amendment_id: str) -> None:
+        from hospitaldesk.services import amendments
+
         number = amendments.get(amendment_id)["number"]
         if not dialogs.ask_yes_no(self, _("Delete the draft amendment {number}?").format(number=number)):
             return
@@ -193,6 +225,8 @@ class AgreementsScreen(ttk.Frame):
 
     # --- printing -----------------------------------------------------------------------------
     def preview_contract(self, record_id: str) -> Any:
+        from hospitaldesk.services import contract_print
+
         from hospitaldesk.ui.screens.print_preview import PrintPreview
 
         info = agreements.summary(record_id)
@@ -203,6 +237,9 @@ class AgreementsScreen(ttk.Frame):
         return self.preview
 
     def preview_amendment(self, amendment_id: str) -> Any:
+        from hospitaldesk.services import amendments
+        from hospitaldesk.services import contract_print
+
         from hospitaldesk.ui.screens.print_preview import PrintPreview
 
         info = amendments.get(amendment_id)
@@ -213,6 +250,8 @@ class AgreementsScreen(ttk.Frame):
 
     # --- attachments --------------------------------------------------------------------------
     def attach_file(self, record_id: str) -> None:
+        from hospitaldesk.services import attachments
+
         path = dialogs.ask_open_file(self, _("Attach a file (the scan of the signed paper...)"))
         if path is None:
             return
@@ -224,6 +263,8 @@ class AgreementsScreen(ttk.Frame):
         self.panel.show(record_id)
 
     def open_attachment(self, attachment_id: str) -> None:
+        from hospitaldesk.services import attachments
+
         from hospitaldesk.ui.system_open import open_with_system
 
         try:
@@ -232,6 +273,8 @@ class AgreementsScreen(ttk.Frame):
             dialogs.show_error(self, exc.message)
 
     def remove_attachment(self, record_id: str, attachment_id: str, name: str) -> None:
+        from hospitaldesk.services import attachments
+
         if not dialogs.ask_yes_no(self, _("Remove the attachment '{name}' from this agreement?").format(name=name)):
             return
         try:

@@ -39,6 +39,7 @@ class DataTable(ttk.Frame):
         self.page: Page | None = None
         self._search_job: str | None = None
         self._filter_boxes: dict[str, tuple[ttk.Combobox, list[Choice]]] = {}
+        self._filter_specs: dict[str, FilterSpec] = {}
         self._build_toolbar(filters or [])
         self._build_tree()
         self._build_pager()
@@ -64,16 +65,32 @@ class DataTable(ttk.Frame):
             box = ttk.Combobox(filter_bar, state="readonly", width=16)
             box.grid(row=2 * row + 1, column=column, sticky="w", padx=(0, 10), pady=(0, 4))
             box.bind("<<ComboboxSelected>>", lambda _e: self.refresh(reset_page=True))
-            self._filter_boxes[spec.name] = (box, [])
-            self._load_filter(spec, box)
+            # The choices (every facility...) are read when the list is first opened, not at start-up.
+            all_choice = Choice(ALL, _("All"))
+            box.configure(values=[all_choice.label], postcommand=lambda s=spec, b=box: self._load_filter(s, b))
+            box.current(0)
+            self._filter_boxes[spec.name] = (box, [all_choice])
+            self._filter_specs[spec.name] = spec
         self.count_label = ttk.Label(bar, text="", bootstyle="secondary")
         self.count_label.pack(side="right")
 
     def _load_filter(self, spec: FilterSpec, box: ttk.Combobox) -> None:
+        """Fill a filter's list (on each opening, so new records appear), keeping what is chosen."""
+        _box, old = self._filter_boxes[spec.name]
+        chosen = old[box.current()].value if 0 <= box.current() < len(old) else ALL
         choices = [Choice(ALL, _("All"))] + spec.choices()
         box.configure(values=[c.label for c in choices])
-        box.current(0)
+        values = [c.value for c in choices]
+        box.current(values.index(chosen) if chosen in values else 0)
         self._filter_boxes[spec.name] = (box, choices)
+
+    def set_filter(self, name: str, value: str) -> None:
+        """Choose a filter's value as the user would (its list is loaded first), then show the rows."""
+        box = self._filter_boxes[name][0]
+        self._load_filter(self._filter_specs[name], box)
+        values = [c.value for c in self._filter_boxes[name][1]]
+        box.current(values.index(value))
+        self.refresh(reset_page=True)
 
     def _build_tree(self) -> None:
         holder = ttk.Frame(self)
