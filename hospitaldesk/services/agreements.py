@@ -141,6 +141,10 @@ class AgreementCatalog(Catalog[Agreement]):
             .where(Agreement.deleted == False)  # noqa: E712
         )
 
+    def count_base_query(self) -> Any:
+        # Both parties are required foreign keys and every filter is on the agreement's own columns.
+        return Agreement.select(Agreement.id).where(Agreement.deleted == False)  # noqa: E712
+
     def sort_fields(self) -> dict[str, Any]:
         return {
             "number": Agreement.number, "title": Agreement.title, "status": Agreement.status,

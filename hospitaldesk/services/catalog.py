@@ -66,24 +66,35 @@ class Catalog(Generic[R]):
         return []
 
     # --- the shared machinery ------------------------------------------------------------
-    def list_page(self, q: ListQuery) -> Page:
-        query = self.base_query()
-        for name, value in q.filters.items():
+    def count_base_query(self) -> Any | None:
+        """The rows of base_query() without its joins, when the joins never drop a row (required
+        foreign keys, filters on the model's own columns): counting is then an index walk.
+        None: count base_query() itself."""
+        return None
+
+    def _narrowed(self, query: Any, filters: dict[str, str]) -> Any:
+        for name, value in filters.items():
             if value:
                 expression = self.filter_expression(name, value)
                 if expression is not None:
                     query = query.where(expression)
+        return query
+
+    def list_page(self, q: ListQuery) -> Page:
+        query = self._narrowed(self.base_query(), q.filters)
+        counted = self.count_base_query()
+        counted = query if counted is None else self._narrowed(counted, q.filters)
         terms = text.search_terms(q.search)
         capped = False
         if terms:
             # Counting 24,000 matches of "trẻ em" costs more than showing them: stop at the cap.
-            matched = where_matches(query, self.model, terms)
+            matched = where_matches(counted, self.model, terms)
             total = matched.limit(SEARCH_COUNT_CAP + 1).count()
             capped = total > SEARCH_COUNT_CAP
             total = min(total, SEARCH_COUNT_CAP)
             query = where_matches(query, self.model, terms, many_hits=capped)
         else:
-            total = query.count()
+            total = counted.count()
         sort_key = q.sort if q.sort in self.sort_fields() else self.default_sort
         order = self.sort_fields()[sort_key]
         page_size = max(1, min(q.page_size, MAX_PAGE_SIZE))

@@ -37,10 +37,19 @@ class AgreementPanel(ttk.Frame):
         self.facts.pack(anchor="w", pady=(4, 0), fill="x")
         self.review = ttk.Label(self, text="", justify="left", wraplength=width - 10)
         self.review.pack(anchor="w", fill="x")
+        self.buttons: dict[str, ttk.Button] = {}
+        self._built = False
+        self.show(None)
+
+    def _build(self) -> None:
+        """The actions and the four tabs, made when the first agreement is shown: about eighty
+        widgets the first screen does not need to open (start-up time, tests/bench c)."""
+        if self._built:
+            return
+        self._built = True
         self.actions = ttk.Frame(self)
         self.actions.pack(fill="x", pady=8)
         self.actions.columnconfigure((0, 1), weight=1, uniform="actions")
-        self.buttons: dict[str, ttk.Button] = {}
         for key, label, style in (
             ("edit", _("Edit draft"), "primary"), ("preview", _("Preview and print"), "primary-outline"),
             ("status", _("Change status…"), "secondary-outline"), ("review", _("Record a review…"), "secondary-outline"),
@@ -54,7 +63,6 @@ class AgreementPanel(ttk.Frame):
         self._build_history()
         self._build_amendments()
         self._build_attachments()
-        self.show(None)
 
     # --- tabs ---------------------------------------------------------------------------------
     def _tab(self, title: str) -> ttk.Frame:
@@ -105,10 +113,13 @@ class AgreementPanel(ttk.Frame):
     # --- showing an agreement -----------------------------------------------------------------
     def show(self, record_id: str | None) -> None:
         self.record_id = record_id
-        for tree in (self.techniques, self.history, self.amendments, self.attachments):
-            tree.delete(*tree.get_children())
-        for button in self.buttons.values():
-            button.grid_forget()
+        if record_id is not None:
+            self._build()
+        if self._built:
+            for tree in (self.techniques, self.history, self.amendments, self.attachments):
+                tree.delete(*tree.get_children())
+            for button in self.buttons.values():
+                button.grid_forget()
         if record_id is None:
             self.title.configure(text=_("Select an agreement in the list."))
             self.facts.configure(text="")
