@@ -13,10 +13,11 @@ import ttkbootstrap as ttk
 from ttkbootstrap.widgets.scrolled import ScrolledFrame
 
 from hospitaldesk.errors import HospitalDeskError, ValidationError
-from hospitaldesk.i18n import _, ngettext
+from hospitaldesk.i18n import _
 from hospitaldesk.services import agreements
 from hospitaldesk.services.forms import FieldSpec
 from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.widgets.editor_frame import EditorFrame
 from hospitaldesk.ui.widgets.form import FormView
 from hospitaldesk.ui.widgets.lines_editor import LinesEditor
 
@@ -33,19 +34,10 @@ def _party_names(side: str) -> list[str]:
     return [f"party_{side}"] + [f"{side}_{n}" for n in ("representative", "position", "phone", "address", "tax_code", "bank_account")]
 
 
-class AgreementEditor(ttk.Frame):
+class AgreementEditor(EditorFrame):
     def __init__(self, master: tk.Misc, on_close: Callable[[str | None], None]) -> None:
-        super().__init__(master)
-        self.on_close = on_close
+        super().__init__(master, on_close=lambda: on_close(self.record_id))
         self.record_id: str | None = None
-        header = ttk.Frame(self)
-        header.pack(fill="x", pady=(0, 8))
-        self.title_label = ttk.Label(header, text="", font=("TkHeadingFont", 14, "bold"))
-        self.title_label.pack(side="left")
-        ttk.Button(header, text=_("Close"), bootstyle="secondary-outline", command=self.close).pack(side="right")
-        ttk.Button(header, text=_("Save (Ctrl+S)"), bootstyle="primary", command=self.save_record).pack(side="right", padx=8)
-        self.status = ttk.Label(self, text="", justify="left", wraplength=1000)
-        self.status.pack(side="bottom", fill="x", pady=(6, 0))
         self.tabs = ttk.Notebook(self)
         self.tabs.pack(fill="both", expand=True)
         self.forms: dict[str, FormView] = {}
@@ -133,9 +125,8 @@ class AgreementEditor(ttk.Frame):
     # --- actions ------------------------------------------------------------------------------
     def save_record(self) -> bool:
         if self.lines.pending():
-            # Saving now would silently drop what was typed in the line form.
             self.tabs.select(2)
-            self.status.configure(text=_("The technique line you typed is not in the table yet: press 'Add as new line' or 'Update selected line', then save."), bootstyle="danger")
+            self.say_pending_line()
             return False
         try:
             record_id = agreements.save_draft(self.values(), self.lines.get_lines(), self.record_id)
@@ -164,11 +155,4 @@ class AgreementEditor(ttk.Frame):
             first_tab = 2
         if first_tab is not None:
             self.tabs.select(first_tab)
-        count = len(exc.errors)
-        summary = ngettext("Not saved: {count} field needs attention.", "Not saved: {count} fields need attention.", count).format(count=count)
-        self.status.configure(text=summary + "\n" + "\n".join(e.describe() for e in exc.errors[:4]), bootstyle="danger")
-
-    def close(self) -> None:
-        if self.is_dirty() and not dialogs.ask_yes_no(self, _("You have unsaved changes in this form. Discard them?")):
-            return
-        self.on_close(self.record_id)
+        self.say_not_saved(exc)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tkinter as tk
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ttkbootstrap as ttk
@@ -198,30 +199,31 @@ class AgreementsScreen(ttk.Frame):
         return self._action(_("Sign the amendment"), intro, specs, {"on_date": _today()},
                             lambda v: amendments.sign_amendment(amendment_id, v["on_date"]), _("Sign"))
 
-    def delete_draft(self, record_id: str) -> None:
-        info = agreements.summary(record_id)
-        if not dialogs.ask_yes_no(self, _("Delete the draft {number}? Other sites will receive the deletion at the next sync.").format(number=info["number"])):
-            return
+    def _confirmed(self, question: str, action: Callable[[], object]) -> bool:
+        """Ask, then do it; a refusal from the service is shown, never raised. True when done."""
+        if not dialogs.ask_yes_no(self, question):
+            return False
         try:
-            agreements.delete_draft(record_id)
+            action()
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)
-            return
-        self.current_id = None
-        self.refresh()
+            return False
+        return True
+
+    def delete_draft(self, record_id: str) -> None:
+        number = agreements.summary(record_id)["number"]
+        question = _("Delete the draft {number}? Other sites will receive the deletion at the next sync.").format(number=number)
+        if self._confirmed(question, lambda: agreements.delete_draft(record_id)):
+            self.current_id = None
+            self.refresh()
 
     def delete_amendment(self, record_id: str, amendment_id: str) -> None:
         from hospitaldesk.services import amendments
 
         number = amendments.get(amendment_id)["number"]
-        if not dialogs.ask_yes_no(self, _("Delete the draft amendment {number}?").format(number=number)):
-            return
-        try:
-            amendments.delete_amendment(amendment_id)
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return
-        self.panel.show(record_id)
+        if self._confirmed(_("Delete the draft amendment {number}?").format(number=number),
+                           lambda: amendments.delete_amendment(amendment_id)):
+            self.panel.show(record_id)
 
     # --- printing -----------------------------------------------------------------------------
     def preview_contract(self, record_id: str) -> Any:
@@ -275,14 +277,9 @@ class AgreementsScreen(ttk.Frame):
     def remove_attachment(self, record_id: str, attachment_id: str, name: str) -> None:
         from hospitaldesk.services import attachments
 
-        if not dialogs.ask_yes_no(self, _("Remove the attachment '{name}' from this agreement?").format(name=name)):
-            return
-        try:
-            attachments.remove_attachment(attachment_id)
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return
-        self.panel.show(record_id)
+        if self._confirmed(_("Remove the attachment '{name}' from this agreement?").format(name=name),
+                           lambda: attachments.remove_attachment(attachment_id)):
+            self.panel.show(record_id)
 
     # --- screen protocol used by the main window ----------------------------------------------
     def on_show(self) -> None:

@@ -9,28 +9,20 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from hospitaldesk.errors import HospitalDeskError, ValidationError
-from hospitaldesk.i18n import _, ngettext
+from hospitaldesk.i18n import _
 from hospitaldesk.services import agreements, amendments
 from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.widgets.editor_frame import EditorFrame
 from hospitaldesk.ui.widgets.form import FormView
 from hospitaldesk.ui.widgets.lines_editor import LinesEditor
 
 
-class AmendmentEditor(ttk.Frame):
+class AmendmentEditor(EditorFrame):
     def __init__(self, master: tk.Misc, on_close: Callable[[str], None]) -> None:
-        super().__init__(master)
-        self.on_close = on_close
+        super().__init__(master, on_close=lambda: on_close(self.agreement_id))
         self.agreement_id = ""
         self.amendment_id: str | None = None
         self.lines: LinesEditor | None = None
-        header = ttk.Frame(self)
-        header.pack(fill="x", pady=(0, 8))
-        self.title_label = ttk.Label(header, text="", font=("TkHeadingFont", 14, "bold"))
-        self.title_label.pack(side="left")
-        ttk.Button(header, text=_("Close"), bootstyle="secondary-outline", command=self.close).pack(side="right")
-        ttk.Button(header, text=_("Save (Ctrl+S)"), bootstyle="primary", command=self.save_record).pack(side="right", padx=8)
-        self.status = ttk.Label(self, text="", justify="left", wraplength=1000)
-        self.status.pack(side="bottom", fill="x", pady=(6, 0))
         body = ttk.Frame(self)
         body.pack(fill="both", expand=True)
         # The amendment's text above, its technique lines below: both get the full width.
@@ -62,16 +54,14 @@ class AmendmentEditor(ttk.Frame):
     def save_record(self) -> bool:
         assert self.lines is not None
         if self.lines.pending():
-            self.status.configure(text=_("The technique line you typed is not in the table yet: press 'Add as new line' or 'Update selected line', then save."), bootstyle="danger")
+            self.say_pending_line()
             return False
         try:
             saved = amendments.save_amendment(self.agreement_id, self.form.get_values(), self.lines.get_lines(), self.amendment_id)
         except ValidationError as exc:
             self.form.show_errors(ValidationError([e for e in exc.errors if e.row is None]))
             self.lines.show_errors([e for e in exc.errors if e.row is not None])
-            count = len(exc.errors)
-            summary = ngettext("Not saved: {count} field needs attention.", "Not saved: {count} fields need attention.", count).format(count=count)
-            self.status.configure(text=summary + "\n" + "\n".join(e.describe() for e in exc.errors[:4]), bootstyle="danger")
+            self.say_not_saved(exc)
             return False
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)
@@ -79,8 +69,3 @@ class AmendmentEditor(ttk.Frame):
         self.load(self.agreement_id, saved)
         self.status.configure(text=_("Saved."), bootstyle="success")
         return True
-
-    def close(self) -> None:
-        if self.is_dirty() and not dialogs.ask_yes_no(self, _("You have unsaved changes in this form. Discard them?")):
-            return
-        self.on_close(self.agreement_id)
