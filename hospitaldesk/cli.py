@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 failed (nothing changed), 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import logging
 import sys
@@ -33,16 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("check the database: integrity, schema version, counts"))
     check.add_argument("--json", action="store_true", help=_("print JSON"))
     lst = sub.add_parser("list", help=_("list reference data"))
-    lst.add_argument("what", choices=("agreements", "facilities", "provinces", "specialties", "techniques"))
+    lst.add_argument("what", choices=("agreements", "assessments", "facilities", "provinces", "specialties", "techniques"))
     lst.add_argument("--search", default="", metavar="TEXT", help=_("only rows matching this text (accents and case ignored)"))
     lst.add_argument("--json", action="store_true", help=_("print a JSON array"))
     backup = sub.add_parser("backup", help=_("copy the database to a backup file, verified"))
     backup.add_argument("-o", "--output", required=True, metavar="FILE", help=_("backup file to write"))
     restore = sub.add_parser("restore", help=_("replace the database by a backup (the current one is kept beside it)"))
     restore.add_argument("file", metavar="FILE", help=_("backup file to restore"))
-    prn = sub.add_parser("print", help=_("print a contract or an amendment to a PDF file"))
-    prn.add_argument("document", choices=("contract", "amendment"))
-    prn.add_argument("id", metavar="ID", help=_("the agreement's (or amendment's) id or number, e.g. 05/HĐ-CGKT"))
+    prn = sub.add_parser("print", help=_("print a document to a PDF file: a contract, an amendment, a blank checklist, a readiness report"))
+    prn.add_argument("document", choices=("contract", "amendment", "checklist", "readiness"))
+    prn.add_argument("id", metavar="ID", help=_(
+        "contract/amendment: the id or number (e.g. 05/HĐ-CGKT); checklist: the technique's id or code; readiness: the assessment's id"))
+    prn.add_argument("--facility", metavar="CODE", help=_("checklist: print this facility's name on the form (its code, e.g. CM-SANNHI)"))
     prn.add_argument("-o", "--output", required=True, metavar="FILE", help=_("PDF file to write"))
     verify = sub.add_parser("verify-pdf", help=_("check a printed contract or amendment against the database"))
     verify.add_argument("file", metavar="FILE", help=_("the PDF file"))
@@ -96,6 +99,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     if args.what == "agreements":
         return _list_agreements(args)
+    if args.what == "assessments":
+        return _list_assessments(args)
     rows = all_rows(args.what, args.search)
     if args.json:
         _print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -119,10 +124,28 @@ def _list_agreements(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _list_assessments(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.assessments import summaries
+    from hospitaldesk.services import readiness_terms
+    from hospitaldesk.services.readiness_print import percent
+
+    rows = summaries(search=args.search)
+    if args.json:
+        _print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        verdict = _("ready") if row["ready"] else _("not ready")
+        _print("\t".join([row["date"], row["facility"], row["technique"], percent(row["index"]), verdict,
+                              readiness_terms.label(readiness_terms.ASSESSMENT_STATUS, row["status"]), row["id"]]))
+    return EXIT_OK
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from hospitaldesk.services import agreements, amendments, contract_print
 
     output = Path(args.output)
+    if args.document in ("checklist", "readiness"):
+        return _print_readiness(args, output)
     if args.document == "contract":
         agreement = agreements.resolve(args.id)
         contract_print.print_contract(agreement.id, output)
@@ -131,6 +154,20 @@ def cmd_print(args: argparse.Namespace) -> int:
         amendment = amendments.resolve(args.id)
         contract_print.print_amendment(amendment.id, output)
         _print(_("Amendment {number} written to {path}.").format(number=amendment.number, path=output))
+    return EXIT_OK
+
+
+def _print_readiness(args: argparse.Namespace, output: Path) -> int:
+    from hospitaldesk.services import readiness_print
+
+    if args.document == "checklist":
+        technique = readiness_print.resolve_technique(args.id)
+        facility = readiness_print.resolve_facility(args.facility) if args.facility else None
+        readiness_print.print_checklist(technique.id, output, facility)
+        _print(_("Checklist for {technique} written to {path}.").format(technique=technique.name, path=output))
+    else:
+        readiness_print.print_readiness(args.id, output)
+        _print(_("Readiness report written to {path}.").format(path=output))
     return EXIT_OK
 
 
@@ -184,6 +221,11 @@ def run(args: argparse.Namespace) -> int:
     except HospitalDeskError as exc:
         print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early: not a failure. Point stdout at nothing so
+        # Python's flush at exit does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - last line of defence: log it, say it plainly
         log.exception("command %s failed", args.command)
         print(_("Error: unexpected problem ({detail}). Nothing was changed. Details are in the log file.").format(detail=type(exc).__name__), file=sys.stderr)

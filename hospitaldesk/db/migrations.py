@@ -13,7 +13,9 @@ from hospitaldesk.db.connection import full_check
 from hospitaldesk.db.models import (
     AGREEMENT_TABLES,
     FOUNDATION_TABLES,
+    READINESS_TABLES,
     Agreement,
+    EquipmentItem,
     Facility,
     Province,
     SchemaVersion,
@@ -48,10 +50,18 @@ def _m3_agreement_list_indexes(db: SqliteDatabase) -> None:
     db.execute_sql("CREATE INDEX agreement_status_order ON agreement (status, COALESCE(signed_on, '9999-12-31') DESC, id)")
 
 
+def _m4_readiness(db: SqliteDatabase) -> None:
+    db.create_tables(READINESS_TABLES)
+    create_search_index(db, EquipmentItem)
+    # The latest assessment of a facility for a technique is what warnings look at.
+    db.execute_sql("CREATE INDEX assessment_latest ON assessment (facility_id, technique_id, status, assessed_on DESC)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
     (3, "agreements: indexes for the list's order", _m3_agreement_list_indexes),
+    (4, "readiness: checklist templates, equipment inventory, assessments, gap actions", _m4_readiness),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

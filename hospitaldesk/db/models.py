@@ -15,6 +15,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -342,3 +343,101 @@ class Attachment(Record):
 
 
 AGREEMENT_TABLES: list[type[BaseModel]] = [Agreement, Amendment, AgreementTechnique, AgreementEvent, Attachment]
+
+
+# --- readiness checklists (migration 4) ---------------------------------------------------
+
+
+class ChecklistTemplate(Record):
+    """The readiness checklist of a technique, in versions: an assessment keeps the version it used,
+    so changing the list later never changes a finished assessment."""
+
+    technique = ForeignKeyField(Technique, backref="checklists", on_delete="RESTRICT")
+    technique_id: uuid.UUID
+    version = IntegerField(default=1)
+    notes = TextField(default="")
+
+
+class TemplateItem(Record):
+    template = ForeignKeyField(ChecklistTemplate, backref="items", on_delete="RESTRICT")
+    template_id: uuid.UUID
+    position = IntegerField(default=0)
+    code = CharField(max_length=20)
+    domain = CharField(max_length=30)  # see services.readiness_terms.DOMAINS
+    text = CharField(max_length=300)
+    quantity = IntegerField(default=1)
+    critical = BooleanField(default=False)
+    weight = IntegerField(default=1)
+    available_means = CharField(max_length=300, default="")  # what counts as "available"
+    equipment_category = CharField(max_length=60, default="")  # links the item to inventory rows
+
+
+class EquipmentItem(CatalogRecord):
+    """A device in a facility's equipment inventory."""
+
+    facility = ForeignKeyField(Facility, backref="equipment", on_delete="RESTRICT")
+    facility_id: uuid.UUID
+    name = CharField(max_length=300)
+    category = CharField(max_length=60, default="")
+    model = CharField(max_length=200, default="")
+    serial = CharField(max_length=100, default="")
+    department = CharField(max_length=200, default="")
+    year = IntegerField(null=True)
+    funding_source = CharField(max_length=40, default="")
+    status = CharField(max_length=20, default="working")  # working | broken | maintenance | retired
+    last_maintenance = DateField(null=True)
+    notes = TextField(default="")
+
+    def search_parts(self) -> list[Any]:
+        return [self.name, self.model, self.serial, self.department]
+
+
+class Assessment(Record):
+    """A readiness assessment of a facility for a technique: a draft until finalised, then frozen."""
+
+    facility = ForeignKeyField(Facility, backref="assessments", on_delete="RESTRICT")
+    facility_id: uuid.UUID
+    technique = ForeignKeyField(Technique, backref="assessments", on_delete="RESTRICT")
+    technique_id: uuid.UUID
+    template = ForeignKeyField(ChecklistTemplate, backref="assessments", on_delete="RESTRICT")
+    template_id: uuid.UUID
+    agreement = ForeignKeyField(Agreement, null=True, backref="assessments", on_delete="RESTRICT")
+    agreement_id: uuid.UUID | None
+    assessed_on = DateField(index=True)
+    assessors = TextField(default="")  # one name per line
+    status = CharField(max_length=20, default="draft")  # draft | final
+    # The score as last computed (kept for fast lists; recomputed on every answer).
+    readiness_index = FloatField(null=True)  # not `index`: Peewee models have an index() method
+    ready = BooleanField(default=False)
+    threshold = FloatField(default=0.8)
+    critical_missing = IntegerField(default=0)
+    notes = TextField(default="")
+
+
+class AssessmentAnswer(Record):
+    assessment = ForeignKeyField(Assessment, backref="answers", on_delete="RESTRICT")
+    assessment_id: uuid.UUID
+    item = ForeignKeyField(TemplateItem, backref="answers", on_delete="RESTRICT")
+    item_id: uuid.UUID
+    answer = CharField(max_length=10, default="")  # yes | partly | no | na | "" (not answered yet)
+    quantity = IntegerField(null=True)  # how many were found
+    note = CharField(max_length=500, default="")
+
+
+class GapAction(Record):
+    """What must be done about an item found missing: who, by when, at what cost, paid by whom."""
+
+    assessment = ForeignKeyField(Assessment, backref="gaps", on_delete="RESTRICT")
+    assessment_id: uuid.UUID
+    item = ForeignKeyField(TemplateItem, backref="gaps", on_delete="RESTRICT")
+    item_id: uuid.UUID
+    owner = CharField(max_length=200, default="")
+    due = DateField(null=True, index=True)
+    cost = IntegerField(default=0)  # estimated, VND
+    funding_source = CharField(max_length=40, default="")
+    status = CharField(max_length=20, default="open")  # open | in_progress | done | cancelled
+    closed_on = DateField(null=True)
+    note = TextField(default="")
+
+
+READINESS_TABLES: list[type[BaseModel]] = [ChecklistTemplate, TemplateItem, EquipmentItem, Assessment, AssessmentAnswer, GapAction]

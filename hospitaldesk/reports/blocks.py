@@ -1,5 +1,6 @@
-"""Pieces shared by the contract and its amendment: the national header, the parties,
-article headings, the technique table, the signatures and the list of recipients.
+"""Pieces shared by the printed documents (contract, amendment, readiness forms): the national
+header, the parties, article headings, the technique table, the signatures and the list of
+recipients.
 
 Each function takes plain data and returns flowables; every user string goes through
 styles.para/esc, so nothing a person typed is ever read as Paragraph markup.
@@ -65,8 +66,12 @@ def today_line(place: str, day: dt.date | None) -> str:
     return _("Today, {date}, we the undersigned are:").format(date=date)
 
 
-def national_header(issuer_parent: str, issuer: str, number: str | None, place: str, day: dt.date | None) -> Table:
-    """NĐ 30/2020 header: issuing body and number on the left, Quốc hiệu and Tiêu ngữ on the right."""
+def national_header(issuer_parent: str, issuer: str, number: str | None, place: str, day: dt.date | None,
+                    *, dated: bool = True) -> Table:
+    """NĐ 30/2020 header: issuing body and number on the left, Quốc hiệu and Tiêu ngữ on the right.
+
+    With no issuer the left column stays blank; `dated=False` leaves out the place-and-date line
+    (a blank form that carries its own date line to fill in)."""
     s = sheet()
     nation, motto = _("SOCIALIST REPUBLIC OF VIET NAM"), _("Independence - Freedom - Happiness")
     nation_width = stringWidth(nation, BOLD, s.header_nation.fontSize)
@@ -78,13 +83,15 @@ def national_header(issuer_parent: str, issuer: str, number: str | None, place: 
     left_cell: list[Flowable] = []
     if issuer_parent.strip():
         left_cell.append(para(nfc(issuer_parent).upper(), s.header_parent))
-    left_cell += [para(org, s.header_org), Rule(max(org_width * 0.4, 15 * mm))]  # NĐ 30: 1/3 to 1/2 of the line
+    if org.strip():
+        left_cell += [para(org, s.header_org), Rule(max(org_width * 0.4, 15 * mm))]  # NĐ 30: 1/3 to 1/2 of the line
     right_cell: list[Flowable] = [para(nation, s.header_nation), para(motto, s.header_motto), Rule(motto_width)]
     bottom_left = [para(_("No.: {number}").format(number=number), s.header_number)] if number else []
-    table = Table(
-        [[left_cell, right_cell], [bottom_left, [para(place_date(place, day), s.header_date)]]],
-        colWidths=[left, right],
-    )
+    bottom_right = [para(place_date(place, day), s.header_date)] if dated else []
+    rows: list[list[list[Flowable]]] = [[left_cell, right_cell]]
+    if bottom_left or bottom_right:
+        rows.append([bottom_left, bottom_right])
+    table = Table(rows, colWidths=[left, right])
     table.setStyle(table_style(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
@@ -158,7 +165,8 @@ def _period(line: TechniqueLine) -> str:
     return start or end
 
 
-def _grid_style(header_rows: int = 1) -> list[tuple[object, ...]]:
+def grid_style(header_rows: int = 1) -> list[tuple[object, ...]]:
+    """The house grid: thin lines, grey header rows (centred vertically), cells top-aligned below them."""
     return [
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -204,7 +212,7 @@ def technique_table(lines: Sequence[TechniqueLine]) -> Table:
         widths[1] -= widest_amount - widths[6]
         widths[6] = widest_amount
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(table_style(*_grid_style(), ("SPAN", (0, -1), (2, -1))))
+    table.setStyle(table_style(*grid_style(), ("SPAN", (0, -1), (2, -1))))
     return table
 
 
@@ -216,32 +224,47 @@ def trainee_table(trainees: Sequence[TraineeLine]) -> Table:
         rows.append([para(str(i), s.cell_centre), para(t.name, s.cell), para(t.profession, s.cell),
                      para(t.department, s.cell), para(t.technique, s.cell)])
     table = Table(rows, colWidths=[w * mm for w in _TRAINEE_WIDTHS_MM], repeatRows=1)
-    table.setStyle(table_style(*_grid_style()))
+    table.setStyle(table_style(*grid_style()))
     return table
 
 
 # --- the end of a document ------------------------------------------------------------------------
 
 
-def _signature_cell(heading: str, party: Party) -> list[Flowable]:
+def signature_cell(heading: str, position: str = "", names: Sequence[str] = (), hint: str | None = None,
+                   space: float = 25 * mm) -> list[Flowable]:
+    """One signer's column: heading, position, '(Ký, ghi rõ họ tên và đóng dấu)', room to sign, then the name.
+    Several names (an assessment team) each get their own room to sign."""
     s = sheet()
     cell: list[Flowable] = [para(heading, s.sign_title)]
-    if party.position.strip():
-        cell.append(para(nfc(party.position).upper(), s.sign_title))
-    cell += [para(_("(Signature, full name and seal)"), s.sign_hint), Spacer(1, 25 * mm)]
-    if party.representative.strip():
-        cell.append(para(party.representative, s.sign_name))
+    if position.strip():
+        cell.append(para(nfc(position).upper(), s.sign_title))
+    cell.append(para(_("(Signature, full name and seal)") if hint is None else hint, s.sign_hint))
+    signers = [n for n in names if n.strip()] or [""]
+    for name in signers:
+        cell.append(Spacer(1, space))
+        if name:
+            cell.append(para(name, s.sign_name))
     return cell
+
+
+def signature_table(cells: Sequence[list[Flowable]]) -> Table:
+    """Signature columns side by side, sharing the text width equally."""
+    width = CONTENT_WIDTH / max(len(cells), 1)
+    table = Table([list(cells)], colWidths=[width] * len(cells))
+    table.setStyle(table_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 0)))
+    return table
+
+
+def _signature_cell(heading: str, party: Party) -> list[Flowable]:
+    return signature_cell(heading, party.position, [party.representative])
 
 
 def closing(last: Sequence[Flowable], party_a: Party, party_b: Party, recipients: Sequence[str]) -> KeepTogether:
     """Signatures side by side, then 'Nơi nhận'. Kept on one page together with the last lines of
     text before them, so a signature never stands alone on a page that could be swapped."""
     s = sheet()
-    half = CONTENT_WIDTH / 2
-    table = Table([[_signature_cell(_("FOR PARTY A"), party_a), _signature_cell(_("FOR PARTY B"), party_b)]],
-                  colWidths=[half, half])
-    table.setStyle(table_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 0)))
+    table = signature_table([_signature_cell(_("FOR PARTY A"), party_a), _signature_cell(_("FOR PARTY B"), party_b)])
     block: list[Flowable] = [*last, Spacer(1, 8), table]
     if recipients:
         block.append(para(_("Recipients:"), s.recipients_title))

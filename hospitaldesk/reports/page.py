@@ -90,13 +90,14 @@ class _Decorator:
         canvas.restoreState()
 
     def _footer(self, canvas: Any, width: float) -> None:
+        footer = nfc(self.setup.footer)  # it may carry user text (a technique's name), like the title
         room = CONTENT_WIDTH - (QR_SIZE + 4 * mm if self.qr else 0)
         size = float(FOOTER_SIZE)
-        while size > 5 and stringWidth(self.setup.footer, REGULAR, size) > room:
+        while size > 5 and stringWidth(footer, REGULAR, size) > room:
             size -= 0.5  # a very long contract number: smaller print rather than running under the QR code
         canvas.setFont(REGULAR, size)
         canvas.setFillColor(FOOTER_GREY)
-        canvas.drawString(MARGIN_LEFT, QR_BOTTOM + 2, self.setup.footer)
+        canvas.drawString(MARGIN_LEFT, QR_BOTTOM + 2, footer)
         if self.qr is not None:
             self._qr(canvas, width - MARGIN_RIGHT - QR_SIZE, QR_BOTTOM, *self.qr)
 

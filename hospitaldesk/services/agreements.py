@@ -23,7 +23,7 @@ from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import provinces
 from hospitaldesk.services.catalog import Catalog, parse_id
 from hospitaldesk.services.facilities import facility_choices
-from hospitaldesk.services.forms import Choice, Column, FieldSpec, FilterSpec, ListQuery, validate
+from hospitaldesk.services.forms import Choice, Column, FieldSpec, FilterSpec, ListQuery, Page, validate
 from hospitaldesk.services.site import site_facility_id
 from hospitaldesk.services.specialties import SpecialtyCatalog
 
@@ -116,6 +116,7 @@ class AgreementCatalog(Catalog[Agreement]):
         Column("party_b", N_("Party B"), 140),
         Column("status", N_("Status"), 115),
         Column("next_review", N_("Next review"), 98),
+        Column("readiness", N_("Readiness"), 90, sortable=False),
     ]
     fields = HEADER_FIELDS
     filters = [
@@ -140,6 +141,17 @@ class AgreementCatalog(Catalog[Agreement]):
             .join(party_b, on=(Agreement.party_b == party_b.id))
             .where(Agreement.deleted == False)  # noqa: E712
         )
+
+    def list_page(self, q: ListQuery) -> Page:
+        """The page, with each agreement's readiness flag found for the whole page at once."""
+        from hospitaldesk.services.readiness_warnings import flagged_agreements
+
+        page = super().list_page(q)
+        flagged = flagged_agreements([uuid.UUID(row["id"]) for row in page.rows])
+        for row in page.rows:
+            row["not_ready"] = uuid.UUID(row["id"]) in flagged
+            row["readiness"] = _("⚠ not ready") if row["not_ready"] else ""
+        return page
 
     def count_base_query(self) -> Any:
         # Both parties are required foreign keys and every filter is on the agreement's own columns.
@@ -338,7 +350,14 @@ def summary(record_id: str | uuid.UUID) -> dict[str, Any]:
         "content_hash": agreement.content_hash[:16], "targets": list(terms.TRANSITIONS.get(agreement.status, ())),
         "level": terms.label(terms.LEVELS, str(agreement.level)),
         "programme": terms.label(terms.PROGRAMMES, agreement.programme),
+        "readiness_warnings": _readiness_warnings(agreement.id),
     }
+
+
+def _readiness_warnings(agreement_id: uuid.UUID) -> list[str]:
+    from hospitaldesk.services.readiness_warnings import warnings_for
+
+    return warnings_for(agreement_id)
 
 
 def contract_lines(agreement_id: uuid.UUID) -> list[AgreementTechnique]:

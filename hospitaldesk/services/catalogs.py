@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from hospitaldesk.services.catalog import Catalog
+from hospitaldesk.services.equipment import EquipmentCatalog
 from hospitaldesk.services.facilities import FacilityCatalog
 from hospitaldesk.services.forms import ListQuery
 from hospitaldesk.services.provinces import ProvinceCatalog
@@ -12,6 +13,7 @@ from hospitaldesk.services.techniques import TechniqueCatalog
 
 CATALOGS: dict[str, type[Catalog[Any]]] = {
     "facilities": FacilityCatalog,
+    "equipment": EquipmentCatalog,
     "provinces": ProvinceCatalog,
     "specialties": SpecialtyCatalog,
     "techniques": TechniqueCatalog,

@@ -60,16 +60,21 @@ def contract_content_of(agreement: Agreement) -> tuple[dict[str, Any], bool]:
 
 
 def draft_warnings(agreement: Agreement) -> list[str]:
-    """What a draft still lacks before it can be signed: printed in the draft's box."""
+    """What a draft still lacks before it can be signed, and training planned at a facility not
+    assessed as ready: printed in the draft's box."""
     from hospitaldesk.services.agreement_lifecycle import signing_problems
+    from hospitaldesk.services.readiness_warnings import warnings_for
 
-    return [problem.describe() for problem in signing_problems(agreement)]
+    return [problem.describe() for problem in signing_problems(agreement)] + warnings_for(agreement.id)
 
 
 def preview_warnings(agreement_id: str | uuid.UUID) -> list[str]:
-    """Shown above a draft's preview (and printed in its box): what it still lacks."""
+    """Shown above the preview: a draft's gaps (also printed in its box), and for a running agreement
+    the techniques whose training runs ahead of readiness (shown, not printed on the signed text)."""
+    from hospitaldesk.services.readiness_warnings import warnings_for
+
     agreement = get_agreement(agreement_id)
-    return draft_warnings(agreement) if agreement.status == "draft" else []
+    return draft_warnings(agreement) if agreement.status == "draft" else warnings_for(agreement.id)
 
 
 def contract_document(agreement_id: str | uuid.UUID) -> ContractDocument:

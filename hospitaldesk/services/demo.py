@@ -11,6 +11,7 @@ from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import Facility, reference_id
 from hospitaldesk.db.reference import load_reference
 from hospitaldesk.services.demo_agreements import demo_agreements
+from hospitaldesk.services.demo_readiness import demo_readiness
 from hospitaldesk.services.site import init_site, is_initialised
 
 DEMO_SITE_NAME = "Bệnh viện Đa khoa tỉnh Sóc Trăng"
@@ -44,7 +45,7 @@ def _demo_facilities() -> int:
     return added
 
 
-DEMO_STEPS: dict[str, Callable[[], int]] = {"facilities": _demo_facilities, "agreements": demo_agreements}
+DEMO_STEPS: dict[str, Callable[[], int]] = {"facilities": _demo_facilities, "agreements": demo_agreements, "readiness": demo_readiness}
 
 
 def load_demo() -> dict[str, int]:

@@ -53,3 +53,17 @@ def test_demo_rows_are_stamped_by_this_site(store: Path) -> None:
     row = Facility.get(Facility.code == DEMO_FACILITIES[0]["code"])
     assert row.change_seq > 0
     assert row.last_site == stamping.local_site_id()
+
+
+def test_demo_readiness_shows_one_ready_one_improving_one_blocked(store: Path) -> None:
+    from hospitaldesk.services import agreements, assessments, gaps
+
+    load_demo()
+    rows = assessments.summaries()
+    assert len(rows) == 4 and all(r["status"] == "final" for r in rows)
+    crrt = next(r for r in rows if r["facility"] == "Bệnh viện Sản – Nhi Cà Mau")
+    assert not crrt["ready"] and crrt["critical_missing"] > 0
+    open_gaps = gaps.listing(status="open", facility_id=crrt["facility_id"])
+    assert open_gaps, "the missing trained nurses became gap actions"
+    flagged = agreements.resolve("03/HĐ-CGKT")
+    assert agreements.summary(flagged.id)["readiness_warnings"]
