@@ -31,10 +31,12 @@ STARTED = time.perf_counter()
 # (key, label msgid, shortcut digit or None)
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("agreements", N_("Agreements"), "1"),
-    ("facilities", N_("Facilities"), "2"),
-    ("provinces", N_("Provinces"), "3"),
-    ("specialties", N_("Specialties"), "4"),
-    ("techniques", N_("Techniques"), "5"),
+    ("readiness", N_("Readiness"), "2"),
+    ("equipment", N_("Equipment"), "3"),
+    ("facilities", N_("Facilities"), "4"),
+    ("provinces", N_("Provinces"), "5"),
+    ("specialties", N_("Specialties"), "6"),
+    ("techniques", N_("Techniques"), "7"),
     ("settings", N_("Settings"), None),
     ("about", N_("About"), None),
 ]
@@ -130,6 +132,10 @@ class MainWindow:
             return AboutScreen(self.content)
         if key == "agreements":
             return AgreementsScreen(self.content)
+        if key == "readiness":
+            from hospitaldesk.ui.screens.readiness import ReadinessScreen  # not needed to open the first screen
+
+            return ReadinessScreen(self.content)
         return CatalogScreen(self.content, catalog(key))
 
     def show(self, key: str) -> None:

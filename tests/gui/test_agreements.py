@@ -234,3 +234,13 @@ def test_filters_load_their_choices_when_opened(window: Any, draft: str) -> None
     assert screen.table.visible_ids() == []
     screen.table.set_filter("status", "draft")
     assert screen.table.visible_ids() == [draft]
+
+
+def test_training_ahead_of_readiness_is_flagged_in_the_list_and_the_panel(window: Any, draft: str) -> None:
+    # The draft plans open-heart surgery at Sóc Trăng, which has no finalised assessment.
+    screen = agreements_screen(window)
+    select(screen, draft)
+    row = screen.table.tree.set(draft)
+    assert row["readiness"].startswith("⚠"), row
+    warning = screen.panel.readiness.cget("text")
+    assert "Bệnh viện Đa khoa tỉnh Sóc Trăng" in warning and "Phẫu thuật tim" in warning

@@ -37,6 +37,9 @@ class AgreementPanel(ttk.Frame):
         self.facts.pack(anchor="w", pady=(4, 0), fill="x")
         self.review = ttk.Label(self, text="", justify="left", wraplength=width - 10)
         self.review.pack(anchor="w", fill="x")
+        # Training running ahead of readiness (issue: trainees come home to no equipment).
+        self.readiness = ttk.Label(self, text="", justify="left", wraplength=width - 10, bootstyle="danger")
+        self.readiness.pack(anchor="w", fill="x")
         self.buttons: dict[str, ttk.Button] = {}
         self._built = False
         self.show(None)
@@ -124,6 +127,7 @@ class AgreementPanel(ttk.Frame):
             self.title.configure(text=_("Select an agreement in the list."))
             self.facts.configure(text="")
             self.review.configure(text="")
+            self.readiness.configure(text="")
             return
         try:
             self.facts_shown = info = agreements.summary(record_id)
@@ -147,6 +151,7 @@ class AgreementPanel(ttk.Frame):
             self.review.configure(text=text, bootstyle="danger" if info["overdue"] else "default")
         else:
             self.review.configure(text="")
+        self.readiness.configure(text="\n".join("⚠ " + warning for warning in info["readiness_warnings"]))
         draft = info["status"] == "draft"
         visible = ["edit", "preview", "status", "delete"] if draft else ["preview", "status"]
         if info["status"] in ("signed", "in_progress"):
