@@ -61,9 +61,14 @@ def _prefill(facility_id: uuid.UUID, item: TemplateItem) -> tuple[str, int | Non
 
 
 def start(technique_id: str | uuid.UUID, raw: dict[str, Any], agreement_id: str | uuid.UUID | None = None,
-          threshold: float = terms.DEFAULT_THRESHOLD) -> str:
-    """A new draft against the technique's current checklist, equipment prefilled from the inventory."""
+          threshold: float | None = None) -> str:
+    """A new draft against the technique's current checklist, equipment prefilled from the inventory;
+    judged against `threshold`, by default the one set in Settings (kept with the assessment)."""
     values = validate(NEW_FIELDS, raw)
+    if threshold is None:
+        from hospitaldesk.services.site import readiness_threshold
+
+        threshold = readiness_threshold()
     facility_id = parse_id(values["facility"])
     with atomic():
         template = current_template(technique_id)

@@ -6,7 +6,7 @@ import uuid
 from hospitaldesk import text
 from hospitaldesk.db import stamping
 from hospitaldesk.db.connection import atomic
-from hospitaldesk.db.models import Site
+from hospitaldesk.db.models import LocalState, Site
 from hospitaldesk.db.reference import load_reference
 from hospitaldesk.errors import FieldError, HospitalDeskError, ValidationError
 from hospitaldesk.i18n import _
@@ -86,3 +86,39 @@ def set_site_facility(facility_id: str) -> None:
         else:
             site.facility_id = None
         site.save()
+
+
+# The readiness threshold is this installation's policy, kept with the database (LocalState) so a
+# backup carries it; every assessment records the threshold it was started with, so it never syncs.
+THRESHOLD_KEY = "readiness_threshold"
+THRESHOLD_RANGE = (50.0, 100.0)  # percent
+
+
+def readiness_threshold() -> float:
+    """The share (0.5–1) a new assessment's index must reach to be "ready"; 0.8 unless changed."""
+    from hospitaldesk.services.readiness_terms import DEFAULT_THRESHOLD
+
+    row = LocalState.get_or_none(LocalState.key == THRESHOLD_KEY)
+    try:
+        value = float(row.value) if row is not None else DEFAULT_THRESHOLD
+    except ValueError:
+        return DEFAULT_THRESHOLD
+    low, high = THRESHOLD_RANGE
+    return value if low / 100 <= value <= high / 100 else DEFAULT_THRESHOLD
+
+
+def set_readiness_threshold(raw: str) -> float:
+    """Set the threshold from what the user typed ("80", "82,5", "85 %"); returns the share stored."""
+    typed = str(raw).strip().rstrip("%").strip().replace(",", ".")
+    try:
+        percent = float(typed)
+    except ValueError:
+        percent = -1.0
+    low, high = THRESHOLD_RANGE
+    if not low <= percent <= high:
+        raise ValidationError([FieldError("threshold", _("Readiness threshold (%)"),
+                                          _("Write a percentage from 50 to 100, e.g. 80."))])
+    share = round(percent / 100, 4)
+    with atomic():
+        LocalState.insert(key=THRESHOLD_KEY, value=str(share)).on_conflict_replace().execute()
+    return share

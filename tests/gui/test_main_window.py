@@ -212,3 +212,16 @@ def test_settings_chooses_our_facility(window: Any) -> None:
     settings.facility_box.event_generate("<<ComboboxSelected>>")
     window.root.update()
     assert site.site_facility_id() == st
+
+
+def test_settings_sets_the_readiness_threshold(window: Any) -> None:
+    from hospitaldesk.services import site
+
+    settings = screen(window, "settings")
+    settings.threshold_var.set("85")
+    assert settings.save_threshold()
+    assert site.readiness_threshold() == pytest.approx(0.85)
+    settings.threshold_var.set("150")
+    assert not settings.save_threshold()
+    assert "50" in settings.threshold_message.cget("text")
+    assert site.readiness_threshold() == pytest.approx(0.85)

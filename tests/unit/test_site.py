@@ -91,3 +91,30 @@ def test_rename_to_an_empty_name_is_refused(site_store: Path) -> None:
 def test_rename_before_init_is_refused(store: Path) -> None:
     with pytest.raises(StoreError):
         site.rename_site("Bệnh viện Đa khoa Sóc Trăng")
+
+
+def test_the_readiness_threshold_is_80_percent_until_changed(site_store: Path) -> None:
+    assert site.readiness_threshold() == pytest.approx(0.8)
+    assert site.set_readiness_threshold("82,5 %") == pytest.approx(0.825)
+    assert site.readiness_threshold() == pytest.approx(0.825)
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "49", "101", "0,8"])
+def test_a_threshold_outside_50_to_100_percent_is_refused_and_kept(site_store: Path, typed: str) -> None:
+    site.set_readiness_threshold("90")
+    with pytest.raises(ValidationError) as caught:
+        site.set_readiness_threshold(typed)
+    assert caught.value.errors[0].field == "threshold"
+    assert site.readiness_threshold() == pytest.approx(0.9)
+
+
+def test_a_new_assessment_is_judged_against_the_threshold_in_force(site_store: Path) -> None:
+    from hospitaldesk.db.models import Assessment
+    from hospitaldesk.services import assessments
+    from tests.unit.conftest import facility_by_code, technique_id
+
+    site.set_readiness_threshold("90")
+    first = assessments.start(technique_id("NHI-LOC-MAU-LIEN-TUC"), {"facility": str(facility_by_code("CM-SANNHI").id),
+                                                                   "assessed_on": "01/03/2024", "assessors": ""})
+    site.set_readiness_threshold("70")
+    assert Assessment.get_by_id(first).threshold == pytest.approx(0.9)  # kept with the assessment

@@ -42,6 +42,7 @@ class SettingsScreen(ttk.Frame):
         right.pack(side="left", fill="both", expand=True)
         self._build_site(left)
         self._build_appearance(left)
+        self._build_readiness(left)
         self._build_database(right)
 
     # --- site -----------------------------------------------------------------------------
@@ -98,6 +99,33 @@ class SettingsScreen(ttk.Frame):
     def apply_appearance(self) -> None:
         chosen = config.Settings(language=self.language_var.get(), theme=self.theme_box.get()).normalised()
         self.shell.apply_settings(chosen)
+
+    # --- readiness ------------------------------------------------------------------------
+    def _build_readiness(self, master: tk.Misc) -> None:
+        box = ttk.Labelframe(master, text=_("Readiness"), padding=12)
+        box.pack(fill="x", pady=(12, 0))
+        ttk.Label(box, text=_("Readiness threshold (%)")).grid(row=0, column=0, sticky="w")
+        self.threshold_var = tk.StringVar(value=format_number(round(site.readiness_threshold() * 100, 2)))
+        entry = ttk.Entry(box, textvariable=self.threshold_var, width=8, justify="right")
+        entry.grid(row=0, column=1, sticky="w", padx=8)
+        entry.bind("<Return>", lambda _e: self.save_threshold())
+        ttk.Button(box, text=_("Save"), command=self.save_threshold).grid(row=0, column=2, sticky="w")
+        self.threshold_message = ttk.Label(
+            box, text=_("A technique is ready when its index reaches this and no critical item is missing. "
+                        "New assessments use it; finished ones keep theirs."),
+            bootstyle="secondary", wraplength=440, justify="left")
+        self.threshold_message.grid(row=1, column=0, columnspan=3, sticky="w", pady=(6, 0))
+
+    def save_threshold(self) -> bool:
+        try:
+            share = site.set_readiness_threshold(self.threshold_var.get())
+        except ValidationError as exc:
+            self.threshold_message.configure(text=exc.errors[0].describe(), bootstyle="danger")
+            return False
+        self.threshold_var.set(format_number(round(share * 100, 2)))
+        self.threshold_message.configure(text=_("Saved: new assessments are judged against {threshold}.").format(
+            threshold=self.threshold_var.get() + " %"), bootstyle="success")
+        return True
 
     # --- database -------------------------------------------------------------------------
     def _build_database(self, master: tk.Misc) -> None:
