@@ -12,9 +12,10 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from hospitaldesk.i18n import N_, _
+from hospitaldesk.i18n import N_
 from hospitaldesk.resources import reference_dir
-from hospitaldesk.services.forms import Choice
+from hospitaldesk.services.forms import Choice, code_choices
+from hospitaldesk.services.forms import code_label as label
 
 REVIEW_MONTHS = 6  # the directors review every agreement every 6 months
 DEFAULT_RETENTION_YEARS = 3
@@ -70,37 +71,28 @@ PROGRESS = {
 }
 
 
-def _choices(labels: dict[str, str]) -> list[Choice]:
-    return [Choice(k, _(v)) for k, v in labels.items()]
-
-
 def level_choices() -> list[Choice]:
-    return _choices(LEVELS)
+    return code_choices(LEVELS)
 
 
 def programme_choices() -> list[Choice]:
-    return _choices(PROGRAMMES)
+    return code_choices(PROGRAMMES)
 
 
 def status_choices() -> list[Choice]:
-    return _choices(STATUSES)
+    return code_choices(STATUSES)
 
 
 def support_mode_choices() -> list[Choice]:
-    return _choices(SUPPORT_MODES)
+    return code_choices(SUPPORT_MODES)
 
 
 def payer_choices() -> list[Choice]:
-    return _choices(PAYERS)
+    return code_choices(PAYERS)
 
 
 def progress_choices() -> list[Choice]:
-    return _choices(PROGRESS)
-
-
-def label(labels: dict[str, str], key: str) -> str:
-    """The translated label of a stored code (the code itself if unknown, e.g. from a newer site)."""
-    return _(labels[key]) if key in labels else key
+    return code_choices(PROGRESS)
 
 
 def can_change(current: str, target: str) -> bool:

@@ -110,13 +110,13 @@ class AgreementCatalog(Catalog[Agreement]):
     singular = N_("Agreement")
     default_sort = "signed_on"
     columns = [
-        Column("number", N_("Number"), 118),
+        Column("number", N_("Number"), 100, fixed=True),
         Column("title", N_("Title"), 240),
         Column("party_a", N_("Party A"), 140),
         Column("party_b", N_("Party B"), 140),
-        Column("status", N_("Status"), 115),
-        Column("next_review", N_("Next review"), 98),
-        Column("readiness", N_("Readiness"), 90, sortable=False),
+        Column("status", N_("Status"), 122, fixed=True),
+        Column("next_review", N_("Next review"), 92, fixed=True),
+        Column("readiness", N_("Readiness"), 82, anchor="center", sortable=False, fixed=True),  # ⚠: training runs ahead
     ]
     fields = HEADER_FIELDS
     filters = [
@@ -150,7 +150,7 @@ class AgreementCatalog(Catalog[Agreement]):
         flagged = flagged_agreements([uuid.UUID(row["id"]) for row in page.rows])
         for row in page.rows:
             row["not_ready"] = uuid.UUID(row["id"]) in flagged
-            row["readiness"] = _("⚠ not ready") if row["not_ready"] else ""
+            row["readiness"] = "⚠" if row["not_ready"] else ""  # the panel says which technique and why
         return page
 
     def count_base_query(self) -> Any:

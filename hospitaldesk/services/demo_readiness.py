@@ -8,6 +8,7 @@ facility, technique and date is never added twice.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from hospitaldesk.db.models import Assessment, EquipmentItem, Facility, Techniqu
 from hospitaldesk.i18n import parse_date
 from hospitaldesk.services import assessments, gaps
 from hospitaldesk.services.readiness_templates import current_template, items_of
+from hospitaldesk.services.readiness_terms import starter_templates
 
 Rule = Callable[[dict[str, Any]], str]
 
@@ -53,6 +55,7 @@ INVENTORY = {"ST-BVDK": ["PT-TIM-HO", "TM-PCI"], "CM-SANNHI": ["NHI-LOC-MAU-LIEN
 
 def _inventory() -> int:
     added = 0
+    categories = starter_templates().get("equipment_categories", {})
     for facility_code, technique_codes in INVENTORY.items():
         facility = Facility.get(Facility.code == facility_code)
         for code in technique_codes:
@@ -64,7 +67,10 @@ def _inventory() -> int:
                     row_id = reference_id("demo-equipment", f"{facility_code}:{item.equipment_category}:{n}")
                     if EquipmentItem.get_or_none(EquipmentItem.id == row_id) is not None:
                         continue
-                    device = EquipmentItem(id=row_id, facility=facility.id, name=item.text[:300], category=item.equipment_category,
+                    # Named as an inventory names a device (its kind), not as the checklist words the need.
+                    name = categories.get(item.equipment_category, {}).get("vi") or item.text
+                    device = EquipmentItem(id=row_id, facility=facility.id, name=name[:300], category=item.equipment_category,
+                                           last_maintenance=dt.date(2024, 1, 15),
                                            department="Khoa Hồi sức tích cực" if facility_code == "CM-SANNHI" else "Trung tâm Tim mạch",
                                            year=2023, funding_source="province", status="working")
                     device.refresh_search_key()

@@ -27,12 +27,12 @@ class EquipmentCatalog(Catalog[EquipmentItem]):
     title = N_("Equipment")
     singular = N_("Device")
     columns = [
-        Column("name", N_("Name"), 260),
-        Column("category", N_("Category"), 190, sortable=False),
-        Column("facility", N_("Facility"), 230, sortable=False),
-        Column("department", N_("Department"), 150),
-        Column("status", N_("Status"), 120),
-        Column("last_maintenance", N_("Last maintenance"), 110),
+        # The department is in the form: the list keeps what is scanned for (which device, where, working?).
+        Column("name", N_("Name"), 250),
+        Column("category", N_("Category"), 170, sortable=False),
+        Column("facility", N_("Facility"), 170, sortable=False),
+        Column("status", N_("Status"), 106, fixed=True),
+        Column("last_maintenance", N_("Maintained"), 96, fixed=True),
     ]
     fields = [
         FieldSpec("facility", N_("Facility"), "choice", required=True, choices=facility_choices),

@@ -62,6 +62,7 @@ class Column:
     width: int = 160
     anchor: Literal["w", "e", "center"] = "w"
     sortable: bool = True
+    fixed: bool = False  # keeps its width when space is short (numbers, dates, statuses): the text columns give way
 
 
 @dataclass(frozen=True)
@@ -154,3 +155,16 @@ def _check(spec: FieldSpec, value: Any) -> str | None:
     if spec.check is not None and value not in ("", None):
         return spec.check(value)
     return None
+
+
+# --- vocabularies: stored codes with English msgids as labels (agreement_terms, readiness_terms) ---
+
+
+def code_label(labels: dict[str, str], key: str) -> str:
+    """The translated label of a stored code (the code itself if unknown, e.g. from a newer site)."""
+    return _(labels[key]) if key in labels else key
+
+
+def code_choices(labels: dict[str, str]) -> list[Choice]:
+    """Every code of a vocabulary with its translated label, in the vocabulary's order."""
+    return [Choice(key, _(msgid)) for key, msgid in labels.items()]

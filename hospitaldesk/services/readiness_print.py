@@ -7,7 +7,7 @@ from pathlib import Path
 from hospitaldesk import text
 from hospitaldesk.db.models import Agreement, Facility, GapAction, Specialty, Technique
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
-from hospitaldesk.i18n import _, format_number
+from hospitaldesk.i18n import _
 from hospitaldesk.reports.readiness_data import (
     Answer,
     ChecklistDomain,
@@ -18,6 +18,7 @@ from hospitaldesk.reports.readiness_data import (
     ReadinessReport,
 )
 from hospitaldesk.services import readiness_terms as terms
+from hospitaldesk.services.readiness_terms import percent, verdict
 from hospitaldesk.services.assessments import details, get_assessment
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.readiness_score import ScoredItem, effective_answer
@@ -56,7 +57,7 @@ def checklist_form(technique_id: str | uuid.UUID, facility_id: str | uuid.UUID |
                           available_means=item.available_means))
     return ChecklistForm(
         technique=technique.name, specialty=specialty.name if specialty else "", facility=facility.name if facility else "",
-        template_version=template.version,
+        issuer=facility.name if facility else "", template_version=template.version,
         domains=[ChecklistDomain(terms.label(terms.DOMAINS, domain), items) for domain, items in by_domain.items() if items],
         record_id=str(template.id),
     )
@@ -87,7 +88,7 @@ def readiness_report(assessment_id: str | uuid.UUID) -> ReadinessReport:
     ]
     agreement = Agreement.get_or_none(Agreement.id == assessment.agreement_id) if assessment.agreement_id else None
     return ReadinessReport(
-        facility=shown["facility"], technique=shown["technique"], assessed_on=assessment.assessed_on,
+        facility=shown["facility"], issuer=shown["facility"], technique=shown["technique"], assessed_on=assessment.assessed_on,
         assessors=[line for line in assessment.assessors.splitlines() if line.strip()],
         template_version=shown["template_version"], index=result.index, threshold=assessment.threshold, ready=result.ready,
         verdict=verdict(result.index, result.ready, len(result.critical_missing), result.unanswered, assessment.threshold),
@@ -98,23 +99,6 @@ def readiness_report(assessment_id: str | uuid.UUID) -> ReadinessReport:
     )
 
 
-def percent(value: float | None) -> str:
-    """0.825 -> '82,5 %' (vi) / '82.5 %' (en); '—' when there is nothing to score."""
-    return "—" if value is None else f"{format_number(round(value * 100, 1))} %"
-
-
-def verdict(index: float | None, ready: bool, critical_missing: int, unanswered: int, threshold: float) -> str:
-    if ready:
-        return _("Ready: index {index} (threshold {threshold}), no critical item missing.").format(
-            index=percent(index), threshold=percent(threshold))
-    reasons = []
-    if unanswered:
-        reasons.append(_("{count} items not answered").format(count=unanswered))
-    if critical_missing:
-        reasons.append(_("{count} critical items missing").format(count=critical_missing))
-    if index is None or index < threshold:
-        reasons.append(_("index {index} below the threshold {threshold}").format(index=percent(index), threshold=percent(threshold)))
-    return _("Not ready: {reasons}.").format(reasons="; ".join(reasons))
 
 
 def checklist_pdf(technique_id: str | uuid.UUID, facility_id: str | uuid.UUID | None = None) -> bytes:

@@ -9,9 +9,11 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from hospitaldesk.i18n import N_, _, current_language
+from hospitaldesk.i18n import N_, _, current_language, format_number, ngettext
 from hospitaldesk.resources import reference_dir
 from hospitaldesk.services.forms import Choice
+from hospitaldesk.services.forms import code_choices as choices
+from hospitaldesk.services.forms import code_label as label
 
 DEFAULT_THRESHOLD = 0.8  # "ready" needs an index of at least 80 % and no critical item missing
 
@@ -54,14 +56,6 @@ OPEN_GAP_STATUSES = ("open", "in_progress")
 ASSESSMENT_STATUS = {"draft": N_("Draft"), "final": N_("Finalised")}
 
 
-def label(labels: dict[str, str], key: str) -> str:
-    return _(labels[key]) if key in labels else key
-
-
-def choices(labels: dict[str, str]) -> list[Choice]:
-    return [Choice(k, _(v)) for k, v in labels.items()]
-
-
 def domain_choices() -> list[Choice]:
     return choices(DOMAINS)
 
@@ -100,3 +94,23 @@ def category_label(code: str) -> str:
 def category_choices() -> list[Choice]:
     return sorted((Choice(code, category_label(code)) for code in starter_templates().get("equipment_categories", {})),
                   key=lambda c: c.label)
+
+
+def percent(value: float | None) -> str:
+    """0.825 -> '82,5 %' (vi) / '82.5 %' (en); '—' when there is nothing to score."""
+    return "—" if value is None else f"{format_number(round(value * 100, 1))} %"
+
+
+def verdict(index: float | None, ready: bool, critical_missing: int, unanswered: int, threshold: float) -> str:
+    if ready:
+        return _("Ready: index {index} (threshold {threshold}), no critical item missing.").format(
+            index=percent(index), threshold=percent(threshold))
+    reasons = []
+    if unanswered:
+        reasons.append(ngettext("{count} item not answered", "{count} items not answered", unanswered).format(count=unanswered))
+    if critical_missing:
+        reasons.append(ngettext("{count} critical item missing", "{count} critical items missing", critical_missing).format(
+            count=critical_missing))
+    if index is None or index < threshold:
+        reasons.append(_("index {index} below the threshold {threshold}").format(index=percent(index), threshold=percent(threshold)))
+    return _("Not ready: {reasons}.").format(reasons="; ".join(reasons))

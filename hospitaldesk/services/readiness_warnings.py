@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Iterable
 
 from hospitaldesk.db.models import Agreement, AgreementTechnique, Amendment, Assessment, Facility, Technique
-from hospitaldesk.i18n import _, format_number
+from hospitaldesk.i18n import _, format_date, ngettext
+from hospitaldesk.services.readiness_terms import percent
 
 WATCHED_STATUSES = ("draft", "signed", "in_progress")
 WATCHED_PROGRESS = ("not_started", "training")  # once performing, readiness is proven in practice
@@ -79,8 +80,9 @@ def warnings_for(agreement_id: uuid.UUID) -> list[str]:
             messages.append(_("{facility} has no finalised readiness assessment for {technique}: check equipment and staff before training starts.").format(
                 facility=facility.name, technique=technique.name))
         elif not found.ready:
-            index = "—" if found.readiness_index is None else f"{format_number(round(found.readiness_index * 100, 1))} %"
-            messages.append(_("{facility} is not ready for {technique} (assessment of {date}: index {index}, {count} critical items missing).").format(
-                facility=facility.name, technique=technique.name, date=found.assessed_on.strftime("%d/%m/%Y"), index=index,
-                count=found.critical_missing))
+            messages.append(ngettext(
+                "{facility} is not ready for {technique} (assessment of {date}: index {index}, {count} critical item missing).",
+                "{facility} is not ready for {technique} (assessment of {date}: index {index}, {count} critical items missing).",
+                found.critical_missing).format(facility=facility.name, technique=technique.name, date=format_date(found.assessed_on),
+                                               index=percent(found.readiness_index), count=found.critical_missing))
     return messages

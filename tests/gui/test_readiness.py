@@ -59,6 +59,10 @@ def test_the_checklist_is_answered_by_keyboard_and_finalised(window: Any, dialog
     answers = [item["answer"] for item in assessments.details(assessment)["items"]]
     assert answers == ["yes", "yes", "yes", "no", "yes", "partly"]
     assert "Not ready" in entry.verdict_label.cget("text")
+    # Only the critical item answered as missing (the nurses) is marked as blocking, not every critical item.
+    blocking = [code for code, item_id in zip(("EQ-01", "EQ-02", "IN-01", "HR-01", "MS-01", "PR-01"), entry.order)
+                if "blocking" in tree.item(item_id, "tags")]
+    assert blocking == ["HR-01"]
     # Q jumps to the quantity; Enter saves it and returns to the list.
     entry.select(1)
     press(tree, "q")
@@ -70,6 +74,7 @@ def test_the_checklist_is_answered_by_keyboard_and_finalised(window: Any, dialog
     assert entry.finalise()
     assert Assessment.get_by_id(assessment).status == "final"
     press(tree, "1")  # frozen: keys do nothing
+    assert str(entry.quantity_entry.cget("state")) == "readonly"
     assert assessments.details(assessment)["items"][3]["answer"] == "no"
 
 

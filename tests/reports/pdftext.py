@@ -79,3 +79,14 @@ def font_descriptor(font: Any) -> Any:
     if font.get("/Subtype") == "/Type0":
         font = _resolve(_resolve(font["/DescendantFonts"])[0])
     return _resolve(font.get("/FontDescriptor"))
+
+
+def assert_fonts_embedded(data: bytes) -> None:
+    """Every font is an embedded TrueType (it has the Vietnamese glyphs), none of the base 14."""
+    found = fonts(data)
+    assert found
+    for font in found:
+        name = str(font.get("/BaseFont"))
+        assert not re.search(r"Helvetica|Times-|Courier|Symbol|ZapfDingbats", name), name
+        descriptor = font_descriptor(font)
+        assert descriptor is not None and "/FontFile2" in descriptor, name

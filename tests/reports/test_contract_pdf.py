@@ -11,7 +11,7 @@ from hospitaldesk import i18n
 from hospitaldesk.reports.contract import build_contract
 from hospitaldesk.reports.contract_data import TechniqueLine
 from tests.reports import samples
-from tests.reports.pdftext import A4, MM, all_text, flat, font_descriptor, fonts, page_text_any_angle, pages_text, reader, region_text
+from tests.reports.pdftext import A4, MM, all_text, assert_fonts_embedded, flat, page_text_any_angle, pages_text, reader, region_text
 
 TOP_MARGIN = 20 * MM
 BOTTOM_MARGIN = 20 * MM
@@ -49,13 +49,7 @@ def test_empty_party_details_are_left_out() -> None:
 
 
 def test_every_font_is_embedded_truetype_and_none_is_base14(long_contract: bytes) -> None:
-    found = fonts(long_contract)
-    assert found
-    for font in found:
-        name = str(font.get("/BaseFont"))
-        assert not re.search(r"Helvetica|Times-|Courier|Symbol|ZapfDingbats", name), name
-        descriptor = font_descriptor(font)
-        assert descriptor is not None and "/FontFile2" in descriptor, name
+    assert_fonts_embedded(long_contract)
 
 
 def test_every_page_is_a4(long_contract: bytes) -> None:

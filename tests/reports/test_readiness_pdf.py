@@ -21,7 +21,7 @@ from hospitaldesk.reports.readiness_report import percent
 from hospitaldesk.reports.render import DocumentStamp, read_stamp
 from tests.reports import readiness_samples as samples
 from tests.reports.pdftext import (
-    A4, MM, all_text, flat, font_descriptor, fonts, page_text_any_angle, pages_text, reader, region_text,
+    A4, MM, all_text, assert_fonts_embedded, flat, page_text_any_angle, pages_text, reader, region_text,
 )
 
 TOP_MARGIN = 20 * MM
@@ -169,13 +169,7 @@ def test_checklist_page_numbers_and_footer_stay_in_the_margins(checklist_pdf: by
 @pytest.mark.parametrize("which", ["checklist", "report"])
 def test_fonts_are_embedded_truetype_and_pages_a4(which: str, checklist_pdf: bytes, report_pdf: bytes) -> None:
     data = checklist_pdf if which == "checklist" else report_pdf
-    found = fonts(data)
-    assert found
-    for font in found:
-        name = str(font.get("/BaseFont"))
-        assert not re.search(r"Helvetica|Times-|Courier|Symbol|ZapfDingbats", name), name
-        descriptor = font_descriptor(font)
-        assert descriptor is not None and "/FontFile2" in descriptor, name
+    assert_fonts_embedded(data)
     for page in reader(data).pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4, abs=0.01)
     pdf = pdfium.PdfDocument(data)

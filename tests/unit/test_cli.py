@@ -52,6 +52,14 @@ def set_up_db(run: Runner, db: Path) -> Path:
     return db
 
 
+@pytest.fixture
+def demo_db(run: Runner, tmp_path: Path) -> Path:
+    """A database with the demo data (agreements, assessments), for the commands that read them."""
+    path = tmp_path / "demo.sqlite3"
+    assert run("--db", str(path), "demo").code == 0
+    return path
+
+
 def site_name_in(path: Path) -> str:
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
         return str(conn.execute("SELECT name FROM site").fetchone()[0])

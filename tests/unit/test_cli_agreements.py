@@ -8,16 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_cli import Runner, run  # noqa: F401  (the fixture)
+from tests.unit.test_cli import Runner, demo_db, run  # noqa: F401  (the fixtures)
 
 CARDIOLOGY = "12/HĐ-CGKT"  # the demo's Sóc Trăng cardiology centre, signed and amended
-
-
-@pytest.fixture
-def demo_db(run: Runner, tmp_path: Path) -> Path:  # noqa: F811
-    db = tmp_path / "demo.sqlite3"
-    assert run("--db", str(db), "demo").code == 0
-    return db
 
 
 def test_list_agreements_json_has_the_promised_keys(run: Runner, demo_db: Path) -> None:  # noqa: F811
@@ -114,7 +107,7 @@ def test_verify_detects_text_added_to_a_genuine_file(run: Runner, demo_db: Path,
     c.save()
     writer = PdfWriter(clone_from=pdf)  # the genuine file, its stamp included
     writer.pages[1].merge_page(PdfReader(BytesIO(overlay.getvalue())).pages[0])
-    assert "hash=" in str(writer.metadata["/Keywords"])
+    assert writer.metadata is not None and "hash=" in str(writer.metadata["/Keywords"])
     forged = tmp_path / "forged.pdf"
     with open(forged, "wb") as fh:
         writer.write(fh)

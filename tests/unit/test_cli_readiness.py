@@ -7,14 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.reports.pdftext import all_text as pdf_text
-from tests.unit.test_cli import Runner, run  # noqa: F401  (the fixture)
-
-
-@pytest.fixture
-def demo_db(run: Runner, tmp_path: Path) -> Path:  # noqa: F811
-    db = tmp_path / "demo.sqlite3"
-    assert run("--db", str(db), "demo").code == 0
-    return db
+from tests.unit.test_cli import Runner, demo_db, run  # noqa: F401  (the fixtures)
 
 
 def test_list_assessments_json_tells_the_verdicts(run: Runner, demo_db: Path) -> None:  # noqa: F811

@@ -226,7 +226,7 @@ def test_a_not_ready_assessment_is_flagged_with_its_index(crrt_agreement: str) -
     answer_all(assessment, {"HR-01": "no"})
     assessments.finalise(assessment)
     [message] = readiness_warnings.warnings_for(uuid.UUID(crrt_agreement))
-    assert "not ready" in message and "1 critical items missing" in message
+    assert "not ready" in message and "index 80 %, 1 critical item missing" in message
 
 
 def test_a_ready_facility_is_not_flagged_and_the_list_says_so(crrt_agreement: str) -> None:

@@ -26,6 +26,12 @@ CYCLE = ["yes", "partly", "no", "na"]
 ANSWER_MARK = {"yes": "✓", "partly": "½", "no": "✗", "na": "—", "": ""}
 
 
+def _sentence(text: str) -> str:
+    """The text ending in a full stop (the checklist's texts are written without one)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", ":")) else text + "."
+
+
 class AssessmentEntry(ttk.Frame):
     def __init__(self, master: tk.Misc, on_close: Callable[[str], None], on_print: Callable[[str], None]) -> None:
         super().__init__(master)
@@ -36,14 +42,15 @@ class AssessmentEntry(ttk.Frame):
         self.final = False
         header = ttk.Frame(self)
         header.pack(fill="x", pady=(0, 6))
-        self.title_label = ttk.Label(header, text="", font=("TkHeadingFont", 14, "bold"))
-        self.title_label.pack(side="left")
+        # Buttons first: a long technique and facility name wraps instead of pushing them off the screen.
         ttk.Button(header, text=_("Close"), bootstyle="secondary-outline", command=lambda: self.on_close(self.assessment_id)).pack(side="right")
         ttk.Button(header, text=_("Print report…"), bootstyle="secondary-outline", command=lambda: self.on_print(self.assessment_id)).pack(side="right", padx=8)
         self.finalise_button = ttk.Button(header, text=_("Finalise…"), bootstyle="primary", command=self.finalise)
         self.finalise_button.pack(side="right")
-        self.subtitle = ttk.Label(self, text="", bootstyle="secondary")
-        self.subtitle.pack(anchor="w")
+        self.title_label = ttk.Label(header, text="", font=("TkHeadingFont", 14, "bold"), wraplength=760, justify="left")
+        self.title_label.pack(side="left", fill="x", expand=True)
+        self.subtitle = ttk.Label(self, text="", bootstyle="secondary", wraplength=1080, justify="left")
+        self.subtitle.pack(anchor="w", fill="x")
         ttk.Label(self, text=_("Keys: 1 available · 2 partly · 3 not available · 4 not applicable · Space changes · Q quantity · N note"),
                   bootstyle="info").pack(anchor="w", pady=(2, 6))
         self._build_score(self)
@@ -55,15 +62,17 @@ class AssessmentEntry(ttk.Frame):
 
     # --- building -----------------------------------------------------------------------------
     def _build_items(self, master: tk.Misc) -> None:
-        columns = [("code", _("Code"), 60), ("item", _("Item"), 470), ("required", _("Required"), 70),
-                   ("found", _("Found"), 60), ("answer", _("Answer"), 150), ("note", _("Note"), 200)]
+        # The answer column fits "✓ Có và hoạt động tốt"; the item's full text is shown below the list.
+        columns = [("code", _("Code"), 60), ("item", _("Item"), 440), ("required", _("Required"), 66),
+                   ("found", _("Found"), 76), ("answer", _("Answer"), 190), ("note", _("Note"), 160)]
         self.tree = ttk.Treeview(master, columns=[c for c, _l, _w in columns], show="tree headings", selectmode="browse")
         self.tree.column("#0", width=24, stretch=False)
         for key, heading, width in columns:
             self.tree.heading(key, text=heading)
             self.tree.column(key, width=width, stretch=key in ("item", "note"), anchor="e" if key in ("required", "found") else "w")
         self.tree.tag_configure("domain", font=("TkHeadingFont", 10, "bold"))
-        self.tree.tag_configure("critical", foreground="#b02a37")
+        # Red: a critical item answered as missing, the ones that block readiness now.
+        self.tree.tag_configure("blocking", foreground="#b02a37")
         scroll = ttk.Scrollbar(master, orient="vertical", command=self.tree.yview)
         self.tree.configure(yscrollcommand=scroll.set)
         scroll.pack(side="right", fill="y")
@@ -80,7 +89,7 @@ class AssessmentEntry(ttk.Frame):
         """The selected item in full, with its quantity and note to edit."""
         detail = ttk.Frame(master)
         detail.pack(side="bottom", fill="x", pady=(6, 0))
-        self.detail_label = ttk.Label(detail, text="", wraplength=900, justify="left")
+        self.detail_label = ttk.Label(detail, text="", wraplength=1080, justify="left")
         self.detail_label.grid(row=0, column=0, columnspan=4, sticky="w")
         ttk.Label(detail, text=_("Quantity found")).grid(row=1, column=0, sticky="w")
         self.quantity_var = tk.StringVar()
@@ -125,6 +134,8 @@ class AssessmentEntry(ttk.Frame):
             date=shown["assessed_on"], status=status, version=shown["template_version"],
             assessors=", ".join(line for line in shown["assessors"].splitlines() if line.strip()) or "—"))
         self.finalise_button.configure(state="disabled" if self.final else "normal")
+        for entry in (self.quantity_entry, self.note_entry):  # a finalised assessment is read, not edited
+            entry.configure(state="readonly" if self.final else "normal")
         self.tree.delete(*self.tree.get_children())
         self.items, self.order = {}, []
         parents: dict[str, str] = {}
@@ -135,10 +146,12 @@ class AssessmentEntry(ttk.Frame):
                                                    values=("", terms.label(terms.DOMAINS, domain), "", "", "", ""), open=True, tags=("domain",))
             self.items[item["item_id"]] = item
             self.order.append(item["item_id"])
-            self.tree.insert(parents[domain], "end", iid=item["item_id"], values=self._row(item),
-                             tags=("critical",) if item["critical"] else ())
+            self.tree.insert(parents[domain], "end", iid=item["item_id"], values=self._row(item))
         self.threshold = shown["threshold"]
         self._show_score(shown["score"], self.threshold)
+        # From the top, with the first domain's heading in view; again once shown (an unmapped tree scrolls oddly).
+        self.tree.yview_moveto(0)
+        self.after_idle(lambda: self.tree.yview_moveto(0))
         if self.order:
             self.select(0)
         self.tree.focus_set()
@@ -157,6 +170,10 @@ class AssessmentEntry(ttk.Frame):
         text = _("Readiness index {index}").format(index=percent(result.index)) + " · " + verdict(
             result.index, result.ready, len(result.critical_missing), result.unanswered, threshold)
         self.verdict_label.configure(text=text, bootstyle="success" if result.ready else "danger")
+        blocking = set(result.critical_missing)
+        for item_id in self.order:
+            answered = bool(self.items[item_id]["answer"])
+            self.tree.item(item_id, tags=("blocking",) if answered and item_id in blocking else ())
 
     # --- keyboard entry -----------------------------------------------------------------------
     def selected_item(self) -> str | None:
@@ -183,7 +200,7 @@ class AssessmentEntry(ttk.Frame):
         item = self.items[item_id]
         means = _("Counts as available when: {means}").format(means=item["available_means"]) if item["available_means"] else ""
         critical = _("Critical: missing it blocks readiness.") if item["critical"] else ""
-        self.detail_label.configure(text=" ".join(part for part in (item["text"] + ".", means, critical) if part))
+        self.detail_label.configure(text=" ".join(_sentence(part) for part in (item["text"], means, critical) if part))
         self.quantity_var.set(item["quantity"])
         self.note_var.set(item["note"])
         self.message.configure(text="")

@@ -22,10 +22,10 @@ from hospitaldesk.ui.widgets.lines_editor import LinesEditor, LineTexts
 COLUMNS: list[tuple[str, str, int]] = [
     ("code", N_("Code"), 60),
     ("text", N_("Item"), 300),
-    ("domain", N_("Domain"), 170),
-    ("quantity", N_("Quantity"), 74),
-    ("critical", N_("Critical"), 66),
-    ("weight", N_("Weight"), 64),
+    ("domain", N_("Domain"), 150),
+    ("quantity", N_("Quantity"), 74),  # wide enough for the Vietnamese headings ("Thiết yếu", "Trọng số")
+    ("critical", N_("Critical"), 80),
+    ("weight", N_("Weight"), 76),
 ]
 ITEM_TEXTS = LineTexts(
     title=N_("Item details"),

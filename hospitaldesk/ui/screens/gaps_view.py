@@ -33,7 +33,7 @@ COLUMNS: list[tuple[str, str, int, Anchor, bool]] = [
     ("due", N_("Due date"), 92, "center", True),
     ("cost", N_("Cost (VND)"), 122, "e", True),
     ("funding", N_("Funding source"), 120, "w", False),
-    ("status", N_("Status"), 98, "w", True),
+    ("status", N_("Status"), 118, "w", True),  # "Đang thực hiện"
 ]
 ALL = ""
 

@@ -19,7 +19,7 @@ from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.history_chart import HistoryChart
 
 COLUMNS = [("date", N_("Date"), 90), ("facility", N_("Facility"), 250), ("technique", N_("Technique"), 280),
-           ("index", N_("Index"), 70), ("verdict", N_("Verdict"), 110), ("status", N_("Status"), 90)]
+           ("index", N_("Index"), 70), ("verdict", N_("Verdict"), 124), ("status", N_("Status"), 104)]
 
 
 class ReadinessScreen(ttk.Frame):

@@ -15,7 +15,7 @@ from hospitaldesk.i18n import _, format_number, ngettext
 from hospitaldesk.services.forms import Choice, Column, FilterSpec, ListQuery, Page
 
 SEARCH_DELAY_MS = 250
-FILTERS_PER_ROW = 4
+FILTERS_PER_ROW = 3  # with the details panel beside the list, a fourth would run past its edge at 1366 pixels
 ALL = ""
 
 
@@ -59,10 +59,10 @@ class DataTable(ttk.Frame):
         self.search_entry.bind("<Return>", lambda _e: self.refresh(reset_page=True))
         self.search_entry.bind("<Escape>", lambda _e: self.clear_search())
         for index, spec in enumerate(filters):
-            # Label above its box, four filters a row: five side by side would run off a 1366-pixel screen.
+            # Label above its box, a few filters a row (FILTERS_PER_ROW): side by side they would run off the screen.
             row, column = divmod(index, FILTERS_PER_ROW)
             ttk.Label(filter_bar, text=_(spec.label)).grid(row=2 * row, column=column, sticky="w")
-            box = ttk.Combobox(filter_bar, state="readonly", width=16)
+            box = ttk.Combobox(filter_bar, state="readonly", width=18)
             box.grid(row=2 * row + 1, column=column, sticky="w", padx=(0, 10), pady=(0, 4))
             box.bind("<<ComboboxSelected>>", lambda _e: self.refresh(reset_page=True))
             # The choices (every facility...) are read when the list is first opened, not at start-up.
@@ -103,8 +103,8 @@ class DataTable(ttk.Frame):
             self.tree.column(column.key, width=column.width, minwidth=40, anchor=column.anchor, stretch=False)
         scroll = ttk.Scrollbar(holder, orient="vertical", command=self.tree.yview)
         self.tree.configure(yscrollcommand=scroll.set)
+        scroll.pack(side="right", fill="y")  # packed first: wide columns cannot push it out of sight
         self.tree.pack(side="left", fill="both", expand=True)
-        scroll.pack(side="right", fill="y")
         self.tree.tag_configure("odd", background=self._stripe_colour())
         self.tree.bind("<Configure>", self._fit_columns)
         self.tree.bind("<<TreeviewSelect>>", self._on_select)
@@ -112,11 +112,18 @@ class DataTable(ttk.Frame):
         self.tree.bind("<Return>", self._on_open)
 
     def _fit_columns(self, event: tk.Event) -> None:
-        """Share the visible width among the columns in proportion to their declared widths."""
-        total = sum(c.width for c in self.columns)
+        """Fixed columns keep their declared width (while they leave the others 40 pixels each);
+        the rest share what is left in proportion to their declared widths."""
         available = max(event.width - 4, 100)
+        flexible = [c for c in self.columns if not c.fixed]
+        fixed_total = sum(c.width for c in self.columns if c.fixed)
+        room = available - fixed_total
+        if room < 40 * len(flexible):  # too narrow even for that: everyone shrinks alike
+            flexible, room = list(self.columns), available
+        total = sum(c.width for c in flexible) or 1
         for column in self.columns:
-            self.tree.column(column.key, width=max(40, available * column.width // total))
+            width = column.width if column not in flexible else max(40, room * column.width // total)
+            self.tree.column(column.key, width=width)
 
     def _stripe_colour(self) -> str:
         try:
