@@ -14,12 +14,14 @@ from hospitaldesk.db.models import (
     AGREEMENT_TABLES,
     FOUNDATION_TABLES,
     READINESS_TABLES,
+    TRAINEE_TABLES,
     Agreement,
     EquipmentItem,
     Facility,
     Province,
     SchemaVersion,
     Specialty,
+    Staff,
     Technique,
 )
 from hospitaldesk.db.search import create_search_index
@@ -57,11 +59,20 @@ def _m4_readiness(db: SqliteDatabase) -> None:
     db.execute_sql("CREATE INDEX assessment_latest ON assessment (facility_id, technique_id, status, assessed_on DESC)")
 
 
+def _m5_trainees(db: SqliteDatabase) -> None:
+    db.create_tables(TRAINEE_TABLES)
+    create_search_index(db, Staff)
+    # Retention and the at-risk list read enrollments by technique and status, the staff card by person.
+    db.execute_sql("CREATE INDEX enrollment_technique_status ON enrollment (technique_id, status, deleted)")
+    db.execute_sql("CREATE INDEX staff_facility_status ON staff (facility_id, status, deleted)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
     (3, "agreements: indexes for the list's order", _m3_agreement_list_indexes),
     (4, "readiness: checklist templates, equipment inventory, assessments, gap actions", _m4_readiness),
+    (5, "trainees: staff, departures, training enrollments and commitments", _m5_trainees),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -441,3 +441,67 @@ class GapAction(Record):
 
 
 READINESS_TABLES: list[type[BaseModel]] = [ChecklistTemplate, TemplateItem, EquipmentItem, Assessment, AssessmentAnswer, GapAction]
+
+
+class Staff(CatalogRecord):
+    """A person on a facility's staff: who is trained in a technique, and whether they stayed."""
+
+    facility = ForeignKeyField(Facility, backref="staff", on_delete="RESTRICT")
+    facility_id: uuid.UUID
+    full_name = CharField(max_length=200)
+    birth_date = DateField(null=True)
+    sex = CharField(max_length=10, default="")  # female | male | ""
+    profession = CharField(max_length=30, default="")  # doctor | nurse | technician | midwife | pharmacist | other
+    qualification = CharField(max_length=200, default="")  # e.g. "BS.CKI Nhi khoa"
+    department = CharField(max_length=200, default="")
+    phone = CharField(max_length=30, default="")
+    national_id = CharField(max_length=12, default="", index=True)  # CCCD, 12 digits, optional
+    employment_start = DateField(null=True)
+    status = CharField(max_length=20, default="working")  # working | on_leave | left
+    notes = TextField(default="")
+
+    def search_parts(self) -> list[Any]:
+        return [self.full_name, self.national_id, self.phone, self.department, self.qualification]
+
+
+class StaffDeparture(Record):
+    """A time a person left the facility (and, if they came back, when)."""
+
+    staff = ForeignKeyField(Staff, backref="departures", on_delete="RESTRICT")
+    staff_id: uuid.UUID
+    left_on = DateField()
+    reason = CharField(max_length=30, default="")  # income | family | study | retirement | transfer | other
+    destination_facility = ForeignKeyField(Facility, null=True, backref="arrivals", on_delete="RESTRICT")
+    destination_facility_id: uuid.UUID | None
+    destination_name = CharField(max_length=300, default="")  # typed when not in the facilities list
+    destination_kind = CharField(max_length=20, default="")  # public | private | abroad | other | ""
+    still_performs = BooleanField(null=True)  # still performs the technique in the region
+    returned_on = DateField(null=True)
+    notes = TextField(default="")
+
+
+class Enrollment(Record):
+    """A person trained (or to be trained) in a technique, usually under an agreement, with the
+    commitment to serve afterwards (cam kết)."""
+
+    staff = ForeignKeyField(Staff, backref="enrollments", on_delete="RESTRICT")
+    staff_id: uuid.UUID
+    agreement = ForeignKeyField(Agreement, null=True, backref="enrollments", on_delete="RESTRICT")
+    agreement_id: uuid.UUID | None
+    technique = ForeignKeyField(Technique, backref="enrollments", on_delete="RESTRICT")
+    technique_id: uuid.UUID
+    place = CharField(max_length=20, default="")  # onsite | at_a | remote (as the agreement's support modes)
+    start_on = DateField(null=True)
+    end_on = DateField(null=True)
+    status = CharField(max_length=20, default="planned")  # planned | in_training | completed | certified | dropped
+    result = CharField(max_length=300, default="")
+    certificate_number = CharField(max_length=60, default="")
+    certificate_date = DateField(null=True)
+    commitment_years = IntegerField(null=True)  # years to serve after the training ends
+    commitment_signed_on = DateField(null=True)
+    reimbursement = TextField(default="")  # the clause: what is repaid when leaving early
+    training_cost = IntegerField(null=True)  # VND, what the reimbursement is computed from
+    notes = TextField(default="")
+
+
+TRAINEE_TABLES: list[type[BaseModel]] = [Staff, StaffDeparture, Enrollment]

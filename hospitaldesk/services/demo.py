@@ -12,6 +12,7 @@ from hospitaldesk.db.models import Facility, reference_id
 from hospitaldesk.db.reference import load_reference
 from hospitaldesk.services.demo_agreements import demo_agreements
 from hospitaldesk.services.demo_readiness import demo_readiness
+from hospitaldesk.services.demo_trainees import demo_trainees
 from hospitaldesk.services.site import init_site, is_initialised
 
 DEMO_SITE_NAME = "Bệnh viện Đa khoa tỉnh Sóc Trăng"
@@ -45,7 +46,8 @@ def _demo_facilities() -> int:
     return added
 
 
-DEMO_STEPS: dict[str, Callable[[], int]] = {"facilities": _demo_facilities, "agreements": demo_agreements, "readiness": demo_readiness}
+DEMO_STEPS: dict[str, Callable[[], int]] = {"facilities": _demo_facilities, "agreements": demo_agreements, "readiness": demo_readiness,
+                                            "trainees": demo_trainees}
 
 
 def load_demo() -> dict[str, int]:

@@ -67,3 +67,18 @@ def test_demo_readiness_shows_one_ready_one_improving_one_blocked(store: Path) -
     assert open_gaps, "the missing trained nurses became gap actions"
     flagged = agreements.resolve("03/HĐ-CGKT")
     assert agreements.summary(flagged.id)["readiness_warnings"]
+
+
+def test_demo_trainees_tell_the_retention_story(store: Path) -> None:
+    import datetime as dt
+
+    from hospitaldesk.services import retention
+
+    load_demo()
+    left = retention.departures()
+    private = [d for d in left if d["destination_kind"] == "A private hospital" and d["breaks_commitment"]]
+    assert len(private) == 2  # two left for private hospitals within a year, before their commitment ended
+    assert any(d["returned_on"] for d in left)  # and one nurse left and came back
+    [ending] = retention.commitments_ending()
+    assert 0 < ending["days_left"] <= 90
+    assert retention.at_risk(dt.date.today())  # Cà Mau's CRRT team is below the checklist's 10

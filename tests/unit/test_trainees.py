@@ -1,0 +1,208 @@
+"""Staff registry, departures and returns, enrollments and commitments, retention on a database."""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hospitaldesk.db.models import Enrollment, Staff, StaffDeparture
+from hospitaldesk.errors import ValidationError
+from hospitaldesk.services import enrollments, retention, staff
+from hospitaldesk.services.forms import ListQuery
+from tests.unit.conftest import facility_by_code, technique_id
+
+CRRT = "NHI-LOC-MAU-LIEN-TUC"
+D = dt.date
+
+
+def ca_mau() -> str:
+    return str(facility_by_code("CM-SANNHI").id)
+
+
+def person(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "facility": ca_mau(), "full_name": "Nguyễn Thị Hạnh", "birth_date": "12/05/1990", "sex": "female",
+        "profession": "nurse", "qualification": "Cử nhân điều dưỡng", "department": "Khoa Hồi sức tích cực – Chống độc Nhi",
+        "phone": "0290 3831 234", "national_id": "096190001234", "employment_start": "01/08/2012", "status": "working",
+    }
+    values.update(overrides)
+    return values
+
+
+def add(**overrides: Any) -> str:
+    return staff.StaffCatalog().save(person(**overrides))
+
+
+def trained(staff_id: str, end: str = "30/06/2023", **overrides: Any) -> str:
+    values: dict[str, Any] = {
+        "technique": technique_id(CRRT), "place": "at_a", "start_on": "02/01/2023", "end_on": end, "status": "certified",
+        "result": "Đạt", "certificate_number": "15/CN-NĐ1", "certificate_date": end, "commitment_years": "3",
+        "commitment_signed_on": "28/12/2022",
+    }
+    values.update(overrides)
+    return enrollments.save(staff_id, values)
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+
+def test_staff_are_searched_without_accents_and_filtered_by_technique(site_store: Path) -> None:
+    hanh = add()
+    add(full_name="Trần Văn Đức", national_id="", birth_date="", profession="doctor")
+    trained(hanh)
+    cat = staff.StaffCatalog()
+    page = cat.list_page(ListQuery(search="nguyen thi hanh"))
+    assert [r["name"] for r in page.rows] == ["Nguyễn Thị Hạnh"]
+    assert page.rows[0]["trained_in"] == "Lọc máu liên tục ở trẻ em"
+    assert [r["name"] for r in cat.list_page(ListQuery(search="DUC")).rows] == ["Trần Văn Đức"]
+    by_technique = cat.list_page(ListQuery(filters={"technique": technique_id(CRRT)}))
+    assert [r["name"] for r in by_technique.rows] == ["Nguyễn Thị Hạnh"]
+
+
+def test_a_nfd_name_is_stored_as_nfc(site_store: Path) -> None:
+    record_id = add(full_name=unicodedata.normalize("NFD", "Lê Thị Ánh Tuyết"), national_id="")
+    assert Staff.get_by_id(record_id).full_name == unicodedata.normalize("NFC", "Lê Thị Ánh Tuyết")
+
+
+@pytest.mark.parametrize("field, value", [("national_id", "09619000123"), ("national_id", "0961900012345"),
+                                          ("national_id", "09619000123A"), ("phone", "12345"), ("birth_date", "31/02/1990")])
+def test_bad_fields_are_named(site_store: Path, field: str, value: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        add(**{field: value})
+    assert [e.field for e in caught.value.errors] == [field]
+    assert Staff.select().count() == 0
+
+
+def test_the_same_person_is_not_recorded_twice(site_store: Path) -> None:
+    add()
+    with pytest.raises(ValidationError) as by_id:
+        add(full_name="Nguyễn Thị Hồng")  # another name, the same CCCD
+    assert by_id.value.errors[0].field == "national_id" and "Nguyễn Thị Hạnh" in by_id.value.errors[0].message
+    with pytest.raises(ValidationError) as by_name:
+        add(full_name="NGUYEN THI HANH", national_id="")  # no CCCD: same name and birth date, same facility
+    assert by_name.value.errors[0].field == "full_name"
+    add(full_name="Nguyễn Thị Hạnh", national_id="", birth_date="12/05/1991")  # another person of that name
+    assert Staff.select().count() == 2
+
+
+def test_left_is_recorded_as_a_departure_not_typed(site_store: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        add(status="left")
+    assert caught.value.errors[0].field == "status"
+
+
+# --- departures and returns ---------------------------------------------------------------------
+
+
+def test_a_departure_then_a_return(site_store: Path) -> None:
+    hanh = add()
+    private = str(facility_by_code("CM-SANNHI").id)  # any facility in the list
+    staff.record_departure(hanh, {"left_on": "15/03/2024", "reason": "income", "destination_facility": private,
+                                  "still_performs": "yes"})
+    assert Staff.get_by_id(hanh).status == "left"
+    with pytest.raises(ValidationError):  # she is already gone
+        staff.record_departure(hanh, {"left_on": "20/03/2024", "reason": "family"})
+    with pytest.raises(ValidationError) as early:
+        staff.record_return(hanh, {"returned_on": "01/03/2024"})
+    assert early.value.errors[0].field == "returned_on"
+    staff.record_return(hanh, {"returned_on": "01/10/2024"})
+    assert Staff.get_by_id(hanh).status == "working"
+    [row] = staff.departures_of(hanh)
+    assert row["returned_on"] == "2024-10-01" and row["reason"] == "Income" and row["still_performs"] is True
+
+
+def test_a_departure_in_the_future_or_before_employment_is_refused(site_store: Path) -> None:
+    hanh = add()
+    for day in ((dt.date.today() + dt.timedelta(days=3)).strftime("%d/%m/%Y"), "01/01/2010"):
+        with pytest.raises(ValidationError) as caught:
+            staff.record_departure(hanh, {"left_on": day, "reason": "income"})
+        assert caught.value.errors[0].field == "left_on"
+    assert StaffDeparture.select().count() == 0 and Staff.get_by_id(hanh).status == "working"
+
+
+# --- enrollments and commitments -----------------------------------------------------------------
+
+
+def test_a_certified_training_needs_its_certificate_and_end(site_store: Path) -> None:
+    hanh = add()
+    with pytest.raises(ValidationError) as caught:
+        trained(hanh, end="", certificate_number="", certificate_date="")
+    assert {e.field for e in caught.value.errors} == {"end_on", "certificate_number", "certificate_date"}
+    assert Enrollment.select().count() == 0
+
+
+def test_an_agreement_must_transfer_the_technique_to_the_persons_facility(site_store: Path) -> None:
+    from hospitaldesk.services import agreements
+    from tests.unit.conftest import agreement_line
+
+    values = agreements.new_agreement("1")
+    values.update(title="Tim mạch", party_a=str(facility_by_code("HCM-DHYD").id), party_b=str(facility_by_code("ST-BVDK").id),
+                  a_representative="A", a_position="Giám đốc", b_representative="B", b_position="Giám đốc", sign_place="Sóc Trăng")
+    agreement = agreements.save_draft(values, [agreement_line("PT-TIM-HO")])
+    hanh = add()
+    with pytest.raises(ValidationError) as caught:
+        trained(hanh, agreement=agreement)
+    assert {e.field for e in caught.value.errors} == {"technique", "agreement"}
+
+
+def test_leaving_within_the_commitment_is_flagged(site_store: Path) -> None:
+    hanh = add()
+    trained(hanh)  # 3 years from 30/06/2023: until 30/06/2026
+    staff.record_departure(hanh, {"left_on": "01/02/2024", "reason": "income", "destination_kind": "private",
+                                  "destination_name": "Bệnh viện tư nhân Phương Nam"})
+    [row] = enrollments.of_staff(hanh)
+    assert row["commitment_ends_on"] == "2026-06-30" and row["commitment_broken_on"] == "2024-02-01"
+    [left] = retention.departures()
+    assert left["breaks_commitment"] and left["techniques"] == ["Lọc máu liên tục ở trẻ em"]
+    assert left["destination"] == "Bệnh viện tư nhân Phương Nam"
+
+
+def test_leaving_after_the_commitment_is_not_a_breach(site_store: Path) -> None:
+    hanh = add()
+    trained(hanh, commitment_years="1")  # until 30/06/2024
+    staff.record_departure(hanh, {"left_on": "01/08/2024", "reason": "family"})
+    [row] = enrollments.of_staff(hanh)
+    assert row["commitment_broken_on"] == ""
+    assert not retention.departures()[0]["breaks_commitment"]
+
+
+def test_commitments_ending_within_90_days(site_store: Path) -> None:
+    hanh = add()
+    trained(hanh, end="30/06/2023", commitment_years="3")  # ends 30/06/2026
+    duc = add(full_name="Trần Văn Đức", national_id="", profession="doctor")
+    trained(duc, end="30/06/2023", commitment_years="5")
+    ending = retention.commitments_ending(today=D(2026, 5, 1))
+    assert [(r["name"], r["days_left"]) for r in ending] == [("Nguyễn Thị Hạnh", 60)]
+    assert retention.commitments_ending(today=D(2026, 1, 1)) == []
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+
+def test_retention_per_technique_with_the_checklist_requirement(site_store: Path) -> None:
+    from hospitaldesk.services import readiness_templates
+
+    # The shipped CRRT checklist asks for trained doctors and nurses (critical items).
+    required = sum(int(i["quantity"]) for i in readiness_templates.get(technique_id(CRRT))["items"]
+                   if i["domain"] == "human_resources" and i["critical"] in (True, "1"))
+    people = [add(full_name=f"Điều dưỡng {n}", national_id="", birth_date="") for n in range(3)]
+    for p in people:
+        trained(p)
+    staff.record_departure(people[0], {"left_on": "01/11/2023", "reason": "income"})
+    [row] = retention.retention(today=D(2025, 1, 1), facility_id=ca_mau())
+    assert (row.trained, row.active, row.required) == (3, 2, required)
+    six, twelve, _twenty_four = row.milestones
+    assert (six.retained, six.eligible) == (2, 3)  # the one who left in November was gone by 31/12/2023
+    assert (twelve.retained, twelve.eligible) == (2, 3)
+    assert row.at_risk and retention.at_risk(today=D(2025, 1, 1)) == [row]
+
+
+def test_a_person_trained_twice_counts_once(site_store: Path) -> None:
+    hanh = add()
+    trained(hanh, end="30/06/2023")
+    trained(hanh, end="30/06/2024", certificate_number="20/CN-NĐ1")
+    [row] = retention.retention(today=D(2025, 1, 1))
+    assert row.trained == 1
