@@ -34,17 +34,20 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("check the database: integrity, schema version, counts"))
     check.add_argument("--json", action="store_true", help=_("print JSON"))
     lst = sub.add_parser("list", help=_("list reference data"))
-    lst.add_argument("what", choices=("agreements", "assessments", "facilities", "provinces", "specialties", "techniques"))
+    lst.add_argument("what", choices=("agreements", "assessments", "enrollments", "facilities", "provinces", "specialties", "staff",
+                                      "techniques"))
     lst.add_argument("--search", default="", metavar="TEXT", help=_("only rows matching this text (accents and case ignored)"))
     lst.add_argument("--json", action="store_true", help=_("print a JSON array"))
     backup = sub.add_parser("backup", help=_("copy the database to a backup file, verified"))
     backup.add_argument("-o", "--output", required=True, metavar="FILE", help=_("backup file to write"))
     restore = sub.add_parser("restore", help=_("replace the database by a backup (the current one is kept beside it)"))
     restore.add_argument("file", metavar="FILE", help=_("backup file to restore"))
-    prn = sub.add_parser("print", help=_("print a document to a PDF file: a contract, an amendment, a blank checklist, a readiness report"))
-    prn.add_argument("document", choices=("contract", "amendment", "checklist", "readiness"))
+    prn = sub.add_parser("print", help=_("print a document to a PDF file: a contract, an amendment, a blank checklist, a readiness report, "
+                                         "a training certificate, a commitment letter, a retention report"))
+    prn.add_argument("document", choices=("contract", "amendment", "checklist", "readiness", "certificate", "commitment", "retention"))
     prn.add_argument("id", metavar="ID", help=_(
-        "contract/amendment: the id or number (e.g. 05/HĐ-CGKT); checklist: the technique's id or code; readiness: the assessment's id"))
+        "contract/amendment: the id or number (e.g. 05/HĐ-CGKT); checklist: the technique's id or code; readiness: the assessment's id; "
+        "certificate/commitment: the training's id (list enrollments); retention: the facility's code (e.g. CM-SANNHI)"))
     prn.add_argument("--facility", metavar="CODE", help=_("checklist: print this facility's name on the form (its code, e.g. CM-SANNHI)"))
     prn.add_argument("-o", "--output", required=True, metavar="FILE", help=_("PDF file to write"))
     verify = sub.add_parser("verify-pdf", help=_("check a printed contract or amendment against the database"))
@@ -101,6 +104,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return _list_agreements(args)
     if args.what == "assessments":
         return _list_assessments(args)
+    if args.what == "enrollments":
+        return _list_enrollments(args)
     rows = all_rows(args.what, args.search)
     if args.json:
         _print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -140,12 +145,27 @@ def _list_assessments(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _list_enrollments(args: argparse.Namespace) -> int:
+    from hospitaldesk.services.enrollments import listing
+
+    rows = listing(search=args.search)
+    if args.json:
+        _print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        _print("\t".join([row["staff"], row["technique"], row["status_label"], row["end_on"], row["certificate_number"],
+                          row["commitment_ends_on"], row["id"]]))
+    return EXIT_OK
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from hospitaldesk.services import agreements, amendments, contract_print
 
     output = Path(args.output)
     if args.document in ("checklist", "readiness"):
         return _print_readiness(args, output)
+    if args.document in ("certificate", "commitment", "retention"):
+        return _print_trainee_document(args, output)
     if args.document == "contract":
         agreement = agreements.resolve(args.id)
         contract_print.print_contract(agreement.id, output)
@@ -168,6 +188,20 @@ def _print_readiness(args: argparse.Namespace, output: Path) -> int:
     else:
         readiness_print.print_readiness(args.id, output)
         _print(_("Readiness report written to {path}.").format(path=output))
+    return EXIT_OK
+
+
+def _print_trainee_document(args: argparse.Namespace, output: Path) -> int:
+    from hospitaldesk.services import trainee_print
+    from hospitaldesk.services.readiness_print import resolve_facility
+
+    if args.document == "certificate":
+        trainee_print.write(trainee_print.certificate_pdf(args.id), output)
+    elif args.document == "commitment":
+        trainee_print.write(trainee_print.commitment_pdf(args.id), output)
+    else:
+        trainee_print.write(trainee_print.retention_pdf(resolve_facility(args.id)), output)
+    _print(_("Written to {path}.").format(path=output))
     return EXIT_OK
 
 

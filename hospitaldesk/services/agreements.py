@@ -297,7 +297,7 @@ def new_agreement(level: str = "1") -> dict[str, Any]:
     if party_b:
         values.update(party_b=party_b, **party_details("b", party_b))
         province = Province.get_or_none(Province.id == Facility.get_by_id(party_b).province_id)
-        values["sign_place"] = _place_name(province.current().name) if province else ""
+        values["sign_place"] = place_name(province.current().name) if province else ""
     return values
 
 
@@ -306,7 +306,7 @@ def default_clauses_for(level: str) -> dict[str, str]:
     return terms.default_clauses(level) if level else {}
 
 
-def _place_name(province_name: str) -> str:
+def place_name(province_name: str) -> str:
     """'Tỉnh Sóc Trăng' -> 'Sóc Trăng' for the place–date line (NĐ 30/2020 writes the place alone)."""
     for prefix in ("Thành phố ", "Tỉnh ", "TP. "):
         if province_name.startswith(prefix):

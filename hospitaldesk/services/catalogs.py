@@ -9,6 +9,7 @@ from hospitaldesk.services.facilities import FacilityCatalog
 from hospitaldesk.services.forms import ListQuery
 from hospitaldesk.services.provinces import ProvinceCatalog
 from hospitaldesk.services.specialties import SpecialtyCatalog
+from hospitaldesk.services.staff import StaffCatalog
 from hospitaldesk.services.techniques import TechniqueCatalog
 
 CATALOGS: dict[str, type[Catalog[Any]]] = {
@@ -17,6 +18,7 @@ CATALOGS: dict[str, type[Catalog[Any]]] = {
     "provinces": ProvinceCatalog,
     "specialties": SpecialtyCatalog,
     "techniques": TechniqueCatalog,
+    "staff": StaffCatalog,
 }
 
 

@@ -11,7 +11,7 @@ from hospitaldesk import text
 from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import Agreement, Enrollment, Facility, Staff, StaffDeparture, Technique
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
-from hospitaldesk.i18n import N_, _, format_date
+from hospitaldesk.i18n import N_, _, format_date, format_number
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.agreements import technique_choices
 from hospitaldesk.services.catalog import parse_id
@@ -75,6 +75,8 @@ def get(enrollment_id: str | uuid.UUID) -> dict[str, Any]:
             values[spec.name] = ""
         elif isinstance(value, dt.date):
             values[spec.name] = format_date(value)
+        elif spec.kind == "money":
+            values[spec.name] = format_number(int(value))  # 60.000.000, as typed in the agreement's lines
         else:
             values[spec.name] = str(value)
     return values

@@ -141,6 +141,7 @@ def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMEN
         ends = commitment_end(e.end_on or e.certificate_date, e.commitment_years)
         if ends is not None and today <= ends <= until:
             found.append({"enrollment_id": str(e.id), "staff_id": str(e.staff_id), "name": e.staff.full_name,
+                          "facility_id": str(e.staff.facility_id),
                           "technique": e.technique.name, "ends_on": ends, "days_left": (ends - today).days})
     found.sort(key=lambda r: r["ends_on"])
     return found
@@ -166,6 +167,8 @@ def departures(facility_id: str | uuid.UUID | None = None, since: dt.date | None
             enrollments[e.staff_id].append(e)
     from hospitaldesk.services.staff import departure_row
 
+    facility_names = {f.id: f.short_name or f.name for f in Facility.select(Facility.id, Facility.name, Facility.short_name)
+                      .where(Facility.id.in_({d.staff.facility_id for d in leavers}))} if leavers else {}
     result = []
     for departure in leavers:
         trainings = enrollments.get(departure.staff_id, [])
@@ -175,6 +178,7 @@ def departures(facility_id: str | uuid.UUID | None = None, since: dt.date | None
                               commitment_end(e.end_on or e.certificate_date, e.commitment_years), departure.returned_on)
             for e in trainings)
         result.append({**departure_row(departure), "staff_id": str(departure.staff_id), "name": departure.staff.full_name,
+                       "facility": facility_names.get(departure.staff.facility_id, ""),
                        "profession": terms.label(terms.PROFESSIONS, departure.staff.profession) if departure.staff.profession else "",
                        "techniques": sorted({e.technique.name for e in trainings}), "breaks_commitment": broken})
     return result

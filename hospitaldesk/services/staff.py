@@ -79,12 +79,12 @@ class StaffCatalog(Catalog[Staff]):
     title = N_("Staff")
     singular = N_("Staff member")
     columns = [
-        Column("name", N_("Full name"), 200),
-        Column("profession", N_("Profession"), 100, sortable=False),
-        Column("facility", N_("Facility"), 170, sortable=False),
-        Column("department", N_("Department"), 140),
-        Column("trained_in", N_("Trained in"), 180, sortable=False),
-        Column("status", N_("Status"), 100, fixed=True),
+        Column("name", N_("Full name"), 190),
+        Column("profession", N_("Profession"), 104, sortable=False, fixed=True),
+        Column("facility", N_("Facility"), 150, sortable=False),
+        Column("department", N_("Department"), 130),
+        Column("trained_in", N_("Trained in"), 170, sortable=False),
+        Column("status", N_("Status"), 108, fixed=True),
     ]
     fields = STAFF_FIELDS
     filters = [

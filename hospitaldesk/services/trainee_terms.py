@@ -21,7 +21,7 @@ PROFESSIONS = {
     "pharmacist": N_("Pharmacist"),
     "other": N_("Other"),
 }
-STAFF_STATUS = {"working": N_("Working"), "on_leave": N_("On leave"), "left": N_("Left")}
+STAFF_STATUS = {"working": N_("Working here"), "on_leave": N_("On leave"), "left": N_("Left")}  # not "Working": that is a device
 LEAVE_REASONS = {
     "income": N_("Income"),
     "family": N_("Family"),

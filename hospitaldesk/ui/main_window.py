@@ -32,11 +32,13 @@ STARTED = time.perf_counter()
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("agreements", N_("Agreements"), "1"),
     ("readiness", N_("Readiness"), "2"),
-    ("equipment", N_("Equipment"), "3"),
-    ("facilities", N_("Facilities"), "4"),
-    ("provinces", N_("Provinces"), "5"),
-    ("specialties", N_("Specialties"), "6"),
-    ("techniques", N_("Techniques"), "7"),
+    ("staff", N_("Staff"), "3"),
+    ("retention", N_("Retention"), "4"),
+    ("equipment", N_("Equipment"), "5"),
+    ("facilities", N_("Facilities"), "6"),
+    ("provinces", N_("Provinces"), "7"),
+    ("specialties", N_("Specialties"), "8"),
+    ("techniques", N_("Techniques"), "9"),
     ("settings", N_("Settings"), None),
     ("about", N_("About"), None),
 ]
@@ -136,6 +138,14 @@ class MainWindow:
             from hospitaldesk.ui.screens.readiness import ReadinessScreen  # not needed to open the first screen
 
             return ReadinessScreen(self.content)
+        if key == "staff":
+            from hospitaldesk.ui.screens.staff import StaffScreen
+
+            return StaffScreen(self.content)
+        if key == "retention":
+            from hospitaldesk.ui.screens.retention import RetentionScreen
+
+            return RetentionScreen(self.content)
         return CatalogScreen(self.content, catalog(key))
 
     def show(self, key: str) -> None:

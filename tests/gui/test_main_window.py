@@ -41,7 +41,7 @@ def test_facilities_show_the_reference_rows(window: Any) -> None:
 
 
 def test_every_navigation_target_opens(window: Any) -> None:
-    for key in ("provinces", "specialties", "techniques", "equipment", "settings", "about", "facilities", "agreements", "readiness"):
+    for key in ("provinces", "specialties", "techniques", "equipment", "settings", "about", "facilities", "agreements", "readiness", "staff", "retention"):
         shown = screen(window, key)
         assert shown.winfo_ismapped()
         assert window.current == key
@@ -177,10 +177,10 @@ def test_settings_switch_language_rebuilds_in_vietnamese(window: Any) -> None:
     assert window.root.tk.eval('namespace eval ::tk {::msgcat::mc "&Save"}') == "&Lưu"
 
 
-def test_shortcut_ctrl_5_goes_to_provinces(window: Any) -> None:
+def test_shortcut_ctrl_7_goes_to_provinces(window: Any) -> None:
     window.root.focus_force()
     window.root.update()
-    window.root.event_generate("<Control-Key-5>")
+    window.root.event_generate("<Control-Key-7>")
     window.root.update()
     assert window.current == "provinces"
 

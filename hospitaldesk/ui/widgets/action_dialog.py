@@ -20,7 +20,8 @@ from hospitaldesk.ui.widgets.form import FormView
 
 class ActionDialog(ttk.Toplevel):
     def __init__(self, master: tk.Misc, title: str, intro: str, specs: list[FieldSpec], values: dict[str, Any],
-                 submit: Callable[[dict[str, Any]], None], ok_label: str, on_done: Callable[[], None] | None = None) -> None:
+                 submit: Callable[[dict[str, Any]], None], ok_label: str, on_done: Callable[[], None] | None = None,
+                 columns: int = 1) -> None:
         super().__init__(master=master, title=title, resizable=(False, False))
         self.withdraw()
         self.transient(master.winfo_toplevel())
@@ -30,8 +31,8 @@ class ActionDialog(ttk.Toplevel):
         body = ttk.Frame(self, padding=16)
         body.pack(fill="both", expand=True)
         if intro:
-            ttk.Label(body, text=intro, wraplength=420, justify="left").pack(anchor="w", pady=(0, 10))
-        self.form = FormView(body, specs, wrap=420)
+            ttk.Label(body, text=intro, wraplength=420 * columns, justify="left").pack(anchor="w", pady=(0, 10))
+        self.form = FormView(body, specs, wrap=420 if columns == 1 else 320, columns=columns, text_height=3 if columns > 1 else 4)
         self.form.pack(fill="x")
         self.form.set_values(values)
         self.message = ttk.Label(body, text="", bootstyle="danger", wraplength=420, justify="left")

@@ -67,7 +67,9 @@ class ChoiceBox(ttk.Combobox):
 
 
 class FormView(ttk.Frame):
-    def __init__(self, master: tk.Misc, specs: list[FieldSpec], wrap: int = 380, text_height: int = 4) -> None:
+    def __init__(self, master: tk.Misc, specs: list[FieldSpec], wrap: int = 380, text_height: int = 4, columns: int = 1) -> None:
+        """`columns` > 1 fills the fields down one column, then the next (Tab follows): a long form
+        in a dialog stays shorter than a 768-pixel screen."""
         super().__init__(master)
         self.specs = specs
         self.wrap = wrap
@@ -75,15 +77,19 @@ class FormView(ttk.Frame):
         self.inputs: dict[str, Any] = {}
         self.variables: dict[str, tk.Variable] = {}
         self.error_labels: dict[str, ttk.Label] = {}
-        self.columnconfigure(0, weight=1)
-        for row, spec in enumerate(specs):
-            self._add_field(row, spec)
+        self.column_count = max(1, columns)
+        per_column = max(1, -(-len(specs) // self.column_count))
+        for column in range(max(1, columns)):
+            self.columnconfigure(column, weight=1, uniform="fields")
+        for index, spec in enumerate(specs):
+            self._add_field(index % per_column, spec, index // per_column)
         self._snapshot: dict[str, Any] = self.get_values()
 
-    def _add_field(self, row: int, spec: FieldSpec) -> None:
+    def _add_field(self, row: int, spec: FieldSpec, column: int = 0) -> None:
         """Label above the input (long Vietnamese labels need the width), then its error and hint."""
         cell = ttk.Frame(self)
-        cell.grid(row=row, column=0, sticky="ew", pady=(0, 8))
+        gap = 16 if column < self.column_count - 1 else 0
+        cell.grid(row=row, column=column, sticky="new", pady=(0, 8), padx=(0, gap))
         cell.columnconfigure(0, weight=1)
         label = _(spec.label) + (" *" if spec.required else "")
         ttk.Label(cell, text=label).grid(row=0, column=0, sticky="w")

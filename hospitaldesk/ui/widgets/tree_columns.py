@@ -1,0 +1,30 @@
+"""Treeview columns that show their whole heading: Vietnamese headings ("Đang làm việc",
+"Số ngày còn lại") are longer than the English ones the widths were first chosen for."""
+from __future__ import annotations
+
+import tkinter as tk
+import tkinter.font as tkfont
+from typing import Literal
+
+from ttkbootstrap import Treeview
+
+HEADING_PADDING = 18  # the heading's own padding and a sort arrow's room
+
+Anchor = Literal["w", "e", "center"]
+
+
+def heading_width(widget: tk.Misc, text: str) -> int:
+    try:
+        font = tkfont.nametofont("TkHeadingFont", root=widget)
+    except tk.TclError:
+        font = tkfont.nametofont("TkDefaultFont", root=widget)
+    return font.measure(text) + HEADING_PADDING
+
+
+def set_column(tree: Treeview, key: str, heading: str, width: int, anchor: Anchor = "w", stretch: bool = False) -> int:
+    """Set a column's heading and width, widened to its heading when that is longer; returns the width used.
+    A column that does not stretch also keeps that width as its minimum, so it is never cut."""
+    width = max(width, heading_width(tree, heading))
+    tree.heading(key, text=heading)
+    tree.column(key, width=width, anchor=anchor, stretch=stretch, minwidth=60 if stretch else width)
+    return width
