@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
         "certificate/commitment: the training's id (list enrollments); retention: the facility's code (e.g. CM-SANNHI)"))
     prn.add_argument("--facility", metavar="CODE", help=_("checklist: print this facility's name on the form (its code, e.g. CM-SANNHI)"))
     prn.add_argument("-o", "--output", required=True, metavar="FILE", help=_("PDF file to write"))
+    imp = sub.add_parser("import-staff", help=_("import staff and their trainings from an Excel (.xlsx) or CSV file: all rows or none"))
+    imp.add_argument("file", metavar="FILE", help=_("the .xlsx or .csv file"))
+    imp.add_argument("--facility", metavar="CODE", help=_("the facility of rows that do not name one (its code, e.g. CM-SANNHI)"))
+    imp.add_argument("--dry-run", action="store_true", help=_("check the file and say what would be imported, without writing"))
     verify = sub.add_parser("verify-pdf", help=_("check a printed contract or amendment against the database"))
     verify.add_argument("file", metavar="FILE", help=_("the PDF file"))
     sub.add_parser("version", help=_("print the version"))
@@ -205,6 +209,28 @@ def _print_trainee_document(args: argparse.Namespace, output: Path) -> int:
     return EXIT_OK
 
 
+def cmd_import_staff(args: argparse.Namespace) -> int:
+    from hospitaldesk.services import staff_import
+    from hospitaldesk.services.readiness_print import resolve_facility
+
+    facility = str(resolve_facility(args.facility)) if args.facility else ""
+    report = staff_import.import_staff(Path(args.file), facility, dry_run=args.dry_run)
+    for warning in report.warnings:
+        print(_("Warning: {message}").format(message=warning), file=sys.stderr)
+    if report.errors:
+        for error in report.errors:
+            print(staff_import.describe(error), file=sys.stderr)
+        print(_("Nothing was imported: {count} problems in {file}. Correct them and import the file again.").format(
+            count=len(report.errors), file=report.file), file=sys.stderr)
+        return EXIT_FAILED
+    for matched in report.matched:
+        _print(_("Row {row}: {name} is already recorded ({by}); not added again.").format(row=matched.row, name=matched.name, by=matched.matched_by))
+    summary = _("{rows} rows: {people} new people, {trainings} new trainings ({known} trainings already recorded).").format(
+        rows=report.rows, people=report.people_new, trainings=report.trainings_new, known=report.trainings_existing)
+    _print((_("Dry run, nothing written. ") if args.dry_run else _("Imported. ")) + summary)
+    return EXIT_OK
+
+
 def cmd_verify_pdf(args: argparse.Namespace) -> int:
     from hospitaldesk.services.contract_print import verify_pdf
 
@@ -238,6 +264,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "restore": cmd_restore,
     "print": cmd_print,
     "verify-pdf": cmd_verify_pdf,
+    "import-staff": cmd_import_staff,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from hospitaldesk import text
@@ -82,7 +83,16 @@ def get(enrollment_id: str | uuid.UUID) -> dict[str, Any]:
     return values
 
 
-def _rules(values: dict[str, Any], person: Staff) -> list[FieldError]:
+def agreement_techniques(agreement_id: uuid.UUID) -> set[str]:
+    """The techniques an agreement transfers now (its lines in force), as id strings."""
+    from hospitaldesk.services.amendments import lines_in_force
+
+    return {str(line.technique_id) for line in lines_in_force(agreement_id)}
+
+
+def rules(values: dict[str, Any], person: Staff, agreements: dict[uuid.UUID, Agreement] | None = None,
+          techniques_of: Callable[[uuid.UUID], set[str]] = agreement_techniques) -> list[FieldError]:
+    """The checks across fields of a validated enrollment of `person` (an import passes caches)."""
     errors: list[FieldError] = []
     start, end = values["start_on"], values["end_on"]
     if start and end and end < start:
@@ -97,14 +107,12 @@ def _rules(values: dict[str, Any], person: Staff) -> list[FieldError]:
     if values["certificate_date"] and start and values["certificate_date"] < start:
         errors.append(FieldError("certificate_date", _("Certificate date"), _("The certificate is dated before the training started.")))
     if values["agreement"]:
-        from hospitaldesk.services.amendments import lines_in_force
-
-        agreement = Agreement.get_or_none(Agreement.id == uuid.UUID(values["agreement"]))
+        key = uuid.UUID(values["agreement"])
+        agreement = agreements.get(key) if agreements is not None else Agreement.get_or_none(Agreement.id == key)
         if agreement is None:
             errors.append(FieldError("agreement", _("Agreement"), _("Choose one of the values in the list.")))
         else:
-            techniques = {str(line.technique_id) for line in lines_in_force(agreement.id)}
-            if values["technique"] not in techniques:
+            if values["technique"] not in techniques_of(agreement.id):
                 errors.append(FieldError("technique", _("Technique"), _("Agreement {number} does not transfer this technique.").format(number=agreement.number)))
             if agreement.party_b_id != person.facility_id:
                 errors.append(FieldError("agreement", _("Agreement"), _("{name} works at another facility than this agreement's Party B.").format(
@@ -119,7 +127,7 @@ def save(staff_id: str | uuid.UUID, raw: dict[str, Any], enrollment_id: str | uu
     with atomic():
         person = get_staff(staff_id)
         values = validate(ENROLLMENT_FIELDS, raw)
-        errors = _rules(values, person)
+        errors = rules(values, person)
         if errors:
             raise ValidationError(errors)
         record = get_enrollment(enrollment_id) if enrollment_id else Enrollment(id=new_id or uuid.uuid4(), staff=person.id)

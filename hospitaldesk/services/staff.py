@@ -134,13 +134,7 @@ class StaffCatalog(Catalog[Staff]):
         super().apply(record, {**values, "facility": uuid.UUID(values["facility"])})
 
     def check_rules(self, values: dict[str, Any], record_id: uuid.UUID | None) -> list[FieldError]:
-        errors: list[FieldError] = []
-        birth, start = values.get("birth_date"), values.get("employment_start")
-        today = dt.date.today()
-        if birth is not None and not (dt.date(FIRST_BIRTH_YEAR, 1, 1) <= birth <= today):
-            errors.append(FieldError("birth_date", _("Date of birth"), _("Check the date of birth.")))
-        if start is not None and (start > today or (birth is not None and start < birth)):
-            errors.append(FieldError("employment_start", _("Working here since"), _("Check the date: it is after the date of birth and not in the future.")))
+        errors = date_errors(values)
         # "Left" is a fact with a date and a destination: it is recorded as a departure, not typed.
         gone = open_departure(record_id) is not None if record_id is not None else False
         if values["status"] == "left" and not gone:
@@ -152,6 +146,18 @@ class StaffCatalog(Catalog[Staff]):
             field, label, message = twin
             errors.append(FieldError(field, label, message))
         return errors
+
+
+def date_errors(values: dict[str, Any]) -> list[FieldError]:
+    """A birth date in a plausible range; employment after birth and not in the future."""
+    errors: list[FieldError] = []
+    birth, start = values.get("birth_date"), values.get("employment_start")
+    today = dt.date.today()
+    if birth is not None and not (dt.date(FIRST_BIRTH_YEAR, 1, 1) <= birth <= today):
+        errors.append(FieldError("birth_date", _("Date of birth"), _("Check the date of birth.")))
+    if start is not None and (start > today or (birth is not None and start < birth)):
+        errors.append(FieldError("employment_start", _("Working here since"), _("Check the date: it is after the date of birth and not in the future.")))
+    return errors
 
 
 def duplicate_of(values: dict[str, Any], record_id: uuid.UUID | None) -> tuple[str, str, str] | None:

@@ -62,3 +62,17 @@ def ask_open_file(parent: tk.Misc, title: str) -> Path | None:
     filetypes = [(_("Scans and documents"), "*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.docx *.doc"), (_("All Files"), "*")]
     name = filedialog.askopenfilename(parent=parent, title=title, initialdir=str(Path.home()), filetypes=filetypes)
     return Path(name) if name else None
+
+
+def ask_open_spreadsheet(parent: tk.Misc, title: str) -> Path | None:
+    name = filedialog.askopenfilename(parent=parent, title=title, initialdir=str(Path.home()), filetypes=[
+        (_("Excel workbook or CSV"), "*.xlsx *.xlsm *.csv *.txt"), (_("All Files"), "*")])
+    return Path(name) if name else None
+
+
+def ask_save_xlsx(parent: tk.Misc, title: str, initial_name: str) -> Path | None:
+    name = filedialog.asksaveasfilename(
+        parent=parent, title=title, initialdir=str(Path.home()), initialfile=initial_name,
+        defaultextension=".xlsx", filetypes=[(_("Excel workbook"), "*.xlsx"), (_("All Files"), "*")],
+    )
+    return Path(name) if name else None

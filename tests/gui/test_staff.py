@@ -142,3 +142,46 @@ def test_retention_lists_the_techniques_at_risk_first(window: Any, dialog_log: D
         wait_for(window.root, lambda: pages_shown(preview))
     finally:
         preview.destroy()
+
+
+def test_the_import_wizard_shows_problems_then_imports_a_good_file(window: Any, dialog_log: DialogLog, tmp_path: Any) -> None:
+    from tests.unit.test_staff_import import good_rows, row, workbook
+
+    screen = staff_screen(window)
+    dialog = screen.import_file()
+    try:
+        bad = workbook(tmp_path / "bad.xlsx", [*good_rows(), row(5, "Lê Văn A", "31/02/1990", "096190001111")])
+        job = dialog.check(bad)
+        wait_for(window.root, lambda: job.done)
+        [problem] = dialog.tree.get_children()
+        assert dialog.tree.item(problem, "values")[:3] == ("6", "C · Ngày sinh", "31/02/1990")
+        assert str(dialog.import_button.cget("state")) == "disabled" and Staff.select().count() == 0
+        good = workbook(tmp_path / "good.xlsx", good_rows())
+        job = dialog.check(good)
+        wait_for(window.root, lambda: job.done)
+        assert len(dialog.tree.get_children()) == 4 and "3 new people" in dialog.summary.cget("text")
+        assert str(dialog.import_button.cget("state")) == "normal"
+        job = dialog.run_import()
+        wait_for(window.root, lambda: job.done)
+        assert Staff.select().count() == 3 and Enrollment.select().count() == 4
+        assert dialog_log.infos and "3 new people" in dialog_log.infos[-1]
+        assert len(screen.table.visible_ids()) == 3  # the list was refreshed
+    finally:
+        if dialog.winfo_exists():
+            dialog.destroy()
+
+
+def test_the_staff_list_is_exported_to_excel(window: Any, dialog_log: DialogLog, tmp_path: Any) -> None:
+    from hospitaldesk.services.tabular import read_table
+
+    add_person()
+    add_person("Trần Văn Đức", "")
+    screen = staff_screen(window)
+    screen.table.search_var.set("duc")
+    screen.table.refresh(reset_page=True)
+    dialog_log.save_path = tmp_path / "nhan-su.xlsx"
+    job = screen.export()
+    wait_for(window.root, lambda: job.done)
+    table = read_table(tmp_path / "nhan-su.xlsx")
+    assert table.headers[0] == "Full name" and [r.cells[0] for r in table.rows] == ["Trần Văn Đức"]  # only what the search shows
+    assert dialog_log.infos and not dialog_log.errors

@@ -48,6 +48,7 @@ class AgreementsScreen(ttk.Frame):
         header.pack(fill="x", pady=(0, 8))
         ttk.Label(header, text=_("Agreements"), font=("TkHeadingFont", 16, "bold")).pack(side="left")
         ttk.Button(header, text=_("New agreement (Ctrl+N)"), bootstyle="success", command=self.new_record).pack(side="right")
+        ttk.Button(header, text=_("Export to Excel…"), bootstyle="secondary-outline", command=self.export).pack(side="right", padx=8)
         self.panel = AgreementPanel(self.list_view, self, width=PANEL_WIDTH)
         self.panel.pack(side="right", fill="y", padx=(12, 0))
         self.table = DataTable(self.list_view, self.catalog.columns, self.catalog.list_page, self.catalog.filters,
@@ -282,6 +283,16 @@ class AgreementsScreen(ttk.Frame):
             self.panel.show(record_id)
 
     # --- screen protocol used by the main window ----------------------------------------------
+    def export(self) -> Any:
+        """The list as filtered and searched now, every page, to an .xlsx file."""
+        import dataclasses
+
+        from hospitaldesk.services.exports import export_list, suggested_name
+        from hospitaldesk.ui.exporting import export_to_excel
+
+        query = dataclasses.replace(self.table.query, filters=dict(self.table.query.filters))
+        return export_to_excel(self, suggested_name(_("Agreements")), lambda path, rows: export_list(self.catalog, query, path, rows))
+
     def on_show(self) -> None:
         if self.list_view.winfo_ismapped():
             self.table.refresh()

@@ -1,6 +1,7 @@
 """One screen for any catalogue: the table on the left, the record's form on the right."""
 from __future__ import annotations
 
+import dataclasses
 import tkinter as tk
 from typing import Any
 
@@ -22,10 +23,11 @@ class CatalogScreen(ttk.Frame):
         super().__init__(master, padding=12)
         self.catalog = catalog
         self.current_id: str | None = None
-        header = ttk.Frame(self)
+        self.header = header = ttk.Frame(self)
         header.pack(fill="x", pady=(0, 8))
         ttk.Label(header, text=_(catalog.title), font=("TkHeadingFont", 16, "bold")).pack(side="left")
         ttk.Button(header, text=_("New (Ctrl+N)"), bootstyle="success", command=self.new_record).pack(side="right")
+        ttk.Button(header, text=_("Export to Excel…"), bootstyle="secondary-outline", command=self.export).pack(side="right", padx=8)
 
         editor = self._build_editor(self)
         editor.pack(side="right", fill="y")
@@ -131,6 +133,15 @@ class CatalogScreen(ttk.Frame):
         self.new_record(ask=False)
         self.table.refresh()
         self.status.configure(text=_("Deleted."), bootstyle="success")
+
+    def export(self) -> Any:
+        """The list as it is filtered and searched now, every page, to an .xlsx file."""
+        from hospitaldesk.services.exports import export_list, suggested_name
+        from hospitaldesk.ui.exporting import export_to_excel
+
+        query = dataclasses.replace(self.table.query, filters=dict(self.table.query.filters))  # as shown now
+        return export_to_excel(self, suggested_name(_(self.catalog.title)),
+                               lambda path, rows: export_list(self.catalog, query, path, rows))
 
     # --- screen protocol used by the main window ------------------------------------------
     def on_show(self) -> None:

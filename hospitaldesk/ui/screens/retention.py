@@ -68,6 +68,7 @@ class RetentionScreen(ttk.Frame):
         header.pack(fill="x", pady=(0, 8))
         ttk.Label(header, text=_("Retention"), font=("TkHeadingFont", 16, "bold")).pack(side="left")
         ttk.Button(header, text=_("Retention report…"), bootstyle="primary-outline", command=self.print_report).pack(side="right")
+        ttk.Button(header, text=_("Export to Excel…"), bootstyle="secondary-outline", command=self.export).pack(side="right", padx=8)
         bar = ttk.Frame(self)
         bar.pack(fill="x", pady=(0, 6))
         ttk.Label(bar, text=_("Facility")).pack(side="left")
@@ -138,6 +139,13 @@ class RetentionScreen(ttk.Frame):
 
         self.preview = PrintPreview(self, _("Retention report"), lambda: trainee_print.retention_pdf(facility), "DuyTriNhanLuc.pdf")
         return self.preview
+
+    def export(self) -> Any:
+        from hospitaldesk.services.exports import export_retention, suggested_name
+        from hospitaldesk.ui.exporting import export_to_excel
+
+        facility = self.facility()
+        return export_to_excel(self, suggested_name(_("Retention")), lambda path, _rows: export_retention(path, facility))
 
     # --- screen protocol used by the main window ------------------------------------------------
     def on_show(self) -> None:

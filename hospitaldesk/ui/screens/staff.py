@@ -33,9 +33,17 @@ class StaffScreen(CatalogScreen):
         super().__init__(master, staff_service.StaffCatalog())
         self.dialog: ActionDialog | None = None
         self.preview: Any = None
+        ttk.Button(self.header, text=_("Import from Excel…"), bootstyle="primary-outline", command=self.import_file).pack(side="right")
+        self.import_dialog: Any = None
         self.card = self._build_card()
         self.card.pack(side="bottom", fill="x", before=self.table, pady=(10, 0))
         self.show_card(None)
+
+    def import_file(self) -> Any:
+        from hospitaldesk.ui.screens.staff_import_dialog import StaffImportDialog
+
+        self.import_dialog = StaffImportDialog(self, on_imported=lambda: self.table.refresh(reset_page=True))
+        return self.import_dialog
 
     # --- the card -----------------------------------------------------------------------------
     def _build_card(self) -> ttk.Frame:
