@@ -84,7 +84,7 @@ class StaffCatalog(Catalog[Staff]):
         Column("facility", N_("Facility"), 150, sortable=False),
         Column("department", N_("Department"), 130),
         Column("trained_in", N_("Trained in"), 170, sortable=False),
-        Column("status", N_("Status"), 108, fixed=True),
+        Column("status", N_("Status"), 118, fixed=True),
     ]
     fields = STAFF_FIELDS
     filters = [

@@ -82,3 +82,13 @@ def test_demo_trainees_tell_the_retention_story(store: Path) -> None:
     [ending] = retention.commitments_ending()
     assert 0 < ending["days_left"] <= 90
     assert retention.at_risk(dt.date.today())  # Cà Mau's CRRT team is below the checklist's 10
+
+
+def test_demo_retention_per_agreement(store: Path) -> None:
+    from hospitaldesk.services import agreements, retention
+
+    load_demo()
+    paediatrics = agreements.resolve("03/HĐ-CGKT")
+    rows = retention.retention(agreement_id=paediatrics.id)
+    assert {r.facility for r in rows} == {"Bệnh viện Sản – Nhi Cà Mau"}
+    assert {r.technique for r in rows} == {"Lọc máu liên tục ở trẻ em", "Thở máy rung tần số cao (HFOV) ở trẻ em"}

@@ -26,15 +26,22 @@ def facility_filter_choices() -> list[Choice]:
     return [Choice(ALL, _("All facilities")), *facility_choices()]
 
 
+def agreement_filter_choices() -> list[Choice]:
+    from hospitaldesk.services.enrollments import agreement_choices
+
+    return [Choice(ALL, _("All agreements")), *agreement_choices()]
+
+
 FACILITY = FieldSpec("facility", N_("Facility"), "choice", required=True, choices=facility_filter_choices)
+AGREEMENT = FieldSpec("agreement", N_("Agreement"), "choice", required=True, choices=agreement_filter_choices)
 # (key, heading, width, anchor)
 # (key, heading, width, anchor); numbers and dates keep their width, names share the rest.
-MAIN_COLUMNS = [("facility", N_("Facility"), 190, "w"), ("technique", N_("Technique"), 230, "w"), ("trained", N_("Trained"), 86, "e"),
+MAIN_COLUMNS = [("facility", N_("Facility"), 150, "w"), ("technique", N_("Technique"), 190, "w"), ("trained", N_("Trained"), 86, "e"),
                 ("active", N_("Working now"), 106, "e"), ("m6", N_("After 6 months"), 108, "e"), ("m12", N_("After 12 months"), 108, "e"),
                 ("m24", N_("After 24 months"), 108, "e"), ("required", N_("Required"), 70, "e"), ("state", N_("Status"), 110, "c")]
-LEFT_COLUMNS = [("name", N_("Full name"), 150, "w"), ("facility", N_("Facility"), 120, "w"), ("left_on", N_("Left on"), 92, "c"),
-                ("destination", N_("Went to"), 150, "w"), ("broken", N_("Commitment"), 96, "c")]
-ENDING_COLUMNS = [("name", N_("Full name"), 140, "w"), ("technique", N_("Technique"), 140, "w"), ("ends_on", N_("Ends on"), 92, "c"),
+LEFT_COLUMNS = [("name", N_("Full name"), 150, "w"), ("facility", N_("Facility"), 110, "w"), ("left_on", N_("Left on"), 92, "c"),
+                ("destination", N_("Went to"), 130, "w"), ("broken", N_("Commitment"), 90, "c")]
+ENDING_COLUMNS = [("name", N_("Full name"), 110, "w"), ("technique", N_("Technique"), 100, "w"), ("ends_on", N_("Ends on"), 92, "c"),
                   ("days", N_("Days left"), 76, "e")]
 
 
@@ -72,19 +79,24 @@ class RetentionScreen(ttk.Frame):
         bar = ttk.Frame(self)
         bar.pack(fill="x", pady=(0, 6))
         ttk.Label(bar, text=_("Facility")).pack(side="left")
-        self.facility_box = ChoiceBox(bar, FACILITY, width=48)
+        self.facility_box = ChoiceBox(bar, FACILITY, width=40)
         self.facility_box.pack(side="left", padx=(6, 12))
         self.facility_box.set_value(ALL)
         self.facility_box.bind("<<ComboboxSelected>>", lambda _e: self.refresh(), add="+")
-        self.summary = ttk.Label(bar, text="", bootstyle="secondary")
-        self.summary.pack(side="left")
+        ttk.Label(bar, text=_("Agreement")).pack(side="left")
+        self.agreement_box = ChoiceBox(bar, AGREEMENT, width=34)
+        self.agreement_box.pack(side="left", padx=(6, 12))
+        self.agreement_box.set_value(ALL)
+        self.agreement_box.bind("<<ComboboxSelected>>", lambda _e: self.refresh(), add="+")
+        self.summary = ttk.Label(self, text="", bootstyle="secondary", font=("TkDefaultFont", 10, "bold"))
+        self.summary.pack(anchor="w", pady=(0, 2))
         ttk.Label(self, text=_("n/m: of the m people whose training ended at least that long ago, n were still working at the facility "
                                "then. Required: the trained staff the technique's readiness checklist asks for."),
                   bootstyle="secondary", wraplength=1050, justify="left").pack(anchor="w", pady=(0, 4))
         lower = ttk.Frame(self)
         lower.pack(side="bottom", fill="both", pady=(10, 0))
-        left = ttk.Frame(lower)
-        left.pack(side="left", fill="both", expand=True, padx=(0, 12))
+        left = ttk.Frame(lower)  # as wide as its columns; the commitments take the rest
+        left.pack(side="left", fill="both", padx=(0, 12))
         ttk.Label(left, text=_("Trained staff who left"), font=("TkHeadingFont", 11, "bold")).pack(anchor="w")
         self.left_tree = _tree(left, LEFT_COLUMNS, 6)
         right = ttk.Frame(lower)
@@ -102,7 +114,7 @@ class RetentionScreen(ttk.Frame):
         facility = self.facility() or None
         today = dt.date.today()
         try:
-            self.rows = retention.retention(today, facility_id=facility)
+            self.rows = retention.retention(today, facility_id=facility, agreement_id=self.agreement_box.value() or None)
             left = retention.departures(facility)
             ending = retention.commitments_ending(today, facility_id=facility)
         except HospitalDeskError as exc:
@@ -150,6 +162,7 @@ class RetentionScreen(ttk.Frame):
     # --- screen protocol used by the main window ------------------------------------------------
     def on_show(self) -> None:
         self.facility_box.reload()
+        self.agreement_box.reload()
         self.refresh()
 
     def focus_search(self) -> None:

@@ -18,7 +18,7 @@ from hospitaldesk.ui.screens.catalog_screen import CatalogScreen
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.tree_columns import set_column
 
-CARD_COLUMNS = [("technique", 160), ("status", 132), ("end", 92), ("certificate", 100), ("commitment", 170)]
+CARD_COLUMNS = [("technique", 120), ("status", 142), ("end", 92), ("certificate", 100), ("commitment", 162)]
 
 
 def _day(iso: str) -> str:
@@ -50,7 +50,7 @@ class StaffScreen(CatalogScreen):
         card = ttk.Frame(self)
         self.card_title = ttk.Label(card, text="", font=("TkHeadingFont", 11, "bold"))
         self.card_title.pack(anchor="w")
-        self.card_facts = ttk.Label(card, text="", justify="left", wraplength=820)
+        self.card_facts = ttk.Label(card, text="", justify="left", wraplength=660)
         self.card_facts.pack(anchor="w", fill="x")
         # Two rows: the training's actions, then the person's (Vietnamese labels are long).
         person_row, training_row = ttk.Frame(card), ttk.Frame(card)
@@ -66,7 +66,7 @@ class StaffScreen(CatalogScreen):
             button = ttk.Button(row, text=label, bootstyle=style, command=lambda k=key: self._card_action(k))
             button.pack(side="left", padx=(0, 6))
             self.card_buttons[key] = button
-        self.trainings = ttk.Treeview(card, columns=[c for c, _w in CARD_COLUMNS], show="headings", height=4, selectmode="browse")
+        self.trainings = ttk.Treeview(card, columns=[c for c, _w in CARD_COLUMNS], show="headings", height=3, selectmode="browse")
         headings = {"technique": _("Technique"), "status": _("Status"), "end": _("End"), "certificate": _("Certificate number"),
                     "commitment": _("Commitment ends")}
         for key, width in CARD_COLUMNS:
@@ -105,7 +105,7 @@ class StaffScreen(CatalogScreen):
         for row in info["enrollments"]:
             commitment = _day(row["commitment_ends_on"])
             if row["commitment_broken_on"]:
-                commitment = _("broken on {date}").format(date=_day(row["commitment_broken_on"]))
+                commitment = _("not kept: {date}").format(date=_day(row["commitment_broken_on"]))
             self.trainings.insert("", "end", iid=row["id"], values=(row["technique"], row["status_label"], _day(row["end_on"]),
                                                                    row["certificate_number"], commitment),
                                   tags=("broken",) if row["commitment_broken_on"] else ())
