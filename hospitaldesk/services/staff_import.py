@@ -260,8 +260,35 @@ def _differs(a: dict[str, Any], b: dict[str, Any]) -> bool:
                for name in ("full_name", "birth_date", "facility"))
 
 
+Fail = Callable[[int, str, str, str], None]
+
+
+def _validated(specs: list[Any], raw: dict[str, Any], row: int, fail: Fail) -> dict[str, Any] | None:
+    """The row's values checked by the forms' rules, or None with each problem reported."""
+    try:
+        return validate(specs, raw, row=row)
+    except ValidationError as exc:
+        for error in exc.errors:
+            fail(row, error.field, str(raw.get(error.field, "")), error.message)
+        return None
+
+
+def _choices_resolved(row: int, cells: dict[str, str], raw: dict[str, Any], vocabularies: list[tuple[str, dict[str, str], dict[str, str] | None]],
+                      fail: Fail) -> bool:
+    """Typed choices (a label in either language, a code, a common abbreviation) turned into codes in `raw`."""
+    ok = True
+    for name, labels, words in vocabularies:
+        typed = cells.get(name, "").strip()
+        code = _choice_code(labels, typed, words) if typed else ""
+        if code is None:
+            fail(row, name, typed, _("Not one of: {choices}.").format(choices=", ".join(_(v) for v in labels.values())))
+            ok = False
+        raw[name] = code or ""
+    return ok
+
+
 def _check_person(row: int, cells: dict[str, str], default: Facility | None, lookups: _Lookups,
-                  fail: Callable[[int, str, str, str], None]) -> _Person | None:
+                  fail: Fail) -> _Person | None:
     raw: dict[str, Any] = {name: cells.get(name, "") for name in ("full_name", "birth_date", "qualification", "department", "phone",
                                                                "national_id", "employment_start")}
     ok = True
@@ -272,25 +299,15 @@ def _check_person(row: int, cells: dict[str, str], default: Facility | None, loo
              if typed_facility else _("Write the facility's code, e.g. CM-SANNHI."))
         ok = False
     raw["facility"] = str(facility.id) if facility is not None else ""
-    for name, labels, words in (("sex", terms.SEXES, SEX_WORDS), ("profession", terms.PROFESSIONS, PROFESSION_WORDS)):
-        typed = cells.get(name, "").strip()
-        code = _choice_code(labels, typed, words) if typed else ""
-        if code is None:
-            fail(row, name, typed, _("Not one of: {choices}.").format(choices=", ".join(_(v) for v in labels.values())))
-            ok = False
-        raw[name] = code or ""
+    ok = _choices_resolved(row, cells, raw, [("sex", terms.SEXES, SEX_WORDS), ("profession", terms.PROFESSIONS, PROFESSION_WORDS)],
+                           fail) and ok
     national_id = raw["national_id"].strip().replace(" ", "")
     if national_id.isdigit() and len(national_id) == 11:
         national_id = "0" + national_id  # a CCCD typed as a number lost its leading zero
     raw["national_id"] = national_id
     raw["status"] = "working"
-    try:
-        values = validate(_STAFF_SPECS, raw, row=row)
-    except ValidationError as exc:
-        for error in exc.errors:
-            fail(row, error.field, str(raw.get(error.field, "")), error.message)
-        return None
-    if not ok:
+    values = _validated(_STAFF_SPECS, raw, row, fail)
+    if values is None or not ok:
         return None
     existing = (lookups.staff_by_national_id.get(values["national_id"]) if values["national_id"] else None) or (
         lookups.staff_by_person.get((facility.id, _fold(values["full_name"]), values["birth_date"]))
@@ -304,7 +321,7 @@ def _check_person(row: int, cells: dict[str, str], default: Facility | None, loo
 
 
 def _check_training(row: int, cells: dict[str, str], person: _Person, lookups: _Lookups,
-                    fail: Callable[[int, str, str, str], None]) -> _Training | None:
+                    fail: Fail) -> _Training | None:
     typed_technique = cells.get("technique", "").strip()
     technique = lookups.technique(typed_technique)
     raw: dict[str, Any] = {name: cells.get(name, "") for name in ("start_on", "end_on", "result", "certificate_number",
@@ -322,22 +339,11 @@ def _check_training(row: int, cells: dict[str, str], person: _Person, lookups: _
             ok = False
         else:
             raw["agreement"] = str(found[0].id)
-    for name, labels in (("place", terms.PLACES), ("status", terms.ENROLLMENT_STATUS)):
-        typed = cells.get(name, "").strip()
-        code = _choice_code(labels, typed) if typed else ""
-        if code is None:
-            fail(row, name, typed, _("Not one of: {choices}.").format(choices=", ".join(_(v) for v in labels.values())))
-            ok = False
-        raw[name] = code or ""
+    ok = _choices_resolved(row, cells, raw, [("place", terms.PLACES, None), ("status", terms.ENROLLMENT_STATUS, None)], fail) and ok
     if not raw["status"]:
         raw["status"] = "certified" if raw["certificate_number"] else ("completed" if raw["end_on"] else "planned")
-    try:
-        values = validate(_TRAINING_SPECS, raw, row=row)
-    except ValidationError as exc:
-        for error in exc.errors:
-            fail(row, error.field, str(raw.get(error.field, "")), error.message)
-        return None
-    if not ok:
+    values = _validated(_TRAINING_SPECS, raw, row, fail)
+    if values is None or not ok:
         return None
     stand_in = person.existing or Staff(id=person.new_id, facility=uuid.UUID(person.values["facility"]), full_name=person.values["full_name"])
     errors = enrollments.rules(values, stand_in, lookups.agreements, lookups.techniques_of)

@@ -26,3 +26,20 @@ def pump(root: Any, ms: int = 0) -> None:
         while time.monotonic() < deadline:
             root.update()
     root.update()
+
+
+def open_screen(window: Any, key: str) -> Any:
+    """Show a screen of the main window, as a click in the sidebar does, with its data loaded."""
+    window.show(key)
+    window.root.update()
+    screen = window.screens[key]
+    screen.on_show()
+    return screen
+
+
+def select_row(screen: Any, record_id: str) -> None:
+    """Select a record in a screen's list, as a click does (the selection event included)."""
+    screen.table.refresh(select=record_id)
+    screen.table.tree.selection_set(record_id)
+    screen.table.tree.event_generate("<<TreeviewSelect>>")
+    screen.winfo_toplevel().update()

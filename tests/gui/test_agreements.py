@@ -9,7 +9,7 @@ import pytest
 from hospitaldesk.db.models import Agreement, Facility
 from hospitaldesk.services import agreement_lifecycle as life
 from hospitaldesk.services import agreements, amendments, attachments
-from tests.gui.support import DialogLog
+from tests.gui.support import DialogLog, open_screen, select_row
 from tests.unit.conftest import agreement_line
 
 pytestmark = pytest.mark.gui
@@ -29,18 +29,10 @@ def draft(window: Any) -> str:
 
 
 def agreements_screen(window: Any) -> Any:
-    window.show("agreements")
-    window.root.update()
-    screen = window.screens["agreements"]
-    screen.on_show()
-    return screen
+    return open_screen(window, "agreements")
 
 
-def select(screen: Any, record_id: str) -> None:
-    screen.table.refresh(select=record_id)
-    screen.table.tree.selection_set(record_id)
-    screen.table.tree.event_generate("<<TreeviewSelect>>")
-    screen.winfo_toplevel().update()
+select = select_row
 
 
 def test_the_list_shows_agreements_and_searches_without_accents(window: Any, draft: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from hospitaldesk.db.models import Enrollment, Staff
 from hospitaldesk.services import enrollments, staff
-from tests.gui.support import DialogLog
+from tests.gui.support import DialogLog, open_screen, select_row
 from tests.gui.test_print_preview import pages_shown, wait_for
 from tests.unit.conftest import facility_by_code, technique_id
 
@@ -30,18 +30,10 @@ def certified(staff_id: str, commitment_years: str = "3") -> str:
 
 
 def staff_screen(window: Any) -> Any:
-    window.show("staff")
-    window.root.update()
-    screen = window.screens["staff"]
-    screen.on_show()
-    return screen
+    return open_screen(window, "staff")
 
 
-def select(screen: Any, record_id: str) -> None:
-    screen.table.refresh(select=record_id)
-    screen.table.tree.selection_set(record_id)
-    screen.table.tree.event_generate("<<TreeviewSelect>>")
-    screen.winfo_toplevel().update()
+select = select_row
 
 
 def test_the_registry_searches_without_accents_and_the_card_shows_trainings(window: Any) -> None:

@@ -75,6 +75,10 @@ class CatalogScreen(ttk.Frame):
         self.load(record_id)
         self.form.focus_first()
 
+    def record_name(self) -> str:
+        """How the record on the form is named in titles and questions."""
+        return str(self.form.get_values().get("name", ""))
+
     def load(self, record_id: str) -> None:
         try:
             values = self.catalog.get(record_id)
@@ -83,7 +87,7 @@ class CatalogScreen(ttk.Frame):
             return
         self.current_id = record_id
         self.form.set_values(values)
-        self.editor_title.configure(text=_("Edit: {name}").format(name=values.get("name", "")))
+        self.editor_title.configure(text=_("Edit: {name}").format(name=self.record_name()))
         self.delete_button.configure(state="normal")
         self.status.configure(text="", bootstyle="default")
 
@@ -121,7 +125,7 @@ class CatalogScreen(ttk.Frame):
     def delete_record(self) -> None:
         if self.current_id is None:
             return
-        name = self.form.get_values().get("name", "")
+        name = self.record_name()
         if not dialogs.ask_yes_no(self, _("Delete '{name}'? Other sites will receive the deletion at the next sync.").format(name=name)):
             return
         try:

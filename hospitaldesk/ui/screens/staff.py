@@ -13,7 +13,6 @@ from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import _, format_date
 from hospitaldesk.services import enrollments
 from hospitaldesk.services import staff as staff_service
-from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.screens.catalog_screen import CatalogScreen
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.tree_columns import set_column
@@ -132,7 +131,6 @@ class StaffScreen(CatalogScreen):
     # --- CatalogScreen hooks: the card follows the form --------------------------------------------
     def load(self, record_id: str) -> None:
         super().load(record_id)
-        self.editor_title.configure(text=_("Edit: {name}").format(name=self.form.get_values().get("full_name", "")))
         self.show_card(record_id if self.current_id == record_id else None)
 
     def new_record(self, ask: bool = True) -> None:
@@ -140,21 +138,8 @@ class StaffScreen(CatalogScreen):
         if self.current_id is None and hasattr(self, "card"):
             self.show_card(None)
 
-    def delete_record(self) -> None:
-        name = self.form.get_values().get("full_name", "")  # the generic confirmation names a record by "name"
-        if self.current_id is None:
-            return
-        if not dialogs.ask_yes_no(self, _("Delete '{name}'? Other sites will receive the deletion at the next sync.").format(name=name)):
-            return
-        try:
-            self.catalog.delete(self.current_id)
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return
-        self.form.mark_clean()
-        self.new_record(ask=False)
-        self.table.refresh()
-        self.status.configure(text=_("Deleted."), bootstyle="success")
+    def record_name(self) -> str:
+        return str(self.form.get_values().get("full_name", ""))
 
     # --- actions --------------------------------------------------------------------------------
     def _card_action(self, key: str) -> Any:
