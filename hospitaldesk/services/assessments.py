@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import lru_cache
 from typing import Any
+
+from peewee import Field
 
 from hospitaldesk import text
 from hospitaldesk.db.connection import atomic
@@ -22,6 +25,7 @@ from hospitaldesk.db.models import (
     TemplateItem,
     Technique,
 )
+from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
 from hospitaldesk.i18n import N_, _, format_date
 from hospitaldesk.services import readiness_terms as terms
@@ -202,27 +206,56 @@ def history(facility_id: str | uuid.UUID, technique_id: str | uuid.UUID) -> list
     return [(row.assessed_on, row.readiness_index, bool(row.ready)) for row in rows]
 
 
+@lru_cache(maxsize=100_000)
+def _folded(*names: str) -> str:
+    """Folding is the costly part of a search (about 40 µs a name): the list's names recur on every key press."""
+    return text.search_key(*names)
+
+
+def _assessed_matching(names: list[Field], assessed: Field, term: str) -> set[Any]:
+    """The stored ids of the assessed facilities (or techniques) with `term` in one of their `names`, folded.
+    Their search_key holds those names folded among other parts: SQL narrows by it, the names decide here."""
+    model = names[0].model
+    query = model.select(model.id, *names).where(model.id.in_(Assessment.select(assessed)), model.search_key.contains(term))
+    return {row[0] for row in raw_rows(query) if term in _folded(*(name or "" for name in row[1:]))}
+
+
 def summaries(facility_id: str | None = None, technique_id: str | None = None, search: str = "") -> list[dict[str, Any]]:
     """Every assessment, newest first, as plain objects (the CLI's JSON and the list);
-    `search` matches facility and technique names, accents and case ignored."""
-    query = (Assessment.select(Assessment, Facility, Technique)
-             .join(Facility, on=(Assessment.facility == Facility.id)).switch(Assessment)
-             .join(Technique, on=(Assessment.technique == Technique.id))
+    `search` matches facility and technique names, accents and case ignored.
+
+    The screen asks again on every key press in its search box, over 10,000 assessments in a big
+    database (tests/bench, section f): the rows are read raw, each word of the search is looked up
+    among the assessed facilities and techniques once, and each facility, technique and agreement
+    shown is named once rather than joined to every row."""
+    query = (Assessment.select(Assessment.id, Assessment.facility, Assessment.technique, Assessment.assessed_on,
+                               Assessment.readiness_index, Assessment.ready, Assessment.status, Assessment.critical_missing,
+                               Assessment.agreement)
              .where(Assessment.deleted == False))  # noqa: E712
     if facility_id:
         query = query.where(Assessment.facility == parse_id(facility_id))
     if technique_id:
         query = query.where(Assessment.technique == parse_id(technique_id))
-    terms_wanted = text.search_terms(search)
-    numbers = {a.id: a.number for a in Agreement.select(Agreement.id, Agreement.number)
-               .where(Agreement.id.in_(Assessment.select(Assessment.agreement).where(Assessment.agreement.is_null(False))))}
-    rows = []
-    for a in query.order_by(Assessment.assessed_on.desc(), Assessment.created_at.desc()):
-        if terms_wanted and not all(t in text.search_key(a.facility.name, a.facility.short_name, a.technique.name) for t in terms_wanted):
-            continue
-        rows.append({"id": str(a.id), "facility": a.facility.name, "technique": a.technique.name,
-                     "facility_id": str(a.facility_id), "technique_id": str(a.technique_id),
-                     "date": a.assessed_on.isoformat(), "index": None if a.readiness_index is None else round(a.readiness_index, 4),
-                     "ready": bool(a.ready), "status": a.status, "critical_missing": a.critical_missing,
-                     "agreement": numbers.get(a.agreement_id, "") if a.agreement_id else ""})
-    return rows
+    rows = raw_rows(query.order_by(Assessment.assessed_on.desc(), Assessment.created_at.desc()))
+    for term in text.search_terms(search):  # every word, in the facility's names or the technique's name
+        if not rows:
+            break
+        facilities_found = _assessed_matching([Facility.name, Facility.short_name], Assessment.facility, term)
+        techniques_found = _assessed_matching([Technique.name], Assessment.technique, term)
+        rows = [row for row in rows if row[1] in facilities_found or row[2] in techniques_found]
+    def among(field: Field) -> Any:  # the rows are the query's, or some of them
+        return query.select(field).order_by()
+
+    facilities = names_of(Facility.id, Facility.name, (row[1] for row in rows), among(Assessment.facility))
+    techniques = names_of(Technique.id, Technique.name, (row[2] for row in rows), among(Assessment.technique))
+    numbers = names_of(Agreement.id, Agreement.number, (row[8] for row in rows), among(Assessment.agreement))
+    ids = {key: id_text(key) for key in (*facilities, *techniques)}
+    out = []
+    for a_id, f_id, t_id, day, index, ready, status, critical_missing, agreement in rows:
+        assessed_on = date_value(day)
+        out.append({"id": id_text(a_id), "facility": facilities.get(f_id, ""), "technique": techniques.get(t_id, ""),
+                    "facility_id": ids.get(f_id) or id_text(f_id), "technique_id": ids.get(t_id) or id_text(t_id),
+                    "date": assessed_on.isoformat() if assessed_on else "",
+                    "index": None if index is None else round(index, 4), "ready": bool(ready), "status": status,
+                    "critical_missing": critical_missing, "agreement": numbers.get(agreement, "") if agreement else ""})
+    return out

@@ -1,8 +1,8 @@
 """Run every HospitalDesk benchmark and print numbers, ratios to same-run baselines and verdicts.
 
-    python tests/bench/run.py [--fresh] [--facilities N] [--techniques N] [--agreements N] [--seed N]
-                              [--as-of YYYY-MM-DD] [--repeat N] [--list-repeat N] [--runs N] [--timeout S]
-                              [--skip-startup] [--pdf-runs N]
+    python tests/bench/run.py [--fresh] [--facilities N] [--techniques N] [--agreements N] [--assessments N]
+                              [--seed N] [--as-of YYYY-MM-DD] [--repeat N] [--list-repeat N] [--readiness-repeat N]
+                              [--score-passes N] [--answer-calls N] [--runs N] [--timeout S] [--skip-startup] [--pdf-runs N]
 
 See tests/bench/README.md for what each number means and the goals.
 """
@@ -24,11 +24,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
@@ -36,18 +36,26 @@ if str(REPO) not in sys.path:
 
 from hospitaldesk.db import connection  # noqa: E402
 from hospitaldesk.db.migrations import LATEST_VERSION  # noqa: E402
-from hospitaldesk.db.models import Agreement, Facility, Province, Specialty, Technique  # noqa: E402
+from peewee import fn  # noqa: E402
+
+from hospitaldesk.db.models import Agreement, Assessment, Facility, Province, Specialty, TemplateItem, Technique  # noqa: E402
 from hospitaldesk.db.store import close_store, open_store  # noqa: E402
 from hospitaldesk.resources import reference_dir  # noqa: E402
 from hospitaldesk.services.agreements import AgreementCatalog  # noqa: E402
+from hospitaldesk.services.catalog import Catalog  # noqa: E402
 from hospitaldesk.services.catalogs import catalog  # noqa: E402
 from hospitaldesk.services.forms import ListQuery  # noqa: E402
-from tests.bench import contract_pdf, synthetic  # noqa: E402
+from hospitaldesk.services.readiness_score import ScoredItem, score  # noqa: E402
+from tests.bench import contract_pdf, readiness_pdf, synthetic  # noqa: E402
 
 SEARCH_GOAL_MS = 30.0
 OPEN_GOAL_MS = 200.0
 AGREEMENT_GOAL_MS = 200.0  # the agreements window shows one page: each list query, p95
 STARTUP_GOAL_RATIO = 2.0
+READINESS_LIST_GOAL_MS = 200.0  # the readiness screen's lists, as the agreements list: each call, p95
+ANSWER_GOAL_MS = 50.0  # a key press in the assessment entry view must feel instant: p95
+SCORE_GOAL_MS = 1000.0  # scoring 10,000 assessments of 60 items "well under a second": p95 of the passes, shown as a share
+READINESS_SEARCH = "ca mau"  # a province people type in the readiness screen's search box
 READY_MARKER = "HOSPITALDESK_READY"
 BARE_MARKER = "BARE_READY"
 APP_LABEL = "main.py --db BIG, main window usable"
@@ -136,7 +144,10 @@ def ms(value: float) -> str:
 
 
 def ratio(value: float, base: float, stat: str) -> str:
-    return f"{value / base:,.1f}× ({stat})" if base > 0 else "n/a"
+    if base <= 0:
+        return "n/a"
+    r = value / base
+    return f"{r:,.2f}× ({stat})" if r < 0.95 else f"{r:,.1f}× ({stat})"  # below the baseline: show how far
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -160,17 +171,20 @@ def cache_path(args: argparse.Namespace) -> Path:
     """Keyed by the generator's parameters and everything that shapes its output."""
     services = REPO / "hospitaldesk" / "services"
     key = json.dumps({
-        "facilities": args.facilities, "techniques": args.techniques, "agreements": args.agreements, "seed": args.seed,
+        "facilities": args.facilities, "techniques": args.techniques, "agreements": args.agreements,
+        "assessments": args.assessments, "seed": args.seed,
         "as_of": args.as_of.isoformat(),  # agreements are dated relative to it: a new day, a new database
         "schema": LATEST_VERSION,
         "generator": _digest([Path(synthetic.__file__)]),
         # the app code that shapes stored rows: models (search_parts), migrations, reference loading, folding,
-        # and the agreement vocabulary and signed content the agreements step reuses
+        # the agreement vocabulary and signed content the agreements step reuses, and the readiness
+        # vocabulary, scoring, item codes and watched statuses the assessments step reuses
         "app": _digest(sorted((REPO / "hospitaldesk" / "db").glob("*.py")) + [REPO / "hospitaldesk" / "text.py"]
-                       + [services / "agreement_terms.py", services / "contract_content.py"]),
+                       + [services / "agreement_terms.py", services / "contract_content.py"]
+                       + [services / f"readiness_{name}.py" for name in ("score", "terms", "templates", "warnings")]),
         "reference": _digest(sorted(reference_dir().glob("*.json"))),
     }, sort_keys=True)
-    name = (f"{args.facilities}f-{args.techniques}t-{args.agreements}a-seed{args.seed}-"
+    name = (f"{args.facilities}f-{args.techniques}t-{args.agreements}a-{args.assessments}r-seed{args.seed}-"
             f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
     return args.cache_dir / name / "bench.sqlite3"
 
@@ -184,9 +198,10 @@ def ensure_database(args: argparse.Namespace) -> tuple[Path, str]:
         shutil.rmtree(path.parent)
     path.parent.mkdir(parents=True)
     part = path.with_name("generating.sqlite3")
-    print(f"Generating {args.facilities:,} facilities, {args.techniques:,} techniques and {args.agreements:,} agreements"
-          f" (as of {args.as_of.isoformat()}) into {path.parent} ...", flush=True)
-    report = synthetic.generate(part, args.facilities, args.techniques, args.seed, extra={"agreements": args.agreements},
+    print(f"Generating {args.facilities:,} facilities, {args.techniques:,} techniques, {args.agreements:,} agreements"
+          f" and {args.assessments:,} readiness assessments (as of {args.as_of.isoformat()}) into {path.parent} ...", flush=True)
+    report = synthetic.generate(part, args.facilities, args.techniques, args.seed,
+                                extra={"agreements": args.agreements, "assessments": args.assessments},
                                 as_of=args.as_of, log=lambda line: print(line, flush=True))
     for suffix in ("-wal", "-shm"):
         Path(str(part) + suffix).unlink(missing_ok=True)  # empty after a clean close
@@ -387,9 +402,14 @@ def statements_of(fn: Callable[[], object]) -> list[tuple[str, tuple]]:
 def explain(q: ListQuery) -> list[str]:
     """Each statement of one list_page call: its own time (best of 3), its SQL and SQLite's query plan."""
     cat = AgreementCatalog()
+    return statement_plans(lambda: cat.list_page(q))
+
+
+def statement_plans(call: Callable[[], object]) -> list[str]:
+    """Each statement `call` runs: its own time (best of 3), its SQL and SQLite's query plan."""
     db = connection.database
     out: list[str] = []
-    for sql, params in statements_of(lambda: cat.list_page(q)):
+    for sql, params in statements_of(call):
         best = min(timed(lambda: db.execute_sql(sql, params).fetchall())[0] for _ in range(3))
         shown = sql if len(sql) <= 400 else sql[:180] + " ... " + sql[-200:]
         out.append(f"    {best:7.1f} ms  {shown}")
@@ -398,6 +418,183 @@ def explain(q: ListQuery) -> list[str]:
         for node, parent, _unused, detail in plan:
             depth[node] = depth.get(parent, 0) + 1
             out.append(f"{' ' * (12 + 2 * depth[node])}{detail}")
+    return out
+
+
+# --- f. readiness ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReadinessBench:
+    score_rows: list[Row]  # all 10,000 (per pass), one assessment; then their baselines
+    answer_rows: list[Row]  # answer() on drafts, baseline
+    listing_rows: list[Row]  # one per listing, then the baseline
+    flag_rows: list[Row]  # agreements pages with flags, each followed by its baseline without them
+    listing_calls: dict[str, Callable[[], object]]  # row label -> the call (for the plans)
+    assessments: int
+
+
+def scored_lists() -> list[list[ScoredItem]]:
+    """Every assessment's items as the scorer takes them, built once from the database (one query)."""
+    rows = connection.database.execute_sql(
+        "SELECT a.assessment_id, i.domain, a.answer, i.weight, i.critical, i.quantity, a.quantity, i.id "
+        "FROM assessment_answer a JOIN template_item i ON i.id = a.item_id "
+        "WHERE a.deleted = 0 ORDER BY a.assessment_id, i.position").fetchall()
+    lists: dict[str, list[ScoredItem]] = {}
+    for assessment, domain, answer, weight, critical, required, found, key in rows:
+        lists.setdefault(assessment, []).append(ScoredItem(domain=domain, answer=answer, weight=weight, critical=bool(critical),
+                                                           quantity_required=required, quantity_found=found, key=key))
+    return list(lists.values())
+
+
+def _weights(items: list[ScoredItem], threshold: float) -> float:
+    """The baseline: the same walk over the items, doing only a sum of weights."""
+    return sum(item.weight for item in items)
+
+
+def measure_scoring(passes: int) -> list[Row]:
+    lists = scored_lists()
+    items = sum(len(x) for x in lists)
+
+    def whole(fn: Callable[[list[ScoredItem], float], object]) -> float:
+        t = time.perf_counter()
+        for x in lists:
+            fn(x, 0.8)
+        return (time.perf_counter() - t) * 1000
+
+    def each(fn: Callable[[list[ScoredItem], float], object]) -> list[float]:
+        out = []
+        for x in lists:
+            t = time.perf_counter()
+            fn(x, 0.8)
+            out.append((time.perf_counter() - t) * 1000)
+        return out
+
+    whole(score)  # warm-up
+    whole(_weights)
+    totals: list[float] = []
+    base_totals: list[float] = []
+    for _ in range(passes):  # alternate, so drift hits both alike
+        totals.append(whole(score))
+        base_totals.append(whole(_weights))
+    one, base_one = each(score), each(_weights)
+    n = len(lists)
+    total_row = Row(f"score(): all {n:,} assessments", totals, note=f"{passes} passes; {items:,} items, {items / max(n, 1):.0f} per assessment")
+    total_base = Row(f"  baseline: the same {n:,} lists, sum of weights only", base_totals, note=f"{passes} passes")
+    one_row = Row("score(): one assessment", one, note=f"each of the {n:,}, timed alone")
+    one_base = Row("  baseline: one list, sum of weights only", base_one)
+    total_row.ratio = ratio(total_row.p50, total_base.p50, "p50")
+    one_row.ratio = ratio(one_row.p50, one_base.p50, "p50")
+    return [total_row, total_base, one_row, one_base]
+
+
+def measure_answer(calls: int, rng: random.Random) -> list[Row]:
+    """assessments.answer() on drafts, as the entry screen calls it on each key press (a write and a re-score)."""
+    from hospitaldesk.services import assessments
+
+    drafts = [(r.id, r.template_id) for r in Assessment.select(Assessment.id, Assessment.template)
+              .where(Assessment.status == "draft", Assessment.deleted == False).order_by(Assessment.id)]  # noqa: E712
+    if not drafts:
+        return [Row("answer() on a draft", [], unavailable="no drafts in the database")]
+    picks = [rng.choice(drafts) for _ in range(calls + 1)]
+    items: dict[Any, list[Any]] = {}
+    for _draft, template in picks:
+        if template not in items:
+            items[template] = [i.id for i in TemplateItem.select(TemplateItem.id).where(TemplateItem.template == template)]
+    values = ["yes", "yes", "yes", "partly", "no"]
+    done: list[float] = []
+    for n, (draft, template) in enumerate(picks):
+        item, value = rng.choice(items[template]), rng.choice(values)
+        quantity = "" if rng.random() < 0.7 else str(rng.randint(0, 4))
+        elapsed, _result = timed(lambda: assessments.answer(draft, item, value, quantity, ""))
+        if n:  # the first one warms up
+            done.append(elapsed)
+    Assessment.get_by_id(picks[0][0])
+    base = [timed(lambda: Assessment.get_by_id(draft))[0] for draft, _t in picks[1:]]
+    row = Row("answer() on a draft: save one answer, re-score", done,
+              note=f"{len(done)} calls on {len({d for d, _t in picks[1:]})} drafts (one commit each)")
+    baseline = Row("  baseline: Assessment.get_by_id(draft)", base, note="primary key")
+    row.ratio = ratio(row.p95, baseline.p95, "p95")
+    return [row, baseline]
+
+
+def readiness_listings() -> dict[str, Callable[[], list[dict[str, Any]]]]:
+    """The lists of the readiness screen and the CLI, as they call the services."""
+    from hospitaldesk.services import assessments, gaps
+
+    busiest = (Assessment.select(Assessment.facility, fn.COUNT(Assessment.id).alias("n"))
+               .where(Assessment.deleted == False).group_by(Assessment.facility)  # noqa: E712
+               .order_by(fn.COUNT(Assessment.id).desc(), Assessment.facility).first())
+    calls: dict[str, Callable[[], list[dict[str, Any]]]] = {
+        "assessments.summaries() (all)": lambda: assessments.summaries(),
+        f"assessments.summaries(search={READINESS_SEARCH!r})": lambda: assessments.summaries(search=READINESS_SEARCH),
+    }
+    if busiest is not None:
+        facility = str(busiest.facility_id)
+        calls["assessments.summaries(facility_id=...)"] = lambda: assessments.summaries(facility_id=facility)
+    # The gap actions tab: the 500 due first, and the counts and cost of all of them (what it shows).
+    calls['gap tab: listing(status="open", limit=500) + totals()'] = lambda: [*gaps.listing(status="open", limit=500), gaps.totals(status="open")]
+    calls["gap tab: listing(overdue=True, limit=500) + totals()"] = lambda: [*gaps.listing(overdue=True, limit=500), gaps.totals(overdue=True)]
+    calls['  all: gaps.listing(status="open") (CLI/export use, not the tab)'] = lambda: gaps.listing(status="open")
+    return calls
+
+
+def measure_listings(repeat: int) -> tuple[list[Row], dict[str, Callable[[], object]]]:
+    calls = readiness_listings()
+    hits = {label: len(call()) for label, call in calls.items()}  # warm-up and row counts
+    times: dict[str, list[float]] = {label: [] for label in calls}
+    count = Assessment.select().where(Assessment.deleted == False).count()  # noqa: E712
+
+    def plain() -> list[tuple[Any, ...]]:
+        return list(cast(Iterable[tuple[Any, ...]], Assessment.select(Assessment.id, Assessment.readiness_index).limit(count).tuples()))
+
+    plain()
+    base: list[float] = []
+    for _ in range(repeat):  # interleaved, so drift hits every call alike
+        for label, call in calls.items():
+            times[label].append(timed(call)[0])
+        base.append(timed(plain)[0])
+    baseline = Row(f"  baseline: {count:,} Assessment rows (id, readiness_index) as tuples", base, note="plain Peewee select")
+    rows = [Row(label, times[label], ratio=ratio(statistics.median(times[label]), baseline.p50, "p50"), note=f"{hits[label]:,} rows")
+            for label in calls]
+    return [*rows, baseline], dict(calls)
+
+
+def measure_flags(repeat: int) -> list[Row]:
+    """The agreements list's page with readiness flags (AgreementCatalog.list_page) and without (Catalog.list_page)."""
+    cat = AgreementCatalog()
+    cases = [("first page", window_query()), ("status = in progress", window_query(filters={"status": "in_progress"}))]
+    rows: list[Row] = []
+    for label, q in cases:
+        page = cat.list_page(q)
+        Catalog.list_page(cat, q)
+        flagged = sum(1 for row in page.rows if row["not_ready"])
+        with_flags: list[float] = []
+        without: list[float] = []
+        for _ in range(repeat):
+            with_flags.append(timed(lambda: cat.list_page(q))[0])
+            without.append(timed(lambda: Catalog.list_page(cat, q))[0])
+        baseline = Row("  baseline: the same page without flags (Catalog.list_page)", without)
+        row = Row(f"agreements {label}, with readiness flags", with_flags, ratio=ratio(statistics.median(with_flags), baseline.p50, "p50"),
+                  note=f"{flagged} of {len(page.rows)} rows flagged")
+        rows += [row, baseline]
+    return rows
+
+
+def measure_readiness(repeat: int, list_repeat: int, score_passes: int, answer_calls: int, rng: random.Random) -> ReadinessBench:
+    score_rows = measure_scoring(score_passes)
+    listing_rows, calls = measure_listings(repeat)
+    flag_rows = measure_flags(list_repeat)
+    answer_rows = measure_answer(answer_calls, rng)  # last: it writes
+    count = Assessment.select().where(Assessment.deleted == False).count()  # noqa: E712
+    return ReadinessBench(score_rows, answer_rows, listing_rows, flag_rows, calls, count)
+
+
+def explain_call(call: Callable[[], object]) -> list[str]:
+    """statement_plans() of one service call, then the whole call's time: the difference is Python building rows."""
+    out = statement_plans(call)
+    total = min(timed(call)[0] for _ in range(3))
+    out.append(f"    {total:7.1f} ms  the whole call (best of 3), SQL and building the rows")
     return out
 
 
@@ -585,15 +782,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--facilities", type=int, default=2000)
     parser.add_argument("--techniques", type=int, default=100_000)
     parser.add_argument("--agreements", type=int, default=20_000)
+    parser.add_argument("--assessments", type=int, default=10_000, help="readiness assessments of 60 items (default 10,000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",
                         help="the day the synthetic agreements' story stops (default: today)")
     parser.add_argument("--repeat", type=int, default=3, help="timed passes over the search queries (default 3)")
     parser.add_argument("--list-repeat", type=int, default=20, help="timed passes over the agreements list queries (default 20)")
+    parser.add_argument("--readiness-repeat", type=int, default=10,
+                        help="timed passes over the readiness lists (default 10)")
+    parser.add_argument("--score-passes", type=int, default=5, help="timed passes scoring every assessment (default 5)")
+    parser.add_argument("--answer-calls", type=int, default=50, help="timed answer() calls on drafts (default 50)")
     parser.add_argument("--runs", type=int, default=5, help="launches per cold-start row (default 5)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a window to be ready")
     parser.add_argument("--skip-startup", action="store_true", help="leave out the cold-start measurement")
-    parser.add_argument("--pdf-runs", type=int, default=15, help="timed builds of the contract PDF (default 15)")
+    parser.add_argument("--pdf-runs", type=int, default=15, help="timed builds of each PDF (contract, readiness; default 15)")
     parser.add_argument("--reference-wait", type=float, default=600.0, help="seconds to wait for assets/reference/*.json")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "hospitaldesk-bench")
     args = parser.parse_args(argv)
@@ -627,6 +829,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         over = [r for r in agr.rows if r.p95 > AGREEMENT_GOAL_MS]
         to_explain = over or sorted(agr.rows[1:], key=lambda r: -r.p95)[:2]
         plans = [(r, explain(agr.cases[r.label].query)) for r in to_explain]
+        ready = measure_readiness(args.readiness_repeat, args.list_repeat, args.score_passes, args.answer_calls, rng)
+        listings = [r for r in ready.listing_rows[:-1] if not r.label.startswith("  all:")]  # the tab's calls
+        ready_over = [r for r in listings if r.p95 > READINESS_LIST_GOAL_MS]
+        ready_explain = ready_over or sorted(listings, key=lambda r: -r.p95)[:2]
+        ready_plans = [(r, explain_call(ready.listing_calls[r.label])) for r in ready_explain]
         close_store()
 
         if args.skip_startup:
@@ -641,6 +848,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         pdf_base = Row(contract_pdf.BASELINE_LABEL, pdf.baseline_ms)
         pdf_row = Row(contract_pdf.CONTRACT_LABEL, pdf.contract_ms, ratio=ratio(statistics.median(pdf.contract_ms), pdf_base.p50, "p50"),
                       note=f"{pdf.pages} pages, {pdf.size_kb:.0f} KB; first build {pdf.first_contract_ms:.0f} ms (fonts, Babel)")
+        # g. likewise (the same fonts and catalog: its first build is cheaper than d's).
+        rpdf = readiness_pdf.measure(args.pdf_runs)
+        rpdf_base = Row(readiness_pdf.BASELINE_LABEL, rpdf.baseline_ms)
+        rpdf_row = Row(readiness_pdf.REPORT_LABEL, rpdf.report_ms, ratio=ratio(statistics.median(rpdf.report_ms), rpdf_base.p50, "p50"),
+                       note=f"{rpdf.pages} pages, {rpdf.size_kb:.0f} KB; first build {rpdf.first_report_ms:.0f} ms")
+        rchk_row = Row(readiness_pdf.CHECKLIST_LABEL, rpdf.checklist_ms,
+                       ratio=ratio(statistics.median(rpdf.checklist_ms), rpdf_base.p50, "p50"), note=f"{rpdf.checklist_pages} pages")
 
         print_table([
             ("a. Search: catalog(...).list_page(ListQuery(search=q, page_size=100))",
@@ -651,6 +865,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("d. Printing: the contract PDF, in Vietnamese", [pdf_row, pdf_base]),
             ("e. Agreements list: AgreementCatalog().list_page(...), 100 rows, newest signed first",
              [*agr.rows, agr.baseline]),
+            (f"f. Readiness: scoring, the entry screen's key press, the lists ({ready.assessments:,} assessments of 60 items)",
+             [*ready.score_rows, *ready.answer_rows, *ready.listing_rows, *ready.flag_rows]),
+            ("g. Printing: the readiness report and blank checklist PDF, in Vietnamese", [rpdf_row, rchk_row, rpdf_base]),
         ])
         print()
         print("Slowest technique searches (median of the timed passes):")
@@ -662,6 +879,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Agreements list, " + ("queries over the goal" if over else "the two slowest queries")
               + ": each statement's own time (best of 3), its SQL and SQLite's plan:")
         for slow, lines in plans:
+            print(f"  {slow.label} (p95 {slow.p95:.1f} ms)")
+            for line in lines:
+                print(line)
+        print()
+        print("Readiness lists, " + ("calls over the goal" if ready_over else "the two slowest calls")
+              + ": each statement's own time (best of 3), its SQL and SQLite's plan:")
+        for slow, lines in ready_plans:
             print(f"  {slow.label} (p95 {slow.p95:.1f} ms)")
             for line in lines:
                 print(line)
@@ -687,6 +911,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         worst = max(agr.rows, key=lambda r: r.p95)
         verdicts.append(Verdict(f"e. agreements list: every query p95 <= {AGREEMENT_GOAL_MS:.0f} ms ({len(agr.rows)} queries, cold and warm)",
                                 f"worst: {worst.label}, {worst.p95:.1f} ms", worst.p95 <= AGREEMENT_GOAL_MS))
+        all_scored = ready.score_rows[0]
+        verdicts.append(Verdict(f"f. scoring {ready.assessments:,} assessments well under a second: p95 <= {SCORE_GOAL_MS:,.0f} ms",
+                                f"{all_scored.p95:.1f} ms, {all_scored.p95 / SCORE_GOAL_MS:.0%} of it"
+                                f" ({all_scored.p95 * 1000 / max(ready.assessments, 1):.0f} µs each)",
+                                all_scored.p95 <= SCORE_GOAL_MS))
+        typed = ready.answer_rows[0]
+        verdicts.append(Verdict(f"   answer() round trip (a key press) p95 <= {ANSWER_GOAL_MS:.0f} ms",
+                                f"{typed.p95:.1f} ms" if typed.samples else typed.unavailable,
+                                typed.p95 <= ANSWER_GOAL_MS if typed.samples else None))
+        worst_list = max(listings, key=lambda r: r.p95)
+        verdicts.append(Verdict(f"   readiness lists: every call p95 <= {READINESS_LIST_GOAL_MS:.0f} ms ({len(listings)} calls)",
+                                f"worst: {worst_list.label}, {worst_list.p95:.1f} ms", worst_list.p95 <= READINESS_LIST_GOAL_MS))
+        flagged = ready.flag_rows[::2]
+        worst_flag = max(flagged, key=lambda r: r.p95)
+        verdicts.append(Verdict(f"   agreements pages with readiness flags p95 <= {AGREEMENT_GOAL_MS:.0f} ms (as e)",
+                                f"worst: {worst_flag.label}, {worst_flag.p95:.1f} ms", worst_flag.p95 <= AGREEMENT_GOAL_MS))
+        worst_pdf = max(rpdf_row.p95, rchk_row.p95)
+        verdicts.append(Verdict(f"g. readiness report and blank checklist PDF ({readiness_pdf.ITEMS} items) p95 <= {readiness_pdf.GOAL_MS:.0f} ms",
+                                f"report {rpdf_row.p95:.1f} ms, checklist {rchk_row.p95:.1f} ms", worst_pdf <= readiness_pdf.GOAL_MS))
         print("Goals:")
         width = max(len(v.goal) for v in verdicts)
         for v in verdicts:

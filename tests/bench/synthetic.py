@@ -1,7 +1,7 @@
 """A big, realistic, deterministic database for benchmarks.
 
     python -m tests.bench.synthetic OUT.sqlite3 [--facilities N] [--techniques N] [--agreements N]
-                                                [--seed N] [--as-of YYYY-MM-DD]
+                                                [--assessments N] [--seed N] [--as-of YYYY-MM-DD]
 
 `generate()` opens the store through the app's own `open_store`, names the site with
 `init_site` (which loads the shipped reference data), then adds synthetic rows step by
@@ -17,6 +17,13 @@ the rows of the steps before it; earlier steps' ids are in `ctx.ids[name]` for f
 Agreements are dated relative to `as_of` (default: today): they are drawn up, signed,
 reviewed every 6 months and closed before that day, and a fixed share of the running
 ones has missed a review, so "overdue" means the same share whenever the benchmark runs.
+
+Readiness (`extra={"assessments": N}`): a 60-item checklist for each technique assessed,
+N assessments of the agreements' receiving facilities for the techniques they are taught
+(some re-assessed later), each with its 60 answers scored by the app's own
+`readiness_score.score`, and a gap action for every item a finalised one found missing.
+Its million rows go in through `Context.insert_rows` (one executemany per batch): Peewee's
+insert_many renders SQL value by value, minutes for that many.
 
 Determinism: the same seed, counts and as-of date give the same rows (ids, names,
 timestamps, change numbers). Only the site's own id differs between runs, because
@@ -45,10 +52,15 @@ from hospitaldesk.db import connection, stamping  # noqa: E402
 from hospitaldesk.db.models import (  # noqa: E402
     Agreement,
     AgreementTechnique,
+    Assessment,
+    AssessmentAnswer,
+    ChecklistTemplate,
     Facility,
+    GapAction,
     Province,
     Record,
     Specialty,
+    TemplateItem,
     Technique,
 )
 from hospitaldesk.db.store import close_store, open_store  # noqa: E402
@@ -201,6 +213,20 @@ class Context:
     def insert(self, model: type[Record], rows: list[dict[str, Any]]) -> None:
         for start in range(0, len(rows), BATCH):
             model.insert_many(rows[start : start + BATCH]).execute()
+
+    def insert_rows(self, model: type[Record], rows: list[dict[str, Any]]) -> None:
+        """The same rows as `insert`, for the readiness step's million: one prepared INSERT run with
+        executemany, each value converted by its field's own db_value (as insert_many converts it).
+        Peewee's insert_many renders its SQL value by value (~15 µs each): minutes for a million rows."""
+        if not rows:
+            return
+        fields = [model._meta.fields[name] for name in rows[0]]
+        columns = ", ".join(f'"{f.column_name}"' for f in fields)
+        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
+        converters = [(name, f.db_value) for name, f in zip(rows[0], fields)]
+        cursor = connection.database.cursor()
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, [[convert(row[name]) for name, convert in converters] for row in rows[start : start + BATCH]])
 
 
 Step = Callable[[Context, int], int]
@@ -655,8 +681,269 @@ def _agreements(ctx: Context, count: int) -> int:
     return len(ids)
 
 
+# --- readiness: checklists, assessments, gap actions ------------------------------------------
+
+# Items per domain of a synthetic 60-item checklist (readiness_terms.DOMAINS order).
+DOMAIN_QUOTAS = {"equipment": 14, "infrastructure": 10, "human_resources": 12, "medicines_supplies": 10, "procedures": 14}
+CHECKLIST_ITEMS = sum(DOMAIN_QUOTAS.values())  # 60
+CRITICAL_ITEMS = 9  # 15 %
+ASSESSMENTS_PER_PAIR = {1: 55, 2: 27, 3: 12, 4: 6}  # a facility re-assessed for the same technique
+WATCHED_WEIGHT = 3  # lines whose training is at stake are assessed more often (readiness_warnings)
+DRAFT_SHARE = 0.075  # of the pairs, the latest assessment still being entered (about 5 % of assessments)
+GAP_OWNERS = {
+    "equipment": ["Phòng Vật tư – Thiết bị y tế", "Phòng Vật tư – Thiết bị y tế", "Khoa Gây mê hồi sức"],
+    "infrastructure": ["Phòng Hành chính quản trị", "Phòng Hành chính quản trị", "Phòng Vật tư – Thiết bị y tế"],
+    "human_resources": ["Phòng Tổ chức cán bộ", "Phòng Điều dưỡng", "Phòng Chỉ đạo tuyến"],
+    "medicines_supplies": ["Khoa Dược", "Khoa Dược", "Phòng Vật tư – Thiết bị y tế"],
+    "procedures": ["Phòng Kế hoạch tổng hợp", "Phòng Quản lý chất lượng", "Hội đồng Khoa học kỹ thuật"],
+}
+# VND: (low, high, step) of the estimated cost of closing a gap, per domain
+GAP_COSTS = {"equipment": (2, 400, 5_000_000), "infrastructure": (1, 200, 5_000_000), "human_resources": (5, 80, 1_000_000),
+             "medicines_supplies": (1, 50, 1_000_000), "procedures": (0, 10, 1_000_000)}
+FUNDING_WEIGHTS = {"hospital": 40, "province": 25, "moh": 5, "party_a": 10, "project": 10, "other": 5, "": 5}
+# Gaps of the latest final assessment of a facility and technique are being worked on; those of an
+# assessment done again since were mostly closed or dropped.
+GAP_STATUS_LATEST = {"open": 55, "in_progress": 25, "done": 15, "cancelled": 5}
+GAP_STATUS_SUPERSEDED = {"done": 60, "cancelled": 25, "open": 10, "in_progress": 5}
+GAP_DUE_DAYS = [30, 60, 90, 90, 180, 180, 365]
+ANSWER_NOTES = ["Đang chờ mua sắm", "Hỏng, chờ sửa chữa", "Chưa được đào tạo", "Đã lập dự trù", "Dùng chung với khoa khác",
+                "Chờ Sở Y tế phê duyệt", "Còn thiếu so với yêu cầu"]
+ASSESSOR_TITLES = ["BS.CKII.", "ThS.BS.", "BS.CKI.", "TS.BS.", "ĐD.", "KS."]
+ASSESSOR_UNITS = ["Phòng Kế hoạch tổng hợp", "Phòng Chỉ đạo tuyến", "Phòng Điều dưỡng", "Phòng Vật tư – Thiết bị y tế",
+                  "Bên A (bệnh viện chuyển giao)"]
+
+
+def _item_pool() -> dict[str, list[dict[str, Any]]]:
+    """The shipped starter items by domain (distinct texts, in file order): what synthetic checklists draw from."""
+    from hospitaldesk.services.readiness_terms import starter_templates
+
+    pool: dict[str, list[dict[str, Any]]] = {d: [] for d in DOMAIN_QUOTAS}
+    seen: set[str] = set()
+    for template in starter_templates().get("templates", []):
+        for item in template["items"]:
+            if item["domain"] in pool and item["text"] not in seen:
+                seen.add(item["text"])
+                pool[item["domain"]].append(item)
+    return pool
+
+
+def _checklist(ctx: Context, rng: random.Random, technique: dict[str, Any], starters: dict[str, list[dict[str, Any]]],
+               pool: dict[str, list[dict[str, Any]]], seq: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A 60-item checklist: the technique's own starter items first (when it has some), then items of the
+    same domains drawn from the other starters; 9 critical, weights 1-3 and quantities as shipped."""
+    from hospitaldesk.services.readiness_templates import CODE_PREFIX
+
+    own = starters.get(technique["code"], [])
+    chosen: dict[str, list[dict[str, Any]]] = {}
+    for domain, quota in DOMAIN_QUOTAS.items():
+        mine = [i for i in own if i["domain"] == domain][:quota]
+        texts = {i["text"] for i in mine}
+        others = [i for i in pool[domain] if i["text"] not in texts]
+        chosen[domain] = mine + rng.sample(others, quota - len(mine))
+    items = [i for domain in DOMAIN_QUOTAS for i in chosen[domain]]
+    flagged = [n for n, i in enumerate(items) if i.get("critical")]
+    plain = [n for n, i in enumerate(items) if not i.get("critical")]
+    critical = set(rng.sample(flagged, min(CRITICAL_ITEMS, len(flagged))))
+    critical |= set(rng.sample(plain, CRITICAL_ITEMS - len(critical)))
+    template = {**ctx.bookkeeping(rng, seq), "technique": technique["id"], "version": 1, "notes": ""}
+    rows: list[dict[str, Any]] = []
+    per_domain: dict[str, int] = {}
+    for position, item in enumerate(items):
+        n = per_domain[item["domain"]] = per_domain.get(item["domain"], 0) + 1
+        rows.append({
+            **ctx.bookkeeping(rng, seq + 1 + position), "created_at": template["created_at"], "updated_at": template["updated_at"],
+            "template": template["id"], "position": position, "code": f"{CODE_PREFIX[item['domain']]}-{n:02d}",
+            "domain": item["domain"], "text": text.nfc(item["text"]), "quantity": int(item.get("quantity", 1)),
+            "critical": position in critical, "weight": int(item.get("weight", 1)) or 1,
+            "available_means": text.nfc(item.get("available_means", "")), "equipment_category": item.get("equipment_category", ""),
+        })
+    return template, rows
+
+
+def _assessment_pairs(ctx: Context, rng: random.Random, count: int) -> list[dict[str, Any]]:
+    """Which facility is assessed for which technique, how often and when: pairs come from the agreements'
+    lines (Party B, technique), those whose training is at stake (the list's readiness flag) three times
+    as often; dates start around the agreement's drawing-up, repeat every 4-13 months, stop at as_of."""
+    from hospitaldesk.services.readiness_warnings import WATCHED_PROGRESS, WATCHED_STATUSES
+
+    query = (AgreementTechnique.select(AgreementTechnique.agreement, AgreementTechnique.technique, AgreementTechnique.progress,
+                                       Agreement.party_b, Agreement.status, Agreement.created_at)
+             .join(Agreement, on=(AgreementTechnique.agreement == Agreement.id))
+             .where(AgreementTechnique.deleted == False)  # noqa: E712
+             .order_by(Agreement.created_at, Agreement.id, AgreementTechnique.position))
+    lines = cast(Iterable[tuple[Any, ...]], query.tuples())
+    pairs: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for agreement, technique, progress, party_b, status, created_at in lines:
+        watched = status in WATCHED_STATUSES and progress in WATCHED_PROGRESS
+        pair = pairs.setdefault((party_b, technique), {"facility": party_b, "technique": technique, "agreement": agreement,
+                                                       "since": created_at.date(), "watched": False})
+        pair["watched"] |= watched
+    # A weighted random order (Efraimidis-Spirakis keys): watched pairs come first more often.
+    ordered = sorted(pairs.values(), key=lambda p: -(rng.random() ** (1 / (WATCHED_WEIGHT if p["watched"] else 1))))
+    chosen: list[dict[str, Any]] = []
+    total = 0
+    for pair in ordered:
+        if total >= count:
+            break
+        wanted = _weighted(rng, ASSESSMENTS_PER_PAIR)
+        day = min(ctx.as_of, pair["since"] - _days(rng, 0, 60))
+        dates = [day]
+        while len(dates) < wanted:
+            day = day + _days(rng, 120, 400)
+            if day > ctx.as_of:
+                break
+            dates.append(day)
+        draft_day: dt.date | None = None
+        if rng.random() < DRAFT_SHARE and (ctx.as_of - dates[-1]).days > 30:  # being entered now
+            draft_day = ctx.as_of - _days(rng, 0, min(45, (ctx.as_of - dates[-1]).days - 30))
+        finals = len(dates)
+        dates = (dates + ([draft_day] if draft_day else []))[: count - total]
+        draft = len(dates) > finals
+        total += len(dates)
+        chosen.append({**pair, "dates": dates, "draft": draft, "maturity": rng.uniform(0.72, 0.97),
+                       "linked": rng.random() < 0.7})
+    return chosen
+
+
+def _answers_of(rng: random.Random, items: list[dict[str, Any]], maturity: float, answered: int) -> list[tuple[str, int | None, str]]:
+    """(answer, quantity found, note) per item: mostly yes, the rest partly or no, a few not applicable;
+    critical items more often there (they are what a hospital fixes first). Items past `answered` are
+    not answered yet (a draft entered in checklist order)."""
+    out: list[tuple[str, int | None, str]] = []
+    critical_yes = maturity ** 0.35
+    for n, item in enumerate(items):
+        if n >= answered:
+            out.append(("", None, ""))
+            continue
+        required = item["quantity"]
+        counted = required > 1 or item["domain"] in ("equipment", "human_resources")
+        if not item["critical"] and rng.random() < 0.03:
+            out.append(("na", None, ""))
+            continue
+        if rng.random() < (critical_yes if item["critical"] else maturity):
+            answer = "yes"
+            found = required if rng.random() < 0.85 else required + rng.randint(1, 2)
+            if required > 1 and rng.random() < 0.08:
+                found = rng.randint(1, required - 1)  # "yes", but fewer than required: scored as partly
+        else:
+            answer = "partly" if rng.random() < 0.55 else "no"
+            found = (rng.randint(0, required - 1) if required > 1 and answer == "partly" else 0 if answer == "no" else required)
+        note = rng.choice(ANSWER_NOTES) if answer != "yes" and rng.random() < 0.3 else ""
+        out.append((answer, found if counted else None, note))
+    return out
+
+
+def _assessments(ctx: Context, count: int) -> int:
+    """Checklists of 60 items for the techniques assessed, `count` assessments of facilities that receive
+    them (each with its 60 answers, scored by the app's own readiness_score.score), and a gap action
+    for each item a finalised assessment found missing."""
+    if count <= 0:
+        return 0
+    from hospitaldesk.services.readiness_score import ScoredItem, score
+    from hospitaldesk.services.readiness_terms import DEFAULT_THRESHOLD, starter_templates
+
+    rng = ctx.rng("assessments")
+    pairs = _assessment_pairs(ctx, rng, count)
+    pool = _item_pool()
+    starters = {t["technique"]: t["items"] for t in starter_templates().get("templates", [])}
+    technique_ids = sorted({p["technique"] for p in pairs}, key=str)
+    techniques = {t["id"]: t for t in cast(Iterable[dict[str, Any]],
+                                           Technique.select(Technique.id, Technique.code).where(Technique.id.in_(technique_ids)).dicts())}
+    seq = stamping.next_change_seq(len(technique_ids) * (1 + CHECKLIST_ITEMS))
+    templates: dict[Any, tuple[Any, list[dict[str, Any]]]] = {}
+    template_rows, item_rows = [], []
+    for technique_id in technique_ids:
+        template, items = _checklist(ctx, rng, techniques[technique_id], starters, pool, seq)
+        seq += 1 + len(items)
+        templates[technique_id] = (template["id"], items)
+        template_rows.append(template)
+        item_rows += items
+    ctx.insert_rows(ChecklistTemplate, template_rows)
+    ctx.insert_rows(TemplateItem, item_rows)
+
+    # One plan per assessment, added in the order they were made (rowid order = creation order).
+    plans: list[dict[str, Any]] = []
+    for pair in pairs:
+        maturity = pair["maturity"]
+        for n, day in enumerate(pair["dates"]):
+            draft = pair["draft"] and n == len(pair["dates"]) - 1
+            latest_final = n == len(pair["dates"]) - (2 if pair["draft"] else 1)
+            plans.append({"pair": pair, "day": day, "draft": draft, "latest_final": latest_final,
+                          "maturity": min(0.995, maturity)})
+            maturity += rng.uniform(0.02, 0.08)  # each visit finds more in place
+    plans.sort(key=lambda p: p["day"])
+
+    ids: list[uuid.UUID] = []
+    for start in range(0, len(plans), BATCH):
+        batch = plans[start : start + BATCH]
+        assessment_rows: list[dict[str, Any]] = []
+        answer_rows: list[dict[str, Any]] = []
+        gap_rows: list[dict[str, Any]] = []
+        pending: list[tuple[dict[str, Any], list[dict[str, Any]], list[tuple[str, int | None, str]], Any]] = []
+        for plan in batch:
+            pair = plan["pair"]
+            template_id, items = templates[pair["technique"]]
+            answered = rng.randint(0, len(items) - 1) if plan["draft"] else len(items)
+            answers = _answers_of(rng, items, plan["maturity"], answered)
+            threshold = DEFAULT_THRESHOLD if rng.random() < 0.9 else 0.85
+            result = score([ScoredItem(domain=i["domain"], answer=a, weight=i["weight"], critical=i["critical"],
+                                       quantity_required=i["quantity"], quantity_found=q, key=str(i["id"]))
+                            for i, (a, q, _note) in zip(items, answers)], threshold)
+            created = _at(rng, plan["day"])
+            assessors = "\n".join(f"{rng.choice(ASSESSOR_TITLES)} {_person(rng)} – {rng.choice(ASSESSOR_UNITS)}"
+                                  for _ in range(rng.randint(1, 3)))
+            record = {
+                "id": ctx.new_id(rng), "created_at": created, "updated_at": created + dt.timedelta(minutes=rng.randint(20, 600)),
+                "last_site": ctx.site_id, "change_seq": 0, "deleted": False,
+                "facility": pair["facility"], "technique": pair["technique"], "template": template_id,
+                "agreement": pair["agreement"] if pair["linked"] else None, "assessed_on": plan["day"], "assessors": assessors,
+                "status": "draft" if plan["draft"] else "final", "readiness_index": result.index, "ready": result.ready,
+                "threshold": threshold, "critical_missing": len(result.critical_missing), "notes": "",
+            }
+            assessment_rows.append(record)
+            pending.append((record, items, answers, result))
+        rows_in_batch = sum(1 + len(items) + (0 if r["status"] == "draft" else len(res.missing)) for r, items, _a, res in pending)
+        seq = stamping.next_change_seq(rows_in_batch)
+        for (record, items, answers, result), plan in zip(pending, batch):
+            record["change_seq"] = seq
+            seq += 1
+            stamp = {"created_at": record["created_at"], "updated_at": record["updated_at"], "last_site": ctx.site_id, "deleted": False}
+            for item, (answer, found, note) in zip(items, answers):
+                answer_rows.append({**stamp, "id": ctx.new_id(rng), "change_seq": seq, "assessment": record["id"], "item": item["id"],
+                                    "answer": answer, "quantity": found, "note": note})
+                seq += 1
+            if record["status"] == "draft":
+                continue
+            missing = set(result.missing)
+            statuses = GAP_STATUS_LATEST if plan["latest_final"] else GAP_STATUS_SUPERSEDED
+            for item in items:
+                if str(item["id"]) not in missing:
+                    continue
+                status = _weighted(rng, statuses)
+                due = plan["day"] + dt.timedelta(days=rng.choice(GAP_DUE_DAYS)) if rng.random() < 0.9 else None
+                low, high, step = GAP_COSTS[item["domain"]]
+                closed = min(ctx.as_of, plan["day"] + _days(rng, 10, 400)) if status in ("done", "cancelled") else None
+                gap_rows.append({
+                    **stamp, "id": ctx.new_id(rng), "change_seq": seq,
+                    "updated_at": max(record["updated_at"], _at(rng, closed)) if closed else record["updated_at"],
+                    "assessment": record["id"], "item": item["id"],
+                    "owner": rng.choice(GAP_OWNERS[item["domain"]]) if rng.random() < 0.9 else "",
+                    "due": due, "cost": rng.randint(low, high) * step, "funding_source": _weighted(rng, FUNDING_WEIGHTS),
+                    "status": status, "closed_on": closed,
+                    "note": "Đã trình Ban Giám đốc" if rng.random() < 0.1 else "",
+                })
+                seq += 1
+        ctx.insert_rows(Assessment, assessment_rows)
+        ctx.insert_rows(AssessmentAnswer, answer_rows)
+        ctx.insert_rows(GapAction, gap_rows)
+        ids += [r["id"] for r in assessment_rows]
+    ctx.ids["assessments"] = ids
+    return len(ids)
+
+
 # Run in this order; later capabilities append theirs (their counts come through `extra`).
-STEPS: dict[str, Step] = {"facilities": _facilities, "techniques": _techniques, "agreements": _agreements}
+STEPS: dict[str, Step] = {"facilities": _facilities, "techniques": _techniques, "agreements": _agreements,
+                          "assessments": _assessments}
 
 
 # --- entry points ----------------------------------------------------------------------
@@ -752,6 +1039,24 @@ def check_agreements(sample: int = 25) -> None:
                                      " contract_content.agreement_content(); update tests/bench/synthetic.py.")
 
 
+def check_assessments(sample: int = 25) -> None:
+    """The app's own scoring of a sample of assessments must agree with the stored verdicts, and each
+    finalised one must have a gap action for every item it found missing (= assessments.finalise)."""
+    from hospitaldesk.services import assessments
+
+    for record in Assessment.select().order_by(Assessment.id).limit(sample):  # ids are random: a random sample
+        result = assessments._scored(assessments._answers(record.id), record.threshold)
+        stored = (record.readiness_index, bool(record.ready), record.critical_missing)
+        if stored != (result.index, result.ready, len(result.critical_missing)):
+            raise AssertionError(f"assessment {record.id}: stored {stored} but the app scores it"
+                                 f" {(result.index, result.ready, len(result.critical_missing))}; update tests/bench/synthetic.py.")
+        gaps = {str(g.item_id) for g in GapAction.select(GapAction.item).where(GapAction.assessment == record.id)}
+        expected = set(result.missing) if record.status == "final" else set()
+        if gaps != expected:
+            raise AssertionError(f"assessment {record.id} ({record.status}): {len(gaps)} gap actions for"
+                                 f" {len(expected)} items missing; update tests/bench/synthetic.py.")
+
+
 def generate(
     db_path: Path | str,
     facilities: int = 2000,
@@ -795,6 +1100,8 @@ def generate(
         # sqlite_stat1, so the benchmark database must not be better maintained than a real one.
         check_search_keys()
         check_agreements()
+        if added.get("assessments"):
+            check_assessments()
     finally:
         close_store()
     return GenerationReport(path=path, counts=added, seconds=time.perf_counter() - started, site_id=site_id)
@@ -813,6 +1120,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--facilities", type=_positive, default=2000)
     parser.add_argument("--techniques", type=_positive, default=100_000)
     parser.add_argument("--agreements", type=_positive, default=20_000)
+    parser.add_argument("--assessments", type=_positive, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                         help="the day the agreements' story stops (default: today)")
@@ -823,7 +1131,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(str(args.out) + suffix).unlink(missing_ok=True)
     try:
-        report = generate(args.out, args.facilities, args.techniques, args.seed, extra={"agreements": args.agreements},
+        report = generate(args.out, args.facilities, args.techniques, args.seed, extra={"agreements": args.agreements,
+                                                                                      "assessments": args.assessments},
                           as_of=args.as_of, reference_timeout=args.wait)
     except (FileExistsError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

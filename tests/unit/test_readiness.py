@@ -293,3 +293,15 @@ def test_inventory_checks_serials_and_years(site_store: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         equipment.save(equipment_form())  # the same serial at the same facility
     assert {e.field for e in caught.value.errors} == {"serial"}
+
+
+def test_the_gap_list_can_be_cut_and_still_counted_in_full(site_store: Path) -> None:
+    assessment = start()
+    answer_all(assessment, {"EQ-01": "no", "HR-01": "no", "MS-01": "partly"})
+    assessments.finalise(assessment)
+    for n, gap in enumerate(gaps.listing()):
+        gaps.update(gap["id"], {"owner": "Phòng Vật tư", "due": f"0{n + 1}/01/2024", "cost": "1.000.000", "funding_source": "province",
+                                "status": "open", "note": ""}, today=dt.date(2023, 12, 1))
+    first = gaps.listing(limit=2, today=dt.date(2024, 1, 2))
+    assert len(first) == 2 and first[0]["due"] == "01/01/2024"  # the earliest due first
+    assert gaps.totals(today=dt.date(2024, 1, 2)) == {"count": 3, "overdue": 1, "cost": 3_000_000}

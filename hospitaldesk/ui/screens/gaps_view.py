@@ -36,6 +36,7 @@ COLUMNS: list[tuple[str, str, int, Anchor, bool]] = [
     ("status", N_("Status"), 118, "w", True),  # "Đang thực hiện"
 ]
 ALL = ""
+SHOWN_ROWS = 500  # a region has tens of thousands of open gaps: list the earliest due, count them all
 
 
 def status_filter_choices() -> list[Choice]:
@@ -62,6 +63,7 @@ class GapsView(ttk.Frame):
     def __init__(self, master: tk.Misc) -> None:
         super().__init__(master, padding=8)
         self.rows: list[dict[str, Any]] = []
+        self.totals: dict[str, int] = {"count": 0, "overdue": 0, "cost": 0}
         self.current_id: str | None = None
         # No big title: the view sits in the Readiness screen's "Gap actions" tab, which names it.
         ttk.Label(self, text=_("What the finished assessments found missing, and who closes each gap by when."),
@@ -211,7 +213,8 @@ class GapsView(ttk.Frame):
         """Ask the service for the gaps the filters allow; keep (or set) the selection."""
         keep = select or self.current_id
         try:
-            self.rows = gaps.listing(**self.filter_values())
+            self.rows = gaps.listing(**self.filter_values(), limit=SHOWN_ROWS)
+            self.totals = gaps.totals(**self.filter_values())
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)
             return
@@ -236,14 +239,15 @@ class GapsView(ttk.Frame):
         return (item, row["facility"], row["technique"], row["owner"], due, cost, row["funding"], row["status_label"])
 
     def _show_totals(self) -> None:
-        count = len(self.rows)
-        overdue = sum(1 for row in self.rows if row["overdue"])
-        text = ngettext("{count} gap", "{count} gaps", count).format(count=count)
+        """Counted over every gap the filters allow, not only the rows shown."""
+        count, overdue = self.totals["count"], self.totals["overdue"]
+        text = ngettext("{count} gap", "{count} gaps", count).format(count=format_number(count))
         if overdue:
-            text += " · " + ngettext("{count} overdue", "{count} overdue", overdue).format(count=overdue)
+            text += " · " + ngettext("{count} overdue", "{count} overdue", overdue).format(count=format_number(overdue))
+        if count > len(self.rows):
+            text += " · " + _("the {shown} due first are listed: narrow the list with the filters").format(shown=format_number(len(self.rows)))
         self.count_label.configure(text=text)
-        total = sum(int(row["cost"] or 0) for row in self.rows)
-        self.total_label.configure(text=_("Total estimated cost: {amount}").format(amount=format_money(total)))
+        self.total_label.configure(text=_("Total estimated cost: {amount}").format(amount=format_money(self.totals["cost"])))
 
     def visible_ids(self) -> list[str]:
         return [str(iid) for iid in self.tree.get_children()]
