@@ -45,14 +45,17 @@ def update(gap_id: str | uuid.UUID, raw: dict[str, Any], today: dt.date | None =
         gap.save()
 
 
-def _filtered(columns: list[Any], status: str, overdue: bool, funding_source: str, facility_id: str, today: dt.date) -> tuple[Any, Any]:
-    """The gap actions the filters allow, selecting `columns`; and the assessments' condition (for naming)."""
+def _filtered(columns: list[Any], status: str, overdue: bool, funding_source: str, facility_id: str, today: dt.date,
+              with_item: bool = True) -> tuple[Any, Any]:
+    """The gap actions the filters allow, selecting `columns` (the item's too when `with_item`);
+    and the assessments' condition (for naming)."""
     assessed = Assessment.deleted == False  # noqa: E712
     if facility_id:
         assessed &= Assessment.facility == parse_id(facility_id)
-    query = (GapAction.select(*columns)
-             .join(TemplateItem, on=(GapAction.item == TemplateItem.id)).switch(GapAction)
-             .join(Assessment, on=(GapAction.assessment == Assessment.id))
+    query = GapAction.select(*columns)
+    if with_item:
+        query = query.join(TemplateItem, on=(GapAction.item == TemplateItem.id)).switch(GapAction)
+    query = (query.join(Assessment, on=(GapAction.assessment == Assessment.id))
              .where(GapAction.deleted == False, assessed))  # noqa: E712
     if status == "open":
         query = query.where(GapAction.status.in_(terms.OPEN_GAP_STATUSES))
@@ -71,7 +74,8 @@ def totals(status: str = "open", overdue: bool = False, funding_source: str = ""
     in the database, so the tab can show the first rows only and still say what all of them add up to."""
     today = today or dt.date.today()
     late = fn.SUM(Case(None, [((GapAction.due < today) & GapAction.status.in_(terms.OPEN_GAP_STATUSES), 1)], 0))
-    query, _assessed = _filtered([fn.COUNT(GapAction.id), late, fn.SUM(GapAction.cost)], status, overdue, funding_source, facility_id, today)
+    query, _assessed = _filtered([fn.COUNT(GapAction.id), late, fn.SUM(GapAction.cost)], status, overdue, funding_source, facility_id,
+                                 today, with_item=False)
     count, overdue_count, cost = raw_rows(query)[0]
     return {"count": int(count or 0), "overdue": int(overdue_count or 0), "cost": int(cost or 0)}
 
@@ -87,10 +91,16 @@ def listing(status: str = "open", overdue: bool = False, funding_source: str = "
     query, assessed = _filtered([GapAction.id, TemplateItem.text, TemplateItem.critical, Assessment.facility, Assessment.technique,
                                  GapAction.owner, GapAction.due, GapAction.cost, GapAction.funding_source, GapAction.status,
                                  GapAction.note, GapAction.assessment], status, overdue, funding_source, facility_id, today)
-    query = query.order_by(GapAction.due.is_null(), GapAction.due, TemplateItem.position)
+    # Dated gaps first, earliest due first, then the undated: two queries, so each can walk the index
+    # on `due` and stop at `limit` instead of sorting every open gap of the region.
+    dated = query.where(GapAction.due.is_null(False)).order_by(GapAction.due, GapAction.id)
+    undated = query.where(GapAction.due.is_null()).order_by(GapAction.id)
     if limit is not None:
-        query = query.limit(limit)
-    rows = raw_rows(query)
+        dated = dated.limit(limit)
+    rows = raw_rows(dated)
+    if limit is None or len(rows) < limit:
+        rest = undated if limit is None else undated.limit(limit - len(rows))
+        rows += raw_rows(rest)
     facilities = names_of(Facility.id, Facility.name, (row[3] for row in rows), Assessment.select(Assessment.facility).where(assessed))
     techniques = names_of(Technique.id, Technique.name, (row[4] for row in rows), Assessment.select(Assessment.technique).where(assessed))
     statuses = {code: terms.label(terms.GAP_STATUS, code) for code in terms.GAP_STATUS}

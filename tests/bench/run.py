@@ -55,6 +55,13 @@ STARTUP_GOAL_RATIO = 2.0
 READINESS_LIST_GOAL_MS = 200.0  # the readiness screen's lists, as the agreements list: each call, p95
 ANSWER_GOAL_MS = 50.0  # a key press in the assessment entry view must feel instant: p95
 SCORE_GOAL_MS = 1000.0  # scoring 10,000 assessments of 60 items "well under a second": p95 of the passes, shown as a share
+STAFF_SEARCH_GOAL_MS = 30.0  # staff search by name, with or without diacritics: p95
+RETENTION_GOAL_MS = 1000.0  # the retention view for every facility: p95
+IMPORT_GOAL_S = 10.0  # a 10,000-row Excel import, check and write
+# What an administrator types to find a person: names with and without accents, part of a CCCD, nothing.
+STAFF_QUERIES = ["nguyen van an", "Nguyễn Văn An", "NGUYEN", "tran thi hanh", "Trần Thị Hạnh", "le minh", "Lê Minh Khoa",
+                 "hanh", "Hạnh", "phan thi", "vo thanh binh", "Võ Thanh Bình", "đặng", "dang quoc", "huynh anh", "bui thi thu",
+                 "Bùi Thị Thu", "ngo kim", "ho bao", "0960", "094123", "an", "zzzz", "nguyen zzzz"]
 READINESS_SEARCH = "ca mau"  # a province people type in the readiness screen's search box
 READY_MARKER = "HOSPITALDESK_READY"
 BARE_MARKER = "BARE_READY"
@@ -172,7 +179,7 @@ def cache_path(args: argparse.Namespace) -> Path:
     services = REPO / "hospitaldesk" / "services"
     key = json.dumps({
         "facilities": args.facilities, "techniques": args.techniques, "agreements": args.agreements,
-        "assessments": args.assessments, "seed": args.seed,
+        "assessments": args.assessments, "staff": args.staff, "seed": args.seed,
         "as_of": args.as_of.isoformat(),  # agreements are dated relative to it: a new day, a new database
         "schema": LATEST_VERSION,
         "generator": _digest([Path(synthetic.__file__)]),
@@ -181,10 +188,11 @@ def cache_path(args: argparse.Namespace) -> Path:
         # vocabulary, scoring, item codes and watched statuses the assessments step reuses
         "app": _digest(sorted((REPO / "hospitaldesk" / "db").glob("*.py")) + [REPO / "hospitaldesk" / "text.py"]
                        + [services / "agreement_terms.py", services / "contract_content.py"]
-                       + [services / f"readiness_{name}.py" for name in ("score", "terms", "templates", "warnings")]),
+                       + [services / f"readiness_{name}.py" for name in ("score", "terms", "templates", "warnings")]
+                       + [services / "agreement_terms.py"]),
         "reference": _digest(sorted(reference_dir().glob("*.json"))),
     }, sort_keys=True)
-    name = (f"{args.facilities}f-{args.techniques}t-{args.agreements}a-{args.assessments}r-seed{args.seed}-"
+    name = (f"{args.facilities}f-{args.techniques}t-{args.agreements}a-{args.assessments}r-{args.staff}s-seed{args.seed}-"
             f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
     return args.cache_dir / name / "bench.sqlite3"
 
@@ -199,9 +207,10 @@ def ensure_database(args: argparse.Namespace) -> tuple[Path, str]:
     path.parent.mkdir(parents=True)
     part = path.with_name("generating.sqlite3")
     print(f"Generating {args.facilities:,} facilities, {args.techniques:,} techniques, {args.agreements:,} agreements"
-          f" and {args.assessments:,} readiness assessments (as of {args.as_of.isoformat()}) into {path.parent} ...", flush=True)
+          f", {args.assessments:,} readiness assessments and {args.staff:,} staff with {2 * args.staff:,} trainings"
+          f" (as of {args.as_of.isoformat()}) into {path.parent} ...", flush=True)
     report = synthetic.generate(part, args.facilities, args.techniques, args.seed,
-                                extra={"agreements": args.agreements, "assessments": args.assessments},
+                                extra={"agreements": args.agreements, "assessments": args.assessments, "trainees": args.staff},
                                 as_of=args.as_of, log=lambda line: print(line, flush=True))
     for suffix in ("-wal", "-shm"):
         Path(str(part) + suffix).unlink(missing_ok=True)  # empty after a clean close
@@ -224,7 +233,7 @@ class SearchResult:
     per_query: dict[str, tuple[float, int]]  # query -> (median ms, hits)
 
 
-def measure_search(name: str, queries: list[str], model: type, codes: list[str], repeat: int) -> SearchResult:
+def measure_search(name: str, queries: list[str], model: Any, codes: list[str], repeat: int, key: str = "code") -> SearchResult:
     cat = catalog(name)
     hits: dict[str, int] = {}
     for q in queries:  # warm-up pass: page cache, statement cache, hit counts
@@ -234,12 +243,13 @@ def measure_search(name: str, queries: list[str], model: type, codes: list[str],
         for q in queries:
             ms, _page = timed(lambda: cat.list_page(ListQuery(search=q, page_size=100)))
             times[q].append(ms)
+    column = getattr(model, key)
     for code in codes:
-        model.get_or_none(model.code == code)
+        model.get_or_none(column == code)
     base: list[float] = []
     for _ in range(repeat):
         for code in codes:
-            ms, found = timed(lambda: model.get_or_none(model.code == code))
+            ms, found = timed(lambda: model.get_or_none(column == code))
             assert found is not None, code
             base.append(ms)
     samples = [t for ts in times.values() for t in ts]
@@ -247,7 +257,7 @@ def measure_search(name: str, queries: list[str], model: type, codes: list[str],
     no_hits = sum(1 for q in queries if hits[q] == 0)
     row = Row(f"search {name} ({total:,} rows)", samples,
               note=f"{len(queries)} queries × {repeat}; {no_hits} with no hits")
-    baseline = Row(f"  baseline: {model.__name__}.code == x (indexed)", base, note=f"{len(codes)} codes × {repeat}")
+    baseline = Row(f"  baseline: {model.__name__}.{key} == x (indexed)", base, note=f"{len(codes)} values × {repeat}")
     row.ratio = ratio(row.p95, baseline.p95, "p95")
     return SearchResult(row, baseline, {q: (statistics.median(ts), hits[q]) for q, ts in times.items()})
 
@@ -776,6 +786,90 @@ def print_table(sections: list[tuple[str, list[Row]]]) -> None:
         print(line(b) if b else "")
 
 
+@dataclass
+class TraineeBench:
+    search: SearchResult
+    retention_rows: list[Row]  # retention(), departures(), commitments_ending(), then the baseline
+    import_rows: list[Row]  # the import, then reading the file alone
+    import_seconds: float
+    import_peak_mb: float  # tracemalloc peak of checking the file (a dry run)
+    import_rss_mb: float
+    staff: int
+    enrollments: int
+    pairs: int  # facility + technique rows of the retention view
+    at_risk: int
+
+
+def _import_workbook(path: Path, rows: int, rng: random.Random) -> Path:
+    """An Excel list as a hospital keeps it: Vietnamese headings, one row a person and their training."""
+    from hospitaldesk.services.tabular import write_xlsx
+
+    facilities = [r.code for r in Facility.select(Facility.code).where(Facility.code.startswith("SYN-")).limit(200)]
+    techniques = [t["technique"] for t in json.loads((reference_dir() / "readiness_templates.json").read_text(encoding="utf-8"))["templates"]]
+    headers = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức danh", "Khoa/Phòng", "Số CCCD", "Mã cơ sở", "Kỹ thuật",
+               "Ngày bắt đầu", "Ngày kết thúc", "Số chứng nhận", "Ngày cấp", "Số năm cam kết"]
+    body = []
+    for n in range(1, rows + 1):
+        start = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
+        end = start + dt.timedelta(days=rng.randint(60, 300))
+        body.append([n, f"{synthetic._person(rng)} {n}", dt.date(1970 + n % 30, 1 + n % 12, 1 + n % 28), rng.choice(("Nữ", "Nam")),
+                     rng.choice(("Bác sĩ", "Điều dưỡng", "Kỹ thuật viên", "BS", "ĐD")), "Khoa Hồi sức tích cực", f"099{n:09d}",
+                     rng.choice(facilities), rng.choice(techniques), start, end, f"{n}/CN", end, rng.randint(2, 5)])
+    return write_xlsx(path, "Danh sách", headers, body)
+
+
+def measure_trainees(repeat: int, import_rows: int, workdir: Path, rng: random.Random) -> TraineeBench:
+    """h. the staff search, the retention view for every facility, and a spreadsheet import."""
+    import resource
+    import tracemalloc
+
+    from hospitaldesk.db.models import Enrollment, Staff
+    from hospitaldesk.services import retention, staff_import
+    from hospitaldesk.services.tabular import read_table
+
+    ids = [r.national_id for r in Staff.select(Staff.national_id).where(Staff.national_id != "").limit(5000)]
+    search = measure_search("staff", STAFF_QUERIES, Staff, rng.sample(ids, min(50, len(ids))), repeat, key="national_id")
+    today = dt.date.today()
+    calls: dict[str, Callable[[], object]] = {
+        "retention.retention(): every facility and technique": lambda: retention.retention(today),
+        "retention.departures(): every trained person who left": lambda: retention.departures(),
+        "retention.commitments_ending(): the next 90 days": lambda: retention.commitments_ending(today),
+    }
+    found = {label: call() for label, call in calls.items()}  # warm-up
+    plain = lambda: list(Enrollment.select(Enrollment.staff, Enrollment.technique, Enrollment.end_on).tuples())  # noqa: E731
+    plain()
+    times: dict[str, list[float]] = {label: [] for label in calls}
+    base: list[float] = []
+    for _ in range(max(3, repeat)):
+        for label, call in calls.items():
+            times[label].append(timed(call)[0])
+        base.append(timed(plain)[0])
+    enrollments = Enrollment.select().count()
+    baseline = Row(f"  baseline: {enrollments:,} enrollments (staff, technique, end) as tuples", base, note="what retention must read")
+    rows = [Row(label, times[label], ratio=ratio(statistics.median(times[label]), baseline.p50, "p50"),
+                note=f"{len(cast(Sequence[Any], found[label])):,} rows") for label in calls]
+    pairs = cast(list[Any], found["retention.retention(): every facility and technique"])
+    # The import: a workbook as a hospital fills it, read alone (baseline), checked under tracemalloc, then imported.
+    book = _import_workbook(workdir / "nhap-nhan-su.xlsx", import_rows, rng)
+    read_ms, _table = timed(lambda: read_table(book))
+    tracemalloc.start()
+    checked = staff_import.import_staff(book, dry_run=True)
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    if checked.errors:
+        raise AssertionError(f"the benchmark's workbook has problems: {staff_import.describe(checked.errors[0])}")
+    import_ms, done = timed(lambda: staff_import.import_staff(book))
+    report = cast(staff_import.ImportReport, done)
+    if not report.written or report.people_new != import_rows:
+        raise AssertionError(f"import wrote {report.people_new} of {import_rows} people")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    import_row = Row(f"staff_import.import_staff(): {import_rows:,} rows of .xlsx, checked and written", [import_ms],
+                     ratio=ratio(import_ms, read_ms, "×read"), note=f"{report.people_new:,} people, {report.trainings_new:,} trainings")
+    read_row = Row("  baseline: tabular.read_table() of the same file (openpyxl)", [read_ms])
+    return TraineeBench(search, [*rows, baseline], [import_row, read_row], import_ms / 1000, peak, rss,
+                        Staff.select().count(), enrollments, len(pairs), sum(1 for r in pairs if r.at_risk))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached database")
@@ -783,6 +877,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--techniques", type=int, default=100_000)
     parser.add_argument("--agreements", type=int, default=20_000)
     parser.add_argument("--assessments", type=int, default=10_000, help="readiness assessments of 60 items (default 10,000)")
+    parser.add_argument("--staff", type=int, default=100_000, help="staff, with twice as many trainings (default 100,000)")
+    parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the Excel file imported in section h (default 10,000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",
                         help="the day the synthetic agreements' story stops (default: today)")
@@ -834,6 +930,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ready_over = [r for r in listings if r.p95 > READINESS_LIST_GOAL_MS]
         ready_explain = ready_over or sorted(listings, key=lambda r: -r.p95)[:2]
         ready_plans = [(r, explain_call(ready.listing_calls[r.label])) for r in ready_explain]
+        trainees = measure_trainees(args.repeat, args.import_rows, workdir, rng)  # last: the import adds rows
         close_store()
 
         if args.skip_startup:
@@ -868,7 +965,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             (f"f. Readiness: scoring, the entry screen's key press, the lists ({ready.assessments:,} assessments of 60 items)",
              [*ready.score_rows, *ready.answer_rows, *ready.listing_rows, *ready.flag_rows]),
             ("g. Printing: the readiness report and blank checklist PDF, in Vietnamese", [rpdf_row, rchk_row, rpdf_base]),
+            (f"h. Trainees ({trainees.staff:,} staff, {trainees.enrollments:,} trainings; the retention view has {trainees.pairs:,} "
+             f"facility-technique rows, {trainees.at_risk:,} at risk)",
+             [trainees.search.row, trainees.search.baseline, *trainees.retention_rows, *trainees.import_rows]),
         ])
+        print(f"Import memory: tracemalloc peak {trainees.import_peak_mb:.1f} MB while checking {args.import_rows:,} rows;"
+              f" process peak RSS {trainees.import_rss_mb:.0f} MB (the whole run).")
+        print("Slowest staff searches (median): " + ", ".join(
+            f"{q!r} {ms:.1f} ms ({hits:,})" for q, (ms, hits) in sorted(trainees.search.per_query.items(), key=lambda kv: -kv[1][0])[:4]))
         print()
         print("Slowest technique searches (median of the timed passes):")
         for q, (ms, hits) in slowest:
@@ -930,6 +1034,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         worst_pdf = max(rpdf_row.p95, rchk_row.p95)
         verdicts.append(Verdict(f"g. readiness report and blank checklist PDF ({readiness_pdf.ITEMS} items) p95 <= {readiness_pdf.GOAL_MS:.0f} ms",
                                 f"report {rpdf_row.p95:.1f} ms, checklist {rchk_row.p95:.1f} ms", worst_pdf <= readiness_pdf.GOAL_MS))
+        verdicts.append(Verdict(f"h. staff search p95 <= {STAFF_SEARCH_GOAL_MS:.0f} ms", f"{trainees.search.row.p95:.1f} ms",
+                                trainees.search.row.p95 <= STAFF_SEARCH_GOAL_MS))
+        whole = trainees.retention_rows[0]
+        verdicts.append(Verdict(f"   retention view, every facility, p95 <= {RETENTION_GOAL_MS:,.0f} ms", f"{whole.p95:.1f} ms",
+                                whole.p95 <= RETENTION_GOAL_MS))
+        verdicts.append(Verdict(f"   {args.import_rows:,}-row Excel import <= {IMPORT_GOAL_S:.0f} s", f"{trainees.import_seconds:.1f} s,"
+                                f" {trainees.import_peak_mb:.0f} MB peak (tracemalloc)", trainees.import_seconds <= IMPORT_GOAL_S))
         print("Goals:")
         width = max(len(v.goal) for v in verdicts)
         for v in verdicts:

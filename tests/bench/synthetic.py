@@ -55,11 +55,14 @@ from hospitaldesk.db.models import (  # noqa: E402
     Assessment,
     AssessmentAnswer,
     ChecklistTemplate,
+    Enrollment,
     Facility,
     GapAction,
     Province,
     Record,
     Specialty,
+    Staff,
+    StaffDeparture,
     TemplateItem,
     Technique,
 )
@@ -941,9 +944,90 @@ def _assessments(ctx: Context, count: int) -> int:
     return len(ids)
 
 
+PROFESSION_WEIGHTS = {"nurse": 45, "doctor": 30, "technician": 15, "midwife": 7, "pharmacist": 3}
+DEPARTURE_SHARE = 0.12  # of the staff: left at least once
+RETURN_SHARE = 0.2  # of those who left: came back
+LEAVE_REASON_WEIGHTS = {"income": 50, "family": 20, "study": 12, "transfer": 8, "retirement": 5, "other": 5}
+DESTINATION_WEIGHTS = {"private": 55, "public": 30, "abroad": 5, "other": 10}
+
+
+def _trainees(ctx: Context, count: int) -> int:
+    """`count` staff across the facilities, twice as many training enrollments (each facility trains its
+    people in the 3 to 15 techniques it receives, most with a checklist, so "at risk" has a requirement to
+    compare with), and a departure for about one in eight (a fifth of them came back), dated after the
+    person's trainings ended."""
+    if count <= 0:
+        return 0
+    rng = ctx.rng("trainees")
+    facilities = ctx.ids.get("facilities") or [f.id for f in Facility.select(Facility.id)]
+    checked = [row.technique_id for row in ChecklistTemplate.select(ChecklistTemplate.technique).distinct()]
+    others = ctx.ids.get("techniques") or [t.id for t in Technique.select(Technique.id)]
+    seq = stamping.next_change_seq(count * 3 + count // 4)
+    staff_rows: list[dict[str, Any]] = []
+    starts: dict[uuid.UUID, dt.date] = {}
+    for i in range(count):
+        name = _person(rng)
+        national_id = f"0{rng.randint(1, 96):02d}{rng.randint(0, 1)}{i:08d}"
+        start = dt.date(2000, 1, 1) + _days(rng, 0, 8000)
+        row = {**ctx.bookkeeping(rng, seq), "facility": rng.choice(facilities), "full_name": name,
+               "birth_date": start - _days(rng, 22 * 365, 40 * 365), "sex": rng.choice(("female", "male")),
+               "profession": _weighted(rng, PROFESSION_WEIGHTS), "qualification": "", "department": "",
+               "phone": "", "national_id": national_id, "employment_start": start, "status": "working", "notes": "",
+               "search_key": text.search_key(name, national_id)}
+        seq += 1
+        starts[row["id"]] = start
+        staff_rows.append(row)
+    # A hospital receives a handful of techniques, and its people are trained in those: 3 to 15 a facility.
+    pool = checked or others
+    offered = {f: rng.sample(pool, min(len(pool), rng.randint(3, 15))) for f in facilities}
+    enrollment_rows: list[dict[str, Any]] = []
+    last_end: dict[uuid.UUID, dt.date] = {}
+    for _ in range(count * 2):
+        person = rng.choice(staff_rows)
+        technique = rng.choice(offered[person["facility"]]) if rng.random() < 0.95 else rng.choice(others)
+        start = max(person["employment_start"], dt.date(2018, 1, 1)) + _days(rng, 0, 2500)
+        end = start + _days(rng, 60, 365)
+        if end > ctx.as_of:
+            status = "in_training" if start <= ctx.as_of else "planned"
+        else:
+            status = _weighted(rng, {"certified": 70, "completed": 20, "dropped": 10})
+        certified = status == "certified"
+        enrollment_rows.append({
+            **ctx.bookkeeping(rng, seq), "staff": person["id"], "agreement": None, "technique": technique,
+            "place": _weighted(rng, SUPPORT_MODE_WEIGHTS), "start_on": start, "end_on": end if status != "planned" else None,
+            "status": status, "result": "Đạt" if certified else "", "certificate_number": f"{seq % 1000}/CN" if certified else "",
+            "certificate_date": end if certified else None, "commitment_years": rng.randint(2, 5) if rng.random() < 0.8 else None,
+            "commitment_signed_on": start, "reimbursement": "", "training_cost": rng.randint(10, 200) * 1_000_000, "notes": ""})
+        seq += 1
+        if status in ("certified", "completed"):
+            last_end[person["id"]] = max(end, last_end.get(person["id"], end))
+    departure_rows: list[dict[str, Any]] = []
+    for person in rng.sample(staff_rows, int(count * DEPARTURE_SHARE)):
+        earliest = last_end.get(person["id"], person["employment_start"]) + dt.timedelta(days=30)
+        if earliest >= ctx.as_of:
+            continue
+        left = earliest + _days(rng, 0, max(0, (ctx.as_of - earliest).days))
+        back = left + _days(rng, 60, 700) if rng.random() < RETURN_SHARE else None
+        if back is not None and back > ctx.as_of:
+            back = None
+        kind = _weighted(rng, DESTINATION_WEIGHTS)
+        departure_rows.append({
+            **ctx.bookkeeping(rng, seq), "staff": person["id"], "left_on": left, "reason": _weighted(rng, LEAVE_REASON_WEIGHTS),
+            "destination_facility": None, "destination_name": "Bệnh viện tư nhân" if kind == "private" else "",
+            "destination_kind": kind, "still_performs": rng.random() < 0.5, "returned_on": back, "notes": ""})
+        seq += 1
+        if back is None:
+            person["status"] = "left"
+    ctx.insert_rows(Staff, staff_rows)
+    ctx.insert_rows(Enrollment, enrollment_rows)
+    ctx.insert_rows(StaffDeparture, departure_rows)
+    ctx.ids["trainees"] = [r["id"] for r in staff_rows]
+    return count
+
+
 # Run in this order; later capabilities append theirs (their counts come through `extra`).
 STEPS: dict[str, Step] = {"facilities": _facilities, "techniques": _techniques, "agreements": _agreements,
-                          "assessments": _assessments}
+                          "assessments": _assessments, "trainees": _trainees}
 
 
 # --- entry points ----------------------------------------------------------------------

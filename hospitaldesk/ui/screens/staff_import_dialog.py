@@ -28,9 +28,10 @@ def _facility_choices() -> list[Choice]:
     return [Choice("", _("— named in each row —")), *facility_choices()]
 
 
-FACILITY = FieldSpec("facility", N_("Facility of rows that name none"), "choice", choices=_facility_choices)
-ERROR_COLUMNS = [("row", N_("Row"), 60, "e"), ("column", N_("Column"), 190, "w"), ("value", N_("Value"), 160, "w"),
-                 ("message", N_("What to do"), 460, "w")]
+# "Required" only so the box offers no blank of its own: its first choice already means "none".
+FACILITY = FieldSpec("facility", N_("Facility of rows that name none"), "choice", required=True, choices=_facility_choices)
+ERROR_COLUMNS = [("row", N_("Row"), 56, "e"), ("column", N_("Column"), 170, "w"), ("value", N_("Value"), 130, "w"),
+                 ("message", N_("What to do"), 700, "w")]
 PREVIEW_COLUMNS = [("row", N_("Row"), 60, "e"), ("full_name", N_("Full name"), 190, "w"), ("birth_date", N_("Date of birth"), 100, "w"),
                    ("profession", N_("Profession"), 110, "w"), ("facility", N_("Facility"), 150, "w"),
                    ("technique", N_("Technique"), 200, "w"), ("status", N_("Training status"), 110, "w")]
@@ -50,7 +51,7 @@ class StaffImportDialog(ttk.Toplevel):
         ttk.Label(body, text=_("One row per person, or one per training (a person trained twice is on two rows). The file is checked "
                                "first and nothing is written until every row is right; people already recorded (same CCCD, or same "
                                "name and date of birth at the facility) are matched, not added twice."),
-                  wraplength=960, justify="left").pack(anchor="w")
+                  wraplength=1140, justify="left").pack(anchor="w")
         picker = ttk.Frame(body)
         picker.pack(fill="x", pady=(10, 4))
         ttk.Button(picker, text=_("Choose a file…"), bootstyle="primary-outline", command=self.choose).pack(side="left")
@@ -64,7 +65,7 @@ class StaffImportDialog(ttk.Toplevel):
         self.facility_box.pack(side="left", padx=8)
         self.facility_box.set_value("")
         self.facility_box.bind("<<ComboboxSelected>>", lambda _e: self.check() if self.path else None, add="+")
-        self.summary = ttk.Label(body, text="", justify="left", wraplength=960, font=("TkDefaultFont", 10, "bold"))
+        self.summary = ttk.Label(body, text="", justify="left", wraplength=1140, font=("TkDefaultFont", 10, "bold"))
         self.summary.pack(anchor="w", pady=(6, 4))
         buttons = ttk.Frame(body)
         buttons.pack(side="bottom", fill="x", pady=(10, 0))
@@ -81,7 +82,7 @@ class StaffImportDialog(ttk.Toplevel):
         self.tree.tag_configure("error", foreground="#b02a37")
         self.tree.tag_configure("matched", foreground="#6c757d")
         self.bind("<Escape>", lambda _e: self.destroy())
-        self.geometry("1000x600")
+        self.geometry("1180x620")
         self.deiconify()
 
     # --- steps ----------------------------------------------------------------------------------
