@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hospitaldesk.services.agreement_terms import add_months
 
@@ -47,7 +48,15 @@ class Milestone:
 def working_on(day: dt.date, employment_start: dt.date | None, absences: Iterable[Absence]) -> bool:
     if employment_start is not None and day < employment_start:
         return False
+    if not absences:  # most people never left: no generator to build (the region's view asks 600,000 times)
+        return True
     return not any(a.left_on <= day and (a.returned_on is None or day < a.returned_on) for a in absences)
+
+
+@lru_cache(maxsize=65536)
+def _after(day: dt.date, months: int) -> dt.date:
+    """add_months, remembered: thousands of people share a few hundred end-of-training dates."""
+    return add_months(day, months)
 
 
 def milestones(people: Sequence[TrainedPerson], today: dt.date, months: Iterable[int]) -> list[Milestone]:
@@ -55,7 +64,7 @@ def milestones(people: Sequence[TrainedPerson], today: dt.date, months: Iterable
     for k in months:
         eligible = retained = 0
         for person in people:
-            at = add_months(person.trained_on, k)
+            at = _after(person.trained_on, k)
             if at > today:
                 continue
             eligible += 1

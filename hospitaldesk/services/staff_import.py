@@ -19,11 +19,11 @@ from typing import Any
 
 from hospitaldesk import text
 from hospitaldesk.db.bulk import insert_stamped
-from hospitaldesk.db.connection import atomic
+from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.rows import date_value, id_text, raw_rows
 from hospitaldesk.db.models import Agreement, Enrollment, Facility, Staff, Technique
 from hospitaldesk.errors import ValidationError
-from hospitaldesk.i18n import N_, _, load_translations
+from hospitaldesk.i18n import N_, _, current_language, load_translations
 from hospitaldesk.services import enrollments
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.forms import validate
@@ -131,11 +131,18 @@ def _vietnamese_labels() -> dict[str, str]:
 def _choice_code(labels: dict[str, str], typed: str, extra: dict[str, str] | None = None) -> str | None:
     """The code of a typed choice: the code itself, or its label in Vietnamese, English or the UI language."""
     wanted = _fold(typed)
+    return _choice_index(tuple(labels.items()), current_language()).get(wanted) or (extra or {}).get(wanted)
+
+
+@lru_cache(maxsize=32)
+def _choice_index(labels: tuple[tuple[str, str], ...], _language: str) -> dict[str, str]:
+    """Every folded way of writing each code of a vocabulary (made once per vocabulary and UI language)."""
     vietnamese = _vietnamese_labels()
-    for code, msgid in labels.items():
-        if wanted in {_fold(code), _fold(msgid), _fold(_(msgid)), _fold(vietnamese.get(msgid, msgid))}:
-            return code
-    return (extra or {}).get(wanted)
+    index: dict[str, str] = {}
+    for code, msgid in labels:
+        for variant in (code, msgid, _(msgid), vietnamese.get(msgid, msgid)):
+            index.setdefault(_fold(variant), code)
+    return index
 
 
 # Common ways of writing a choice that are not its label ("BS", "ĐD", "Nữ"...).
@@ -156,34 +163,61 @@ class _Lookups:
             if f.short_name:
                 self.facility_by_name.setdefault(_fold(f.short_name), f)
         self._techniques: dict[str, Technique | None] = {}
-        # Agreements, staff and trainings as raw rows, the people as light stand-ins: a region's
-        # 100,000 staff and 200,000 trainings read in a second, not built as models (tests/bench, h).
-        self.agreements: dict[uuid.UUID, Agreement] = {}
-        self.agreement_by_number: dict[str, list[Agreement]] = {}
-        for agreement_id, number, party_b in raw_rows(Agreement.select(Agreement.id, Agreement.number, Agreement.party_b)
-                                                      .where(Agreement.deleted == False)):  # noqa: E712
-            agreement = Agreement(id=uuid.UUID(id_text(agreement_id)), number=number, party_b=uuid.UUID(id_text(party_b)))
-            self.agreements[agreement.id] = agreement
-            self.agreement_by_number.setdefault(_fold(number), []).append(agreement)
-        self.staff_by_national_id: dict[str, Staff] = {}
-        self.staff_by_person: dict[tuple[uuid.UUID, str, dt.date], Staff] = {}
-        for person_id, facility, name, birth, national_id in raw_rows(
-                Staff.select(Staff.id, Staff.facility, Staff.full_name, Staff.birth_date, Staff.national_id).where(Staff.deleted == False)):  # noqa: E712
-            known = Staff(id=uuid.UUID(id_text(person_id)), facility=uuid.UUID(id_text(facility)), full_name=name,
-                          national_id=national_id, birth_date=date_value(birth))
-            if national_id:
-                self.staff_by_national_id[national_id] = known
-            if known.birth_date is not None:
-                self.staff_by_person[(known.facility_id, _fold(name), known.birth_date)] = known
-        # Trainings already recorded, as stored: (staff hex, technique hex, ISO start); see `enrolled_key`.
-        self.enrolled = set(raw_rows(Enrollment.select(Enrollment.staff, Enrollment.technique, Enrollment.start_on)
-                                     .where(Enrollment.deleted == False)))  # noqa: E712
+        self._agreements: dict[uuid.UUID, Agreement] | None = None  # read when a row names one (most files do not)
+        self._agreement_by_number: dict[str, list[Agreement]] = {}
+        self._trainings_of: dict[uuid.UUID, set[tuple[Any, ...]]] = {}
         self.techniques_of: Callable[[uuid.UUID], set[str]] = lru_cache(maxsize=None)(enrollments.agreement_techniques)
 
+    @property
+    def agreements(self) -> dict[uuid.UUID, Agreement]:
+        """Every agreement by id, as light stand-ins (raw rows: a region has 20,000)."""
+        if self._agreements is None:
+            self._agreements = {}
+            for agreement_id, number, party_b in raw_rows(Agreement.select(Agreement.id, Agreement.number, Agreement.party_b)
+                                                          .where(Agreement.deleted == False)):  # noqa: E712
+                agreement = Agreement(id=uuid.UUID(id_text(agreement_id)), number=number, party_b=uuid.UUID(id_text(party_b)))
+                self._agreements[agreement.id] = agreement
+                self._agreement_by_number.setdefault(_fold(number), []).append(agreement)
+        return self._agreements
+
+    def agreements_numbered(self, typed: str) -> list[Agreement]:
+        """The agreements with this number (several years may reuse one)."""
+        self.agreements  # noqa: B018  (reads them the first time)
+        return self._agreement_by_number.get(_fold(typed), [])
+
+    # People already recorded are looked up row by row through the indexes on CCCD and facility: a
+    # region's 100,000 staff are never loaded (nor their names folded) to check a file of a few hundred.
+    # Fixed SQL, not a Peewee query built per row: rendering one costs more than running it (10,000 rows).
+    _BY_NATIONAL_ID = ("SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
+                       "WHERE national_id = ? AND deleted = 0")
+    _BY_BIRTH = ("SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
+                 "WHERE facility_id = ? AND birth_date = ? AND deleted = 0")
+
     @staticmethod
-    def enrolled_key(staff_id: uuid.UUID, technique_id: str, start: dt.date | None) -> tuple[Any, ...]:
-        """A training as SQLite stores it (ids as 32 hex digits, dates as ISO text), to look up in `enrolled`."""
-        return (staff_id.hex, uuid.UUID(technique_id).hex, start.isoformat() if start else None)
+    def _known(sql: str, params: tuple[Any, ...]) -> list[Staff]:
+        return [Staff(id=uuid.UUID(id_text(person)), facility=uuid.UUID(id_text(facility)), full_name=name, national_id=national_id,
+                      birth_date=date_value(birth))
+                for person, facility, name, birth, national_id in database.execute_sql(sql, params).fetchall()]
+
+    def person(self, national_id: str, facility_id: uuid.UUID | None, name: str, birth: dt.date | None) -> Staff | None:
+        """The person already recorded with this CCCD, or else with this name and date of birth at the facility."""
+        if national_id:
+            found = self._known(self._BY_NATIONAL_ID, (national_id,))
+            if found:
+                return found[0]
+        if facility_id is not None and birth is not None:
+            folded = _fold(name)
+            for candidate in self._known(self._BY_BIRTH, (facility_id.hex, birth.isoformat())):
+                if _fold(candidate.full_name) == folded:
+                    return candidate
+        return None
+
+    def enrolled(self, staff_id: uuid.UUID, technique_id: str, start: dt.date | None) -> bool:
+        """Whether this person already has this training (same technique and start)."""
+        if staff_id not in self._trainings_of:
+            self._trainings_of[staff_id] = set(raw_rows(
+                Enrollment.select(Enrollment.technique, Enrollment.start_on).where(Enrollment.staff == staff_id, Enrollment.deleted == False)))  # noqa: E712
+        return (uuid.UUID(technique_id).hex, start.isoformat() if start else None) in self._trainings_of[staff_id]
 
     def facility(self, typed: str) -> Facility | None:
         key = _fold(typed)
@@ -259,7 +293,8 @@ def check_file(path: Path, default_facility: str = "", progress: Callable[[int],
     kept: list[_Training] = []
     for t in trainings:
         key3 = (t.person.staff_id, t.values["technique"], t.values["start_on"])
-        if lookups.enrolled_key(t.person.staff_id, t.values["technique"], t.values["start_on"]) in lookups.enrolled or key3 in seen:
+        known = t.person.existing is not None and lookups.enrolled(t.person.staff_id, t.values["technique"], t.values["start_on"])
+        if known or key3 in seen:
             report.trainings_existing += 1
             continue
         seen.add(key3)
@@ -323,9 +358,8 @@ def _check_person(row: int, cells: dict[str, str], default: Facility | None, loo
     values = _validated(_STAFF_SPECS, raw, row, fail)
     if values is None or not ok:
         return None
-    existing = (lookups.staff_by_national_id.get(values["national_id"]) if values["national_id"] else None) or (
-        lookups.staff_by_person.get((facility.id, _fold(values["full_name"]), values["birth_date"]))
-        if facility is not None and values["birth_date"] is not None else None)
+    existing = lookups.person(values["national_id"], facility.id if facility is not None else None, values["full_name"],
+                              values["birth_date"])
     rules = date_errors(values)  # duplicates are matched to the person already recorded, not refused
     for error in rules:
         fail(row, error.field, str(raw.get(error.field, "")), error.message)
@@ -347,7 +381,7 @@ def _check_training(row: int, cells: dict[str, str], person: _Person, lookups: _
     ok = True
     number = cells.get("agreement", "").strip()
     if number:
-        found = lookups.agreement_by_number.get(_fold(number), [])
+        found = lookups.agreements_numbered(number)
         if len(found) != 1:
             fail(row, "agreement", number, _("No agreement with this number.") if not found else _(
                 "Several agreements have this number (different years): leave it empty and link the training in the window."))
