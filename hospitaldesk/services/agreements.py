@@ -144,14 +144,16 @@ class AgreementCatalog(Catalog[Agreement]):
 
     def list_page(self, q: ListQuery) -> Page:
         """The page, with each agreement's readiness flag found for the whole page at once."""
-        from hospitaldesk.services.readiness_warnings import flagged_agreements
-
-        page = super().list_page(q)
-        flagged = flagged_agreements([uuid.UUID(row["id"]) for row in page.rows])
+        page = self.list_page_unflagged(q)
+        flags = readiness_cells([row["id"] for row in page.rows])
         for row in page.rows:
-            row["not_ready"] = uuid.UUID(row["id"]) in flagged
-            row["readiness"] = "⚠" if row["not_ready"] else ""  # the panel says which technique and why
+            row["readiness"] = flags.get(row["id"], {}).get("readiness", "")
+            row["not_ready"] = bool(row["readiness"])
         return page
+
+    def list_page_unflagged(self, q: ListQuery) -> Page:
+        """The page without the readiness flags: the window shows it first and fills them in after."""
+        return super().list_page(q)
 
     def count_base_query(self) -> Any:
         # Both parties are required foreign keys and every filter is on the agreement's own columns.
@@ -352,6 +354,15 @@ def summary(record_id: str | uuid.UUID) -> dict[str, Any]:
         "programme": terms.label(terms.PROGRAMMES, agreement.programme),
         "readiness_warnings": _readiness_warnings(agreement.id),
     }
+
+
+def readiness_cells(agreement_ids: list[str]) -> dict[str, dict[str, str]]:
+    """The readiness column of these agreements: "⚠" where training runs ahead of readiness (the
+    panel says which technique and why); one pass for the whole page."""
+    from hospitaldesk.services.readiness_warnings import flagged_agreements
+
+    flagged = flagged_agreements([uuid.UUID(i) for i in agreement_ids])
+    return {i: {"readiness": "⚠" if uuid.UUID(i) in flagged else ""} for i in agreement_ids}
 
 
 def _readiness_warnings(agreement_id: uuid.UUID) -> list[str]:

@@ -1,29 +1,28 @@
 """The reference catalogues by name, for the CLI ('list facilities') and the GUI's navigation."""
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from hospitaldesk.services.catalog import Catalog
-from hospitaldesk.services.equipment import EquipmentCatalog
-from hospitaldesk.services.facilities import FacilityCatalog
 from hospitaldesk.services.forms import ListQuery
-from hospitaldesk.services.provinces import ProvinceCatalog
-from hospitaldesk.services.specialties import SpecialtyCatalog
-from hospitaldesk.services.staff import StaffCatalog
-from hospitaldesk.services.techniques import TechniqueCatalog
 
-CATALOGS: dict[str, type[Catalog[Any]]] = {
-    "facilities": FacilityCatalog,
-    "equipment": EquipmentCatalog,
-    "provinces": ProvinceCatalog,
-    "specialties": SpecialtyCatalog,
-    "techniques": TechniqueCatalog,
-    "staff": StaffCatalog,
+# name -> "module:Class", imported when first asked for: the window opens on the agreements, and
+# the staff and equipment catalogues (with what they import) are not needed for that (cold start).
+CATALOGS: dict[str, str] = {
+    "facilities": "hospitaldesk.services.facilities:FacilityCatalog",
+    "equipment": "hospitaldesk.services.equipment:EquipmentCatalog",
+    "provinces": "hospitaldesk.services.provinces:ProvinceCatalog",
+    "specialties": "hospitaldesk.services.specialties:SpecialtyCatalog",
+    "techniques": "hospitaldesk.services.techniques:TechniqueCatalog",
+    "staff": "hospitaldesk.services.staff:StaffCatalog",
 }
 
 
 def catalog(name: str) -> Catalog[Any]:
-    return CATALOGS[name]()
+    module_name, class_name = CATALOGS[name].split(":")
+    cls: type[Catalog[Any]] = getattr(importlib.import_module(module_name), class_name)
+    return cls()
 
 
 def all_rows(name: str, search: str = "") -> list[dict[str, Any]]:

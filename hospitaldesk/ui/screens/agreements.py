@@ -51,8 +51,8 @@ class AgreementsScreen(ttk.Frame):
         ttk.Button(header, text=_("Export to Excel…"), bootstyle="secondary-outline", command=self.export).pack(side="right", padx=8)
         self.panel = AgreementPanel(self.list_view, self, width=PANEL_WIDTH)
         self.panel.pack(side="right", fill="y", padx=(12, 0))
-        self.table = DataTable(self.list_view, self.catalog.columns, self.catalog.list_page, self.catalog.filters,
-                               on_select=self._on_select, on_open=self._open)
+        self.table = DataTable(self.list_view, self.catalog.columns, self.catalog.list_page_unflagged, self.catalog.filters,
+                               on_select=self._on_select, on_open=self._open, fill_later=agreements.readiness_cells)
         self.table.query.sort, self.table.query.descending = "signed_on", True
         self.table.pack(side="left", fill="both", expand=True)
         self._editor: AgreementEditor | None = None

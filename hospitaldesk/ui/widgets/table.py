@@ -29,8 +29,13 @@ class DataTable(ttk.Frame):
         on_select: Callable[[str | None], None] | None = None,
         on_open: Callable[[str], None] | None = None,
         page_size: int = 100,
+        fill_later: Callable[[list[str]], dict[str, dict[str, str]]] | None = None,
     ) -> None:
+        """`fill_later(ids)`: cells that cost a query of their own ({id: {column: text}}), filled once the
+        page is on screen, so the rows show first (the agreements' readiness flags at start-up)."""
         super().__init__(master)
+        self.fill_later = fill_later
+        self._fill_job: str | None = None
         self.columns = columns
         self.fetch = fetch
         self.on_select = on_select
@@ -222,6 +227,25 @@ class DataTable(ttk.Frame):
         if keep and self.tree.exists(keep):
             self.tree.selection_set(keep)
             self.tree.see(keep)
+        if self.fill_later is not None:
+            if self._fill_job is not None:
+                self.after_cancel(self._fill_job)
+            self._fill_job = self.after_idle(self._fill_cells)
+
+    def _fill_cells(self) -> None:
+        self._fill_job = None
+        ids = self.visible_ids()
+        if self.fill_later is None or not ids:
+            return
+        try:
+            cells = self.fill_later(ids)
+        except HospitalDeskError as exc:
+            self.error_label.configure(text=exc.message)
+            return
+        for row_id, values in cells.items():
+            if self.tree.exists(row_id):
+                for key, value in values.items():
+                    self.tree.set(row_id, key, value)
 
     def visible_ids(self) -> list[str]:
         return list(self.tree.get_children())
