@@ -150,7 +150,7 @@ class GapsView(ttk.Frame):
         panel = ttk.Frame(self, padding=(0, 10, 0, 0))
         panel.columnconfigure(1, weight=1)
         facts = ttk.Frame(panel, width=DETAILS_WIDTH)
-        facts.grid(row=0, column=0, sticky="nsw", padx=(0, 16))
+        facts.grid(row=0, column=0, rowspan=2, sticky="nsw", padx=(0, 16))
         facts.pack_propagate(False)
         self.title = ttk.Label(facts, text="", font=("TkHeadingFont", 11, "bold"), wraplength=DETAILS_WIDTH - 8, justify="left")
         self.title.pack(anchor="w", fill="x")
@@ -158,16 +158,17 @@ class GapsView(ttk.Frame):
         self.facts.pack(anchor="w", fill="x", pady=(2, 0))
         self.alert = ttk.Label(facts, text="", bootstyle="danger", wraplength=DETAILS_WIDTH - 8, justify="left")
         self.alert.pack(anchor="w", fill="x", pady=(2, 0))
-        buttons = ttk.Frame(facts)
-        buttons.pack(side="bottom", fill="x")
-        self.status = ttk.Label(facts, text="", wraplength=DETAILS_WIDTH - 8, justify="left")
-        self.status.pack(side="bottom", anchor="w", fill="x", pady=(0, 4))
+        # Save and its message under the form, right: the facts' column can be filled by a long item.
+        buttons = ttk.Frame(panel)
+        buttons.grid(row=1, column=1, sticky="ew", pady=(4, 0))
+        self.status = ttk.Label(buttons, text="", wraplength=700, justify="left")
+        self.status.pack(side="left", anchor="w", fill="x", expand=True)
         self.form = FormView(panel, gaps.FIELDS, wrap=FIELD_WRAP, text_height=3)
         self.form.grid(row=0, column=1, sticky="nsew")
         self._arrange_form()
-        # Made after the form, so Tab goes from the last field to Save; shown under the facts.
+        # Made after the form, so Tab goes from the last field to Save.
         self.save_button = ttk.Button(panel, text=_("Save (Ctrl+S)"), bootstyle="primary", command=self.save_record)
-        self.save_button.pack(in_=buttons, side="left")
+        self.save_button.pack(in_=buttons, side="right")
         for widget in self.form.inputs.values():
             widget.bind("<Escape>", lambda _e: self._back_to_table(), add="+")
         self._show_gap(None)
