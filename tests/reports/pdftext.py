@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
@@ -90,3 +91,26 @@ def assert_fonts_embedded(data: bytes) -> None:
         assert not re.search(r"Helvetica|Times-|Courier|Symbol|ZapfDingbats", name), name
         descriptor = font_descriptor(font)
         assert descriptor is not None and "/FontFile2" in descriptor, name
+
+
+def texts_drawn(data: bytes, page: int, keep: Callable[[Any], bool]) -> str:
+    """The text of one page's text objects for which `keep(object)` holds (pdfium objects), joined."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        handle = pdf[page]
+        textpage = handle.get_textpage()
+        found = []
+        for obj in handle.get_objects():
+            if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT or not keep(obj):
+                continue
+            length = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = (ctypes.c_ushort * max(length, 1))()
+            pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, length)
+            found.append(bytes(buffer).decode("utf-16-le").rstrip("\x00"))
+        return flat(" ".join(found))
+    finally:
+        pdf.close()

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -21,6 +22,7 @@ from hospitaldesk.reports.readiness_report import percent
 from hospitaldesk.reports.render import DocumentStamp, read_stamp
 from tests.reports import readiness_samples as samples
 from tests.reports.pdftext import (
+    texts_drawn,
     A4, MM, all_text, assert_fonts_embedded, flat, page_text_any_angle, pages_text, reader, region_text,
 )
 
@@ -70,24 +72,13 @@ def square_boxes(data: bytes, page: int) -> int:
 
 def red_texts(data: bytes, page: int) -> str:
     """The text drawn in red ink on one page, joined."""
-    pdf = pdfium.PdfDocument(data)
-    try:
-        handle = pdf[page]
-        textpage = handle.get_textpage()
-        found = []
-        for obj in handle.get_objects():
-            if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
-                continue
-            r, g, b, a = (ctypes.c_uint() for _ in range(4))
-            pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
-            if r.value > 150 and g.value < 80 and b.value < 80:
-                size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-                buffer = (ctypes.c_ushort * max(size, 1))()
-                pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
-                found.append(bytes(buffer).decode("utf-16-le").rstrip("\x00"))
-        return flat(" ".join(found))
-    finally:
-        pdf.close()
+
+    def red(obj: Any) -> bool:
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
+        return r.value > 150 and g.value < 80 and b.value < 80
+
+    return texts_drawn(data, page, red)
 
 
 # --- the blank checklist -----------------------------------------------------------------------

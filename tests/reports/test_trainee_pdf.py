@@ -6,6 +6,7 @@ import ctypes
 import dataclasses
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -19,7 +20,7 @@ from hospitaldesk.reports.retention_report import milestone_text
 from hospitaldesk.reports.trainee_data import DepartureLine, Milestone, TechniqueRetention
 from hospitaldesk.reports.trainee_docs import build_certificate, build_commitment, build_retention_report
 from tests.reports import trainee_samples as samples
-from tests.reports.pdftext import A4, MM, all_text, assert_fonts_embedded, flat, reader, region_text
+from tests.reports.pdftext import A4, MM, all_text, assert_fonts_embedded, flat, reader, region_text, texts_drawn
 from tests.reports.test_readiness_pdf import red_texts
 
 BOTTOM_MARGIN = 20 * MM
@@ -36,24 +37,13 @@ def nfd(text: str) -> str:
 
 def sized_text(data: bytes, page: int, min_size: float) -> str:
     """The text drawn at `min_size` points or larger on one page, joined."""
-    pdf = pdfium.PdfDocument(data)
-    try:
-        handle = pdf[page]
-        textpage = handle.get_textpage()
-        found = []
-        for obj in handle.get_objects():
-            if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
-                continue
-            size = ctypes.c_float()
-            pdfium_c.FPDFTextObj_GetFontSize(obj.raw, size)
-            if size.value >= min_size:
-                length = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-                buffer = (ctypes.c_ushort * max(length, 1))()
-                pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, length)
-                found.append(bytes(buffer).decode("utf-16-le").rstrip("\x00"))
-        return flat(" ".join(found))
-    finally:
-        pdf.close()
+
+    def large(obj: Any) -> bool:
+        size = ctypes.c_float()
+        pdfium_c.FPDFTextObj_GetFontSize(obj.raw, size)
+        return size.value >= min_size
+
+    return texts_drawn(data, page, large)
 
 
 def word_heights(data: bytes, page: int, *words: str) -> list[float]:
@@ -298,13 +288,13 @@ def test_techniques_at_risk_and_broken_commitments_stand_out() -> None:
     for name in (samples.COOLING, samples.BRONCHOSCOPY, "Stable", "Trần Văn Hiếu"):
         assert name not in reds
     assert reds.count("Yes") == 2  # the two broken commitments
-    shaded = sum(filled_rects(data, page, MISSING_RGB) for page in range(pages))  # type: ignore[arg-type]
+    shaded = sum(filled_rects(data, page, MISSING_RGB) for page in range(pages))
     assert shaded == 2 + 2  # the rows of the techniques at risk and of the commitments broken
     calm = dataclasses.replace(samples.retention(), techniques=[dataclasses.replace(t, at_risk=False)
                                                                 for t in samples.TECHNIQUES], departures=[])
     data = build_retention_report(calm)
     assert "At risk" not in all_text(data)
-    assert sum(filled_rects(data, page, MISSING_RGB) for page in range(len(reader(data).pages))) == 0  # type: ignore[arg-type]
+    assert sum(filled_rects(data, page, MISSING_RGB) for page in range(len(reader(data).pages))) == 0
 
 
 def test_english_retention_report_numbers_plurals_and_stamp() -> None:
