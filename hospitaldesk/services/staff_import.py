@@ -23,7 +23,7 @@ from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.rows import date_value, id_text, raw_rows
 from hospitaldesk.db.models import Agreement, Enrollment, Facility, Staff, Technique
 from hospitaldesk.errors import ValidationError
-from hospitaldesk.i18n import N_, _, current_language, load_translations
+from hospitaldesk.i18n import N_, _, current_language, load_translations, parse_date
 from hospitaldesk.services import enrollments
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.forms import validate
@@ -116,7 +116,9 @@ class _Training:
     values: dict[str, Any]
 
 
+@lru_cache(maxsize=65536)
 def _fold(value: str) -> str:
+    """Folded for matching; remembered, as a file repeats its codes and labels on every row."""
     return text.search_key(value)
 
 
@@ -145,6 +147,13 @@ def _choice_index(labels: tuple[tuple[str, str], ...], _language: str) -> dict[s
     return index
 
 
+def _national_id(typed: str) -> str:
+    national_id = typed.strip().replace(" ", "")
+    if national_id.isdigit() and len(national_id) == 11:
+        national_id = "0" + national_id  # a CCCD typed as a number lost its leading zero
+    return national_id
+
+
 # Common ways of writing a choice that are not its label ("BS", "ĐD", "Nữ"...).
 PROFESSION_WORDS = {"bs": "doctor", "bac si": "doctor", "ths.bs": "doctor", "dd": "nurse", "dieu duong": "nurse",
                     "ktv": "technician", "ky thuat vien": "technician", "ho sinh": "midwife", "nu ho sinh": "midwife",
@@ -166,6 +175,10 @@ class _Lookups:
         self._agreements: dict[uuid.UUID, Agreement] | None = None  # read when a row names one (most files do not)
         self._agreement_by_number: dict[str, list[Agreement]] = {}
         self._trainings_of: dict[uuid.UUID, set[tuple[Any, ...]]] = {}
+        self._prefetched = False  # see prefetch()
+        self._by_id: dict[str, Staff] = {}
+        self._by_birth: dict[tuple[uuid.UUID, dt.date], list[Staff]] = {}
+        self._births: set[str] = set()
         self.techniques_of: Callable[[uuid.UUID], set[str]] = lru_cache(maxsize=None)(enrollments.agreement_techniques)
 
     @property
@@ -188,6 +201,7 @@ class _Lookups:
     # People already recorded are looked up row by row through the indexes on CCCD and facility: a
     # region's 100,000 staff are never loaded (nor their names folded) to check a file of a few hundred.
     # Fixed SQL, not a Peewee query built per row: rendering one costs more than running it (10,000 rows).
+    _SELECT = "SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
     _BY_NATIONAL_ID = ("SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
                        "WHERE national_id = ? AND deleted = 0")
     _BY_BIRTH = ("SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
@@ -199,15 +213,39 @@ class _Lookups:
                       birth_date=date_value(birth))
                 for person, facility, name, birth, national_id in database.execute_sql(sql, params).fetchall()]
 
+    def prefetch(self, national_ids: set[str], births: set[str]) -> None:
+        """The people a file may name, read a few hundred at a time before its rows are checked: those
+        with its CCCDs, and those born on its dates (ISO). Rows then look them up without a query."""
+        self._by_id, self._by_birth = {}, {}
+        wanted_ids = sorted(i for i in national_ids if i)
+        for start in range(0, len(wanted_ids), 500):
+            chunk = wanted_ids[start:start + 500]
+            sql = self._SELECT + f"WHERE deleted = 0 AND national_id IN ({', '.join('?' * len(chunk))})"
+            for person in self._known(sql, tuple(chunk)):
+                self._by_id[person.national_id] = person
+        days = sorted(b for b in births if b)
+        for start in range(0, len(days), 500):
+            chunk = days[start:start + 500]
+            sql = self._SELECT + f"WHERE deleted = 0 AND birth_date IN ({', '.join('?' * len(chunk))})"
+            for person in self._known(sql, tuple(chunk)):
+                if person.birth_date is not None:
+                    self._by_birth.setdefault((person.facility_id, person.birth_date), []).append(person)
+        self._births = set(days)
+        self._prefetched = True
+
     def person(self, national_id: str, facility_id: uuid.UUID | None, name: str, birth: dt.date | None) -> Staff | None:
         """The person already recorded with this CCCD, or else with this name and date of birth at the facility."""
+        prefetched = self._prefetched
         if national_id:
-            found = self._known(self._BY_NATIONAL_ID, (national_id,))
+            found = ([self._by_id[national_id]] if national_id in self._by_id else []) if prefetched else \
+                self._known(self._BY_NATIONAL_ID, (national_id,))
             if found:
                 return found[0]
         if facility_id is not None and birth is not None:
             folded = _fold(name)
-            for candidate in self._known(self._BY_BIRTH, (facility_id.hex, birth.isoformat())):
+            candidates = self._by_birth.get((facility_id, birth), []) if prefetched and birth.isoformat() in self._births else \
+                self._known(self._BY_BIRTH, (facility_id.hex, birth.isoformat()))
+            for candidate in candidates:
                 if _fold(candidate.full_name) == folded:
                     return candidate
         return None
@@ -253,6 +291,8 @@ def check_file(path: Path, default_facility: str = "", progress: Callable[[int],
         return report, [], []
     index = header_map.columns
     lookups = _Lookups()
+    lookups.prefetch({_national_id(row.cell(index.get("national_id"))) for row in table.rows},
+                     {day.isoformat() for row in table.rows if (day := parse_date(row.cell(index.get("birth_date")))) is not None})
     default = Facility.get_or_none(Facility.id == uuid.UUID(default_facility)) if default_facility else None
     people: dict[tuple[str, str], _Person] = {}
     trainings: list[_Training] = []
@@ -350,10 +390,7 @@ def _check_person(row: int, cells: dict[str, str], default: Facility | None, loo
     raw["facility"] = str(facility.id) if facility is not None else ""
     ok = _choices_resolved(row, cells, raw, [("sex", terms.SEXES, SEX_WORDS), ("profession", terms.PROFESSIONS, PROFESSION_WORDS)],
                            fail) and ok
-    national_id = raw["national_id"].strip().replace(" ", "")
-    if national_id.isdigit() and len(national_id) == 11:
-        national_id = "0" + national_id  # a CCCD typed as a number lost its leading zero
-    raw["national_id"] = national_id
+    raw["national_id"] = _national_id(raw["national_id"])
     raw["status"] = "working"
     values = _validated(_STAFF_SPECS, raw, row, fail)
     if values is None or not ok:
