@@ -17,7 +17,7 @@ from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.agreements import technique_choices
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.forms import Choice, FieldSpec, validate
-from hospitaldesk.services.retention_math import breaks_commitment, commitment_end
+from hospitaldesk.services.retention_math import breaks_commitment, commitment_end, commitment_start
 from hospitaldesk.services.staff import get_staff
 
 MAX_COMMITMENT_YEARS = 20
@@ -160,7 +160,7 @@ def trained_on(record: Enrollment) -> dt.date | None:
 def commitment(record: Enrollment, departures: list[StaffDeparture]) -> dict[str, Any]:
     """The commitment's end and whether a departure broke it."""
     end = commitment_end(trained_on(record), record.commitment_years)
-    start = min((d for d in (record.start_on, record.commitment_signed_on) if d is not None), default=None)
+    start = commitment_start(record.start_on, record.commitment_signed_on)
     broken = [d for d in departures if breaks_commitment(d.left_on, start, end, d.returned_on)]
     return {"ends_on": end, "broken_on": broken[0].left_on if broken else None}
 

@@ -1,8 +1,9 @@
 """Who stayed: retention of trained staff per facility and technique, the techniques at risk,
 the commitments about to end, and the departures that broke one.
 
-Reads every relevant row in a few queries and groups in Python (retention_math does the
-arithmetic), so the whole region's view is one pass over the enrollments.
+The rules are retention_math's (tested there on hand-built cases); the region's view applies
+them in SQL, so 200,000 trainings are counted without becoming Python objects, and a test
+checks that both agree (tests/unit/test_trainees.py).
 """
 from __future__ import annotations
 
@@ -21,15 +22,8 @@ from hospitaldesk.db.models import ChecklistTemplate, Enrollment, Facility, Staf
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.agreement_terms import add_months
 from hospitaldesk.services.catalog import parse_id
-from hospitaldesk.services.retention_math import (
-    Absence,
-    Milestone,
-    TrainedPerson,
-    active_now,
-    breaks_commitment,
-    commitment_end,
-    milestones,
-)
+from hospitaldesk.services.retention_math import Milestone, breaks_commitment, commitment_end, commitment_start
+from hospitaldesk.services.staff import departure_fields
 
 
 @dataclass
@@ -46,13 +40,6 @@ class TechniqueRetention:
     @property
     def at_risk(self) -> bool:
         return self.required is not None and self.active < self.required
-
-
-@dataclass
-class _Person:
-    facility_id: Any  # as stored
-    employment_start: dt.date | None
-    absences: list[Absence] = field(default_factory=list)
 
 
 def required_staff(technique_id: uuid.UUID) -> int | None:
@@ -93,48 +80,6 @@ def required_for(technique_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int | No
                 if technique.code in shipped and current_template(technique.id) is not None:
                     found.update({k: v for k, v in required_for([technique.id]).items() if v is not None})
     return found
-
-
-def _people(facility_id: uuid.UUID | None) -> dict[Any, _Person]:
-    """Staff by stored id (raw rows: 100,000 people read without a model each; tests/bench, section h)."""
-    query = Staff.select(Staff.id, Staff.facility, Staff.employment_start).where(Staff.deleted == False)  # noqa: E712
-    if facility_id is not None:
-        query = query.where(Staff.facility == facility_id)
-    people = {person: _Person(facility, date_value(start)) for person, facility, start in raw_rows(query)}
-    departures = StaffDeparture.select(StaffDeparture.staff, StaffDeparture.left_on, StaffDeparture.returned_on).where(
-        StaffDeparture.deleted == False)  # noqa: E712
-    if facility_id is not None:
-        departures = departures.join(Staff, on=(StaffDeparture.staff == Staff.id)).where(Staff.facility == facility_id)
-    for person, left_on, returned_on in raw_rows(departures):
-        if person in people:
-            left = date_value(left_on)
-            if left is not None:
-                people[person].absences.append(Absence(left, date_value(returned_on)))
-    return people
-
-
-def _trained(people: dict[Any, _Person], technique_id: uuid.UUID | None = None,
-             agreement_id: uuid.UUID | None = None) -> dict[tuple[Any, Any], list[TrainedPerson]]:
-    """Trained people grouped by (facility, technique) stored ids; a person trained twice counts once, from the first end."""
-    # The first end of training per person and technique, grouped by SQLite: 200,000 rows stay in C.
-    first = fn.MIN(fn.COALESCE(Enrollment.end_on, Enrollment.certificate_date))
-    query = (Enrollment.select(Enrollment.staff, Enrollment.technique, first)
-             .where(Enrollment.deleted == False, Enrollment.status.in_(terms.TRAINED_STATUSES))  # noqa: E712
-             .group_by(Enrollment.staff, Enrollment.technique))
-    if technique_id is not None:
-        query = query.where(Enrollment.technique == technique_id)
-    if agreement_id is not None:
-        query = query.where(Enrollment.agreement == agreement_id)
-    first_end: dict[tuple[Any, Any], dt.date] = {}
-    for person, technique, ended_raw in raw_rows(query):
-        ended = date_value(ended_raw)
-        if ended is not None and person in people:
-            first_end[(person, technique)] = ended
-    grouped: dict[tuple[Any, Any], list[TrainedPerson]] = defaultdict(list)
-    for (person, technique), ended in first_end.items():
-        who = people[person]
-        grouped[(who.facility_id, technique)].append(TrainedPerson(str(person), ended, who.employment_start, tuple(who.absences)))
-    return grouped
 
 
 def _working(day: str) -> str:
@@ -265,15 +210,12 @@ def departures(facility_id: str | uuid.UUID | None = None, since: dt.date | None
         left, back = date_value(left_raw), date_value(back_raw)
         taken = trainings.get(person, [])
         broken = left is not None and any(
-            breaks_commitment(left, min((d for d in (date_value(start), date_value(signed)) if d is not None), default=None),
+            breaks_commitment(left, commitment_start(date_value(start), date_value(signed)),
                               commitment_end(date_value(end_on or certificate), years), back)
             for _technique, start, signed, end_on, certificate, years in taken)
+        destination = facilities.get(destination_facility, "") if destination_facility else destination_name
         result.append({
-            "id": id_text(departure), "left_on": left.isoformat() if left else "", "returned_on": back.isoformat() if back else "",
-            "reason": terms.label(terms.LEAVE_REASONS, reason) if reason else "",
-            "destination": facilities.get(destination_facility, "") if destination_facility else destination_name,
-            "destination_kind": terms.label(terms.DESTINATION_KINDS, kind) if kind else "",
-            "still_performs": None if performs is None else bool(performs),
+            **departure_fields(id_text(departure), left, back, reason, destination, kind, None if performs is None else bool(performs)),
             "staff_id": id_text(person), "name": name, "facility": short.get(facility) or facilities.get(facility, ""),
             "profession": terms.label(terms.PROFESSIONS, profession) if profession else "",
             "techniques": sorted({t[0] for t in taken}), "breaks_commitment": broken})

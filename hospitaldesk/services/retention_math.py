@@ -83,6 +83,11 @@ def commitment_end(trained_on: dt.date | None, years: int | None) -> dt.date | N
     return add_months(trained_on, 12 * years)
 
 
+def commitment_start(start_on: dt.date | None, signed_on: dt.date | None) -> dt.date | None:
+    """A commitment runs from the start of training or its signing, whichever came first."""
+    return min((day for day in (start_on, signed_on) if day is not None), default=None)
+
+
 def breaks_commitment(left_on: dt.date, start: dt.date | None, end: dt.date | None,
                       returned_on: dt.date | None = None) -> bool:
     """Whether leaving on `left_on` breaks a commitment running from `start` to `end`. Someone who

@@ -277,9 +277,16 @@ def departure_row(departure: StaffDeparture) -> dict[str, Any]:
     if departure.destination_facility_id:
         facility = Facility.get_or_none(Facility.id == departure.destination_facility_id)
         destination = facility.name if facility is not None else destination
+    return departure_fields(str(departure.id), departure.left_on, departure.returned_on, departure.reason, destination,
+                            departure.destination_kind, departure.still_performs)
+
+
+def departure_fields(departure_id: str, left_on: dt.date | None, returned_on: dt.date | None, reason: str, destination: str,
+                     kind: str, still_performs: bool | None) -> dict[str, Any]:
+    """A departure as lists and reports show it (dates ISO, reason and kind translated)."""
     return {
-        "id": str(departure.id), "left_on": departure.left_on.isoformat(), "returned_on": departure.returned_on.isoformat() if departure.returned_on else "",
-        "reason": terms.label(terms.LEAVE_REASONS, departure.reason) if departure.reason else "",
-        "destination": destination, "destination_kind": terms.label(terms.DESTINATION_KINDS, departure.destination_kind) if departure.destination_kind else "",
-        "still_performs": departure.still_performs,
+        "id": departure_id, "left_on": left_on.isoformat() if left_on else "", "returned_on": returned_on.isoformat() if returned_on else "",
+        "reason": terms.label(terms.LEAVE_REASONS, reason) if reason else "",
+        "destination": destination, "destination_kind": terms.label(terms.DESTINATION_KINDS, kind) if kind else "",
+        "still_performs": still_performs,
     }

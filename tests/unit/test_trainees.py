@@ -206,3 +206,34 @@ def test_a_person_trained_twice_counts_once(site_store: Path) -> None:
     trained(hanh, end="30/06/2024", certificate_number="20/CN-NĐ1")
     [row] = retention.retention(today=D(2025, 1, 1))
     assert row.trained == 1
+
+
+def test_the_regions_sql_agrees_with_the_rules_on_hand_built_cases(site_store: Path) -> None:
+    """retention() counts in SQL; retention_math states the rules. Same people, same answers."""
+    from hospitaldesk.services.retention_math import Absence, TrainedPerson, active_now, milestones
+
+    today = D(2025, 6, 1)
+    cases = [  # name, end of training, departures (left, back)
+        ("Một", "31/08/2023", []),
+        ("Hai", "31/08/2023", [("01/03/2024", None)]),  # left the day after the 6-month mark (28/02/2024)
+        ("Ba", "15/01/2023", [("10/06/2023", "10/11/2023")]),  # away at 6 months, back by 12
+        ("Bốn", "15/01/2023", [("01/05/2025", None)]),
+        ("Năm", "30/11/2024", []),  # not yet 12 months
+    ]
+    expected_people = []
+    for name, end, away in cases:
+        person = add(full_name=f"Điều dưỡng {name}", national_id="", birth_date="")
+        trained(person, end=end, start_on="01/01/2023" if end != "30/11/2024" else "01/06/2024")
+        absences = []
+        for left, back in away:
+            staff.record_departure(person, {"left_on": left, "reason": "family"})
+            if back:
+                staff.record_return(person, {"returned_on": back})
+            absences.append(Absence(dt.datetime.strptime(left, "%d/%m/%Y").date(),
+                                    dt.datetime.strptime(back, "%d/%m/%Y").date() if back else None))
+        expected_people.append(TrainedPerson(person, dt.datetime.strptime(end, "%d/%m/%Y").date(), D(2012, 8, 1), tuple(absences)))
+    [row] = retention.retention(today=today, facility_id=ca_mau())
+    assert [(m.months, m.retained, m.eligible) for m in row.milestones] == \
+        [(m.months, m.retained, m.eligible) for m in milestones(expected_people, today, (6, 12, 24))]
+    assert row.active == active_now(expected_people, today)
+    assert row.trained == len(cases)
