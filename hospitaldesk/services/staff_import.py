@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 from hospitaldesk import text
 from hospitaldesk.db.bulk import insert_stamped
 from hospitaldesk.db.connection import atomic, database
-from hospitaldesk.db.rows import date_value, id_text, raw_rows
+from hospitaldesk.db.rows import CHUNK, date_value, id_text, raw_rows
 from hospitaldesk.db.models import Agreement, Enrollment, Facility, Staff, Technique
 from hospitaldesk.errors import ValidationError
 from hospitaldesk.i18n import N_, _, current_language, load_translations, parse_date
@@ -164,7 +164,8 @@ SEX_WORDS = {"nu": "female", "f": "female", "nam": "male", "m": "male"}
 class _Lookups:
     """Everything a row is checked against, read once (10,000 rows must not mean 10,000 queries)."""
 
-    def __init__(self) -> None:
+    def __init__(self, national_ids: set[str], births: set[str]) -> None:
+        """`national_ids` and `births` (ISO dates): what the file's rows say, to read the people it may name."""
         self.facility_by_code = {_fold(f.code): f for f in Facility.live()}
         self.facility_by_name: dict[str, Facility] = {}
         for f in self.facility_by_code.values():
@@ -175,11 +176,14 @@ class _Lookups:
         self._agreements: dict[uuid.UUID, Agreement] | None = None  # read when a row names one (most files do not)
         self._agreement_by_number: dict[str, list[Agreement]] = {}
         self._trainings_of: dict[uuid.UUID, set[tuple[Any, ...]]] = {}
-        self._prefetched = False  # see prefetch()
-        self._by_id: dict[str, Staff] = {}
-        self._by_birth: dict[tuple[uuid.UUID, dt.date], list[Staff]] = {}
-        self._births: set[str] = set()
         self.techniques_of: Callable[[uuid.UUID], set[str]] = lru_cache(maxsize=None)(enrollments.agreement_techniques)
+        # The people the file may name, read a few hundred at a time before its rows are checked: those
+        # with its CCCDs and those born on its dates. A region's 100,000 staff are never all loaded.
+        self._by_id = {person.national_id: person for person in self._people_where("national_id", national_ids)}
+        self._by_birth: dict[tuple[uuid.UUID, dt.date], list[Staff]] = {}
+        for person in self._people_where("birth_date", births):
+            if person.birth_date is not None:
+                self._by_birth.setdefault((person.facility_id, person.birth_date), []).append(person)
 
     @property
     def agreements(self) -> dict[uuid.UUID, Agreement]:
@@ -198,54 +202,26 @@ class _Lookups:
         self.agreements  # noqa: B018  (reads them the first time)
         return self._agreement_by_number.get(_fold(typed), [])
 
-    # People already recorded are looked up row by row through the indexes on CCCD and facility: a
-    # region's 100,000 staff are never loaded (nor their names folded) to check a file of a few hundred.
-    # Fixed SQL, not a Peewee query built per row: rendering one costs more than running it (10,000 rows).
-    _SELECT = "SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
-    _BY_NATIONAL_ID = ("SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
-                       "WHERE national_id = ? AND deleted = 0")
-    _BY_BIRTH = ("SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
-                 "WHERE facility_id = ? AND birth_date = ? AND deleted = 0")
-
     @staticmethod
-    def _known(sql: str, params: tuple[Any, ...]) -> list[Staff]:
-        return [Staff(id=uuid.UUID(id_text(person)), facility=uuid.UUID(id_text(facility)), full_name=name, national_id=national_id,
-                      birth_date=date_value(birth))
-                for person, facility, name, birth, national_id in database.execute_sql(sql, params).fetchall()]
-
-    def prefetch(self, national_ids: set[str], births: set[str]) -> None:
-        """The people a file may name, read a few hundred at a time before its rows are checked: those
-        with its CCCDs, and those born on its dates (ISO). Rows then look them up without a query."""
-        self._by_id, self._by_birth = {}, {}
-        wanted_ids = sorted(i for i in national_ids if i)
-        for start in range(0, len(wanted_ids), 500):
-            chunk = wanted_ids[start:start + 500]
-            sql = self._SELECT + f"WHERE deleted = 0 AND national_id IN ({', '.join('?' * len(chunk))})"
-            for person in self._known(sql, tuple(chunk)):
-                self._by_id[person.national_id] = person
-        days = sorted(b for b in births if b)
-        for start in range(0, len(days), 500):
-            chunk = days[start:start + 500]
-            sql = self._SELECT + f"WHERE deleted = 0 AND birth_date IN ({', '.join('?' * len(chunk))})"
-            for person in self._known(sql, tuple(chunk)):
-                if person.birth_date is not None:
-                    self._by_birth.setdefault((person.facility_id, person.birth_date), []).append(person)
-        self._births = set(days)
-        self._prefetched = True
+    def _people_where(column: str, values: set[str]) -> Iterator[Staff]:
+        """Live staff whose `column` is one of `values`, as light stand-ins. Fixed SQL by chunks: a Peewee
+        query rendering 10,000 values costs more than running it."""
+        wanted = sorted(v for v in values if v)
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            sql = (f"SELECT id, facility_id, full_name, birth_date, national_id FROM staff "
+                   f"WHERE deleted = 0 AND {column} IN ({', '.join('?' * len(chunk))})")
+            for person, facility, name, birth, national_id in database.execute_sql(sql, tuple(chunk)).fetchall():
+                yield Staff(id=uuid.UUID(id_text(person)), facility=uuid.UUID(id_text(facility)), full_name=name,
+                            national_id=national_id, birth_date=date_value(birth))
 
     def person(self, national_id: str, facility_id: uuid.UUID | None, name: str, birth: dt.date | None) -> Staff | None:
         """The person already recorded with this CCCD, or else with this name and date of birth at the facility."""
-        prefetched = self._prefetched
-        if national_id:
-            found = ([self._by_id[national_id]] if national_id in self._by_id else []) if prefetched else \
-                self._known(self._BY_NATIONAL_ID, (national_id,))
-            if found:
-                return found[0]
+        if national_id and national_id in self._by_id:
+            return self._by_id[national_id]
         if facility_id is not None and birth is not None:
             folded = _fold(name)
-            candidates = self._by_birth.get((facility_id, birth), []) if prefetched and birth.isoformat() in self._births else \
-                self._known(self._BY_BIRTH, (facility_id.hex, birth.isoformat()))
-            for candidate in candidates:
+            for candidate in self._by_birth.get((facility_id, birth), []):
                 if _fold(candidate.full_name) == folded:
                     return candidate
         return None
@@ -290,9 +266,8 @@ def check_file(path: Path, default_facility: str = "", progress: Callable[[int],
     if report.errors:
         return report, [], []
     index = header_map.columns
-    lookups = _Lookups()
-    lookups.prefetch({_national_id(row.cell(index.get("national_id"))) for row in table.rows},
-                     {day.isoformat() for row in table.rows if (day := parse_date(row.cell(index.get("birth_date")))) is not None})
+    lookups = _Lookups({_national_id(row.cell(index.get("national_id"))) for row in table.rows},
+                       {day.isoformat() for row in table.rows if (day := parse_date(row.cell(index.get("birth_date")))) is not None})
     default = Facility.get_or_none(Facility.id == uuid.UUID(default_facility)) if default_facility else None
     people: dict[tuple[str, str], _Person] = {}
     trainings: list[_Training] = []
