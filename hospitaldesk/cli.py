@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 from hospitaldesk import __version__, config
@@ -110,13 +111,17 @@ def cmd_list(args: argparse.Namespace) -> int:
         return _list_assessments(args)
     if args.what == "enrollments":
         return _list_enrollments(args)
-    rows = all_rows(args.what, args.search)
+    columns = catalog(args.what).columns
+    return _emit(args, all_rows(args.what, args.search), lambda row: [str(row.get(c.key, "")) for c in columns])
+
+
+def _emit(args: argparse.Namespace, rows: list[dict[str, Any]], line: Callable[[dict[str, Any]], list[str]]) -> int:
+    """The rows as a JSON array (--json), or one tab-separated line each."""
     if args.json:
         _print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
-    columns = catalog(args.what).columns
     for row in rows:
-        _print("\t".join(str(row.get(c.key, "")) for c in columns))
+        _print("\t".join(line(row)))
     return EXIT_OK
 
 
@@ -124,42 +129,25 @@ def _list_agreements(args: argparse.Namespace) -> int:
     from hospitaldesk.services.agreement_terms import STATUSES, label
     from hospitaldesk.services.agreements import summaries
 
-    rows = summaries(args.search)
-    if args.json:
-        _print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    for row in rows:
-        _print("\t".join([row["number"], label(STATUSES, row["status"]), row["transferring"], row["receiving"], row["title"], row["id"]]))
-    return EXIT_OK
+    return _emit(args, summaries(args.search),
+                 lambda row: [row["number"], label(STATUSES, row["status"]), row["transferring"], row["receiving"], row["title"], row["id"]])
 
 
 def _list_assessments(args: argparse.Namespace) -> int:
-    from hospitaldesk.services.assessments import summaries
     from hospitaldesk.services import readiness_terms
+    from hospitaldesk.services.assessments import summaries
     from hospitaldesk.services.readiness_print import percent
 
-    rows = summaries(search=args.search)
-    if args.json:
-        _print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    for row in rows:
-        verdict = _("ready") if row["ready"] else _("not ready")
-        _print("\t".join([row["date"], row["facility"], row["technique"], percent(row["index"]), verdict,
-                              readiness_terms.label(readiness_terms.ASSESSMENT_STATUS, row["status"]), row["id"]]))
-    return EXIT_OK
+    return _emit(args, summaries(search=args.search), lambda row: [
+        row["date"], row["facility"], row["technique"], percent(row["index"]), _("ready") if row["ready"] else _("not ready"),
+        readiness_terms.label(readiness_terms.ASSESSMENT_STATUS, row["status"]), row["id"]])
 
 
 def _list_enrollments(args: argparse.Namespace) -> int:
     from hospitaldesk.services.enrollments import listing
 
-    rows = listing(search=args.search)
-    if args.json:
-        _print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    for row in rows:
-        _print("\t".join([row["staff"], row["technique"], row["status_label"], row["end_on"], row["certificate_number"],
-                          row["commitment_ends_on"], row["id"]]))
-    return EXIT_OK
+    return _emit(args, listing(search=args.search), lambda row: [
+        row["staff"], row["technique"], row["status_label"], row["end_on"], row["certificate_number"], row["commitment_ends_on"], row["id"]])
 
 
 def cmd_print(args: argparse.Namespace) -> int:
