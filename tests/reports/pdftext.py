@@ -114,3 +114,14 @@ def texts_drawn(data: bytes, page: int, keep: Callable[[Any], bool]) -> str:
         return flat(" ".join(found))
     finally:
         pdf.close()
+
+
+def paths_drawn(data: bytes, page: int, keep: Callable[[Any], bool]) -> int:
+    """How many of one page's vector path objects `keep(object)` accepts (pdfium objects)."""
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return sum(1 for obj in pdf[page].get_objects() if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH and keep(obj))
+    finally:
+        pdf.close()

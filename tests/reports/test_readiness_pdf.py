@@ -22,6 +22,7 @@ from hospitaldesk.reports.readiness_report import percent
 from hospitaldesk.reports.render import DocumentStamp, read_stamp
 from tests.reports import readiness_samples as samples
 from tests.reports.pdftext import (
+    paths_drawn,
     texts_drawn,
     A4, MM, all_text, assert_fonts_embedded, flat, page_text_any_angle, pages_text, reader, region_text,
 )
@@ -56,18 +57,13 @@ def every_item_text() -> list[str]:
 
 def square_boxes(data: bytes, page: int) -> int:
     """Drawn squares the size of a tick box on one page (vector paths, not characters)."""
-    pdf = pdfium.PdfDocument(data)
-    try:
-        count = 0
-        for obj in pdf[page].get_objects():
-            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                left, bottom, right, top = obj.get_bounds()
-                width, height = right - left, top - bottom
-                if abs(width - height) < 0.5 and BOX_SIZE - 1 < width < BOX_SIZE + 3:
-                    count += 1
-        return count
-    finally:
-        pdf.close()
+
+    def tick_box(obj: Any) -> bool:
+        left, bottom, right, top = obj.get_bounds()
+        width, height = right - left, top - bottom
+        return abs(width - height) < 0.5 and BOX_SIZE - 1 < width < BOX_SIZE + 3
+
+    return paths_drawn(data, page, tick_box)
 
 
 def red_texts(data: bytes, page: int) -> str:

@@ -20,7 +20,7 @@ from hospitaldesk.reports.retention_report import milestone_text
 from hospitaldesk.reports.trainee_data import DepartureLine, Milestone, TechniqueRetention
 from hospitaldesk.reports.trainee_docs import build_certificate, build_commitment, build_retention_report
 from tests.reports import trainee_samples as samples
-from tests.reports.pdftext import A4, MM, all_text, assert_fonts_embedded, flat, reader, region_text, texts_drawn
+from tests.reports.pdftext import A4, MM, all_text, assert_fonts_embedded, flat, reader, paths_drawn, region_text, texts_drawn
 from tests.reports.test_readiness_pdf import red_texts
 
 BOTTOM_MARGIN = 20 * MM
@@ -64,34 +64,24 @@ def word_heights(data: bytes, page: int, *words: str) -> list[float]:
 
 def filled_rects(data: bytes, page: int, colour: tuple[int, int, int]) -> int:
     """Path objects filled with `colour` (RGB 0–255) on one page: shaded cells and rows."""
-    pdf = pdfium.PdfDocument(data)
-    try:
-        count = 0
-        for obj in pdf[page].get_objects():
-            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                r, g, b, a = (ctypes.c_uint() for _ in range(4))
-                pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
-                if all(abs(v.value - c) <= 1 for v, c in zip((r, g, b), colour)):
-                    count += 1
-        return count
-    finally:
-        pdf.close()
+
+    def filled(obj: Any) -> bool:
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
+        return all(abs(v.value - c) <= 1 for v, c in zip((r, g, b), colour))
+
+    return paths_drawn(data, page, filled)
 
 
 def qr_paths(data: bytes, page: int) -> int:
     """Filled paths inside the footer's QR square (bottom right, in the margin)."""
     left, right = A4[0] - 15 * MM - QR_SIZE - 1, A4[0] - 15 * MM + 1
-    pdf = pdfium.PdfDocument(data)
-    try:
-        count = 0
-        for obj in pdf[page].get_objects():
-            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                x0, y0, x1, y1 = obj.get_bounds()
-                if x0 >= left and x1 <= right and y0 >= QR_BOTTOM - 1 and y1 <= QR_BOTTOM + QR_SIZE + 1:
-                    count += 1
-        return count
-    finally:
-        pdf.close()
+
+    def in_square(obj: Any) -> bool:
+        x0, y0, x1, y1 = obj.get_bounds()
+        return x0 >= left and x1 <= right and y0 >= QR_BOTTOM - 1 and y1 <= QR_BOTTOM + QR_SIZE + 1
+
+    return paths_drawn(data, page, in_square)
 
 
 def assert_a4_with_empty_side_margins(data: bytes) -> None:
