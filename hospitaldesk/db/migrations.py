@@ -14,6 +14,7 @@ from hospitaldesk.db.models import (
     AGREEMENT_TABLES,
     FOUNDATION_TABLES,
     READINESS_TABLES,
+    RETENTION_TABLES,
     TRAINEE_TABLES,
     Agreement,
     EquipmentItem,
@@ -69,12 +70,38 @@ def _m5_trainees(db: SqliteDatabase) -> None:
     db.execute_sql("CREATE INDEX staff_facility_status ON staff (facility_id, status, deleted)")
 
 
+# What makes a person's retention facts stale: each statement names the staff id(s) a change touches.
+_STALE_TRIGGERS = {
+    "enrollment": {"INSERT": ["new.staff_id"], "UPDATE": ["old.staff_id", "new.staff_id"], "DELETE": ["old.staff_id"]},
+    "staff_departure": {"INSERT": ["new.staff_id"], "UPDATE": ["old.staff_id", "new.staff_id"], "DELETE": ["old.staff_id"]},
+    "staff": {"UPDATE OF facility_id, employment_start, deleted": ["new.id"], "DELETE": ["old.id"]},
+}
+
+
+def _m6_retention_facts(db: SqliteDatabase) -> None:
+    """Retention's per-person facts and the triggers that mark them stale (services/retention_facts.py):
+    the region's view then sums facts instead of re-deriving 200,000 trainings (tests/bench, section h)."""
+    db.create_tables(RETENTION_TABLES)
+    # The region's view walks this index in group order without touching the table or sorting.
+    db.execute_sql("CREATE INDEX retention_fact_view ON retention_fact (first, facility, technique, started, moved, staff, "
+                   "at6, kept6, at12, kept12, at24, kept24)")
+    db.execute_sql("CREATE INDEX retention_fact_staff ON retention_fact (staff)")
+    db.execute_sql("CREATE INDEX retention_fact_agreement ON retention_fact (agreement)")
+    for table, events in _STALE_TRIGGERS.items():
+        for event, ids in events.items():
+            name = f"{table}_retention_stale_{event.split()[0].lower()}"
+            marks = " ".join(f"INSERT OR IGNORE INTO retention_stale (staff) VALUES ({i});" for i in ids)
+            db.execute_sql(f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" BEGIN {marks} END')
+    db.execute_sql("INSERT OR IGNORE INTO retention_stale (staff) SELECT DISTINCT staff_id FROM enrollment")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
     (3, "agreements: indexes for the list's order", _m3_agreement_list_indexes),
     (4, "readiness: checklist templates, equipment inventory, assessments, gap actions", _m4_readiness),
     (5, "trainees: staff, departures, training enrollments and commitments", _m5_trainees),
+    (6, "trainees: retention facts per person, kept up to date by triggers", _m6_retention_facts),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

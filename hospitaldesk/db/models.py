@@ -505,3 +505,35 @@ class Enrollment(Record):
 
 
 TRAINEE_TABLES: list[type[BaseModel]] = [Staff, StaffDeparture, Enrollment]
+
+
+class RetentionFact(BaseModel):
+    """Derived, never synced: a person trained in a technique (under an agreement), with the days
+    retention is read on and whether they were working there on each. Rebuilt from the person's
+    records whenever a trigger marks them stale (services/retention_facts.py), so the region's view
+    sums 200,000 of these instead of re-deriving them (tests/bench, section h)."""
+
+    staff = UUIDField()
+    technique = UUIDField()
+    agreement = UUIDField(null=True)
+    facility = UUIDField()
+    first = BooleanField()  # the person's earliest training in the technique: what the unfiltered view counts
+    started = DateField(null=True)  # employment start
+    trained_on = DateField()
+    moved = BooleanField()  # has left at least once: "working today" must look at the departures
+    at6 = DateField()
+    kept6 = BooleanField()
+    at12 = DateField()
+    kept12 = BooleanField()
+    at24 = DateField()
+    kept24 = BooleanField()
+
+
+class RetentionStale(BaseModel):
+    """People whose retention facts must be rebuilt; filled by triggers on every change to their
+    trainings, employment or departures, whoever makes it (a form, an import, sync)."""
+
+    staff = UUIDField(primary_key=True)
+
+
+RETENTION_TABLES: list[type[BaseModel]] = [RetentionFact, RetentionStale]

@@ -1,9 +1,9 @@
 """Who stayed: retention of trained staff per facility and technique, the techniques at risk,
 the commitments about to end, and the departures that broke one.
 
-The rules are retention_math's (tested there on hand-built cases); the region's view applies
-them in SQL, so 200,000 trainings are counted without becoming Python objects, and a test
-checks that both agree (tests/unit/test_trainees.py).
+The rules are retention_math's (tested there on hand-built cases); retention_facts applies them
+to each person when their records change, and the region's view sums those facts in SQL, so
+200,000 trainings are counted without becoming Python objects (tests/bench, section h).
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from peewee import fn
 from hospitaldesk.db.connection import database
 from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
 from hospitaldesk.db.models import ChecklistTemplate, Enrollment, Facility, Staff, StaffDeparture, TemplateItem, Technique
+from hospitaldesk.services import retention_facts
 from hospitaldesk.services import trainee_terms as terms
-from hospitaldesk.services.agreement_terms import add_months
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.retention_math import Milestone, breaks_commitment, commitment_end, commitment_start
 from hospitaldesk.services.staff import departure_fields
@@ -42,16 +42,11 @@ class TechniqueRetention:
         return self.required is not None and self.active < self.required
 
 
-def required_staff(technique_id: uuid.UUID) -> int | None:
-    """How many trained people the technique's current checklist requires: the sum of its critical
-    human-resources items (e.g. 2 doctors + 8 nurses = 10). None when it has no such item."""
-    return required_for([technique_id]).get(technique_id)
-
-
-def required_for(technique_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int | None]:
-    """required_staff() of many techniques: one pass over every checklist's critical staff items (each
-    technique's latest version counts). A shipped technique whose starter checklist was never opened
-    gets it now."""
+def required_for(technique_ids: Iterable[str]) -> dict[str, int | None]:
+    """How many trained people each technique's current checklist requires, by stored id: the sum of
+    its critical human-resources items (e.g. 2 doctors + 8 nurses = 10); None when it has none. One
+    pass over every checklist (each technique's latest version counts). A shipped technique whose
+    starter checklist was never opened gets it now."""
     from hospitaldesk.services.readiness_templates import current_template
     from hospitaldesk.services.readiness_terms import starter_templates
 
@@ -69,24 +64,14 @@ def required_for(technique_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int | No
             .group_by(ChecklistTemplate.technique, ChecklistTemplate.version)):
         if latest.get(technique) == version:
             sums[technique] = int(total)
-    found = {t: sums.get(t.hex) for t in wanted}
-    unknown = [t for t in wanted if t.hex not in latest]
+    found = {t: sums.get(t) for t in wanted}
+    unknown = {t for t in wanted if t not in latest}
     if unknown:  # only shipped techniques have a starter checklist to put in place
-        shipped = {t["technique"] for t in starter_templates().get("templates", [])}
-        from hospitaldesk.db.rows import CHUNK
-
-        for start in range(0, len(unknown), CHUNK):
-            for technique in Technique.select(Technique.id, Technique.code).where(Technique.id.in_(unknown[start:start + CHUNK])):
-                if technique.code in shipped and current_template(technique.id) is not None:
-                    found.update({k: v for k, v in required_for([technique.id]).items() if v is not None})
+        shipped = [t["technique"] for t in starter_templates().get("templates", [])]
+        for (technique,) in raw_rows(Technique.select(Technique.id).where(Technique.code.in_(shipped))):
+            if technique in unknown and current_template(uuid.UUID(id_text(technique))) is not None:
+                found.update({k: v for k, v in required_for([technique]).items() if v is not None})
     return found
-
-
-def _working(day: str) -> str:
-    """SQL: the person of `marks` works at the facility on `day` (retention_math.working_on); most never
-    left (`moved` = 0), so their departures are not looked up once per milestone."""
-    return (f"((m.started IS NULL OR m.started <= {day}) AND (m.moved = 0 OR NOT EXISTS (SELECT 1 FROM staff_departure d "
-            f"WHERE d.staff_id = m.staff AND d.deleted = 0 AND d.left_on <= {day} AND (d.returned_on IS NULL OR {day} < d.returned_on))))")
 
 
 def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None = None,
@@ -94,56 +79,42 @@ def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None 
     """Per facility and technique: trained, still working now, retained at 6/12/24 months, required;
     the techniques at risk first, then by facility and technique name.
 
-    Counted by SQLite in one statement (the rules of retention_math, written in SQL): the region's
-    200,000 trainings never become Python objects (tests/bench, section h)."""
+    Sums the people's retention facts (retention_facts: retention_math's rules, applied when a
+    person's records change), so the region's 200,000 trainings are one index walk (tests/bench, h)."""
+    retention_facts.refresh()
     today = today or dt.date.today()
-    months = terms.MILESTONE_MONTHS
-    trained_where = ["e.deleted = 0", f"e.status IN ({', '.join('?' * len(terms.TRAINED_STATUSES))})"]
-    params: list[Any] = list(terms.TRAINED_STATUSES)
-    if technique_id:
-        trained_where.append("e.technique_id = ?")
-        params.append(parse_id(technique_id).hex)
-    if agreement_id:
-        trained_where.append("e.agreement_id = ?")
+    day = today.isoformat()
+    where, params = ["f.first = 1"], []
+    if agreement_id:  # the people trained under this agreement, as of their training under it
+        where = ["f.agreement = ?"]
         params.append(parse_id(agreement_id).hex)
-    staff_where = ["s.deleted = 0", "t.ended IS NOT NULL"]
     if facility_id:
-        staff_where.append("s.facility_id = ?")
+        where.append("f.facility = ?")
         params.append(parse_id(facility_id).hex)
-    # Each distinct end of training's milestone dates, computed here by the same add_months as everywhere
-    # (a few thousand dates), and joined: no date arithmetic per row in SQLite.
-    ends = [date_value(raw) for (raw,) in raw_rows(Enrollment.select(fn.COALESCE(Enrollment.end_on, Enrollment.certificate_date))
-                                                   .where(Enrollment.deleted == False).distinct())]  # noqa: E712
-    stones_rows = [(day.isoformat(), *(add_months(day, k).isoformat() for k in months)) for day in ends if day is not None]
-    if not stones_rows:
-        return []
-    stone_values = ", ".join("(" + ", ".join("?" * (1 + len(months))) + ")" for _row in stones_rows)
-    stone_params = [value for row in stones_rows for value in row]
-    marks = ", ".join(f"ms.at{k} AS at{k}" for k in months)
-    counts = ", ".join(f"SUM(m.at{k} <= :today), SUM(m.at{k} <= :today AND {_working(f'm.at{k}')})" for k in months)
-    stone_columns = ", ".join(f"at{k}" for k in months)
-    sql = (f"WITH stones(ended, {stone_columns}) AS (VALUES {stone_values}), "
-           f"trained AS (SELECT e.staff_id AS staff, e.technique_id AS technique, MIN(COALESCE(e.end_on, e.certificate_date)) AS ended "
-           f"FROM enrollment e WHERE {' AND '.join(trained_where)} GROUP BY e.staff_id, e.technique_id), "
-           f"marks AS (SELECT s.facility_id AS facility, t.technique AS technique, s.id AS staff, s.employment_start AS started, {marks}, "
-           f"EXISTS (SELECT 1 FROM staff_departure d WHERE d.staff_id = s.id AND d.deleted = 0) AS moved "
-           f"FROM trained t JOIN staff s ON s.id = t.staff JOIN stones ms ON ms.ended = t.ended WHERE {' AND '.join(staff_where)}) "
-           f"SELECT m.facility, m.technique, COUNT(*), SUM({_working(':today')}), {counts} FROM marks m GROUP BY m.facility, m.technique")
-    # Named :today inside, positional before it: SQLite numbers them apart, so give it by position too.
-    sql = sql.replace(":today", "?")
-    params = stone_params + params
-    params = params + [today.isoformat()] * (sql.count("?") - len(params))
-    rows = list(database.execute_sql(sql, params).fetchall())
-    facilities = names_of(Facility.id, Facility.name, (r[0] for r in rows))  # a few thousand: in chunks, not a subquery
+    if technique_id:
+        where.append("f.technique = ?")
+        params.append(parse_id(technique_id).hex)
+    # Working today: after employment began and, for the few who ever left, not away today.
+    away = ("(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= :day "
+            "AND (d.returned_on IS NULL OR :day < d.returned_on))")
+    active = f"(f.started IS NULL OR f.started <= :day) AND CASE WHEN f.moved THEN f.staff NOT IN {away} ELSE 1 END"
+    stones = ", ".join(f"SUM(f.{at} <= :day), SUM(f.{at} <= :day AND f.{kept})"
+                       for at, kept in (retention_facts.MILESTONE_COLUMNS[k] for k in terms.MILESTONE_MONTHS))
+    sql = (f"SELECT f.facility, f.technique, COUNT(*), SUM({active}), {stones} "
+           f"FROM retention_fact f WHERE {' AND '.join(where)} GROUP BY f.facility, f.technique")
+    # Every :day sits in the select list, before the filters' parameters.
+    rows = list(database.execute_sql(sql.replace(":day", "?"), [day] * sql.count(":day") + params).fetchall())
+    facilities = names_of(Facility.id, Facility.name, (r[0] for r in rows), Facility.select(Facility.id))
     techniques = names_of(Technique.id, Technique.name, (r[1] for r in rows))
-    as_uuid = {raw: uuid.UUID(id_text(raw)) for raw in techniques}
-    required = required_for(as_uuid.values())
+    required = required_for(techniques)
+    ids = {raw: id_text(raw) for raw in (*facilities, *techniques)}  # each distinct id formatted once
+    months = list(enumerate(terms.MILESTONE_MONTHS))
     result = []
-    for facility, technique, trained, active, *pairs in rows:
-        stones = [Milestone(k, int(pairs[2 * n + 1] or 0), int(pairs[2 * n] or 0)) for n, k in enumerate(months)]
-        result.append(TechniqueRetention(id_text(facility), facilities.get(facility, ""), id_text(technique), techniques.get(technique, ""),
-                                         int(trained), int(active or 0), required.get(as_uuid[technique]) if technique in as_uuid else None,
-                                         stones))
+    for facility, technique, trained, working, *pairs in rows:
+        milestones = [Milestone(k, pairs[2 * n + 1] or 0, pairs[2 * n] or 0) for n, k in months]
+        result.append(TechniqueRetention(ids.get(facility) or id_text(facility), facilities.get(facility, ""),
+                                         ids.get(technique) or id_text(technique), techniques.get(technique, ""),
+                                         trained, working or 0, required.get(technique), milestones))
     result.sort(key=lambda r: (not r.at_risk, r.facility, r.technique))
     return result
 

@@ -54,8 +54,9 @@ def working_on(day: dt.date, employment_start: dt.date | None, absences: Iterabl
 
 
 @lru_cache(maxsize=65536)
-def _after(day: dt.date, months: int) -> dt.date:
-    """add_months, remembered: thousands of people share a few hundred end-of-training dates."""
+def milestone_day(day: dt.date, months: int) -> dt.date:
+    """The day retention at `months` is read for a training that ended on `day` (add_months, remembered:
+    thousands of people share a few hundred end-of-training dates)."""
     return add_months(day, months)
 
 
@@ -64,7 +65,7 @@ def milestones(people: Sequence[TrainedPerson], today: dt.date, months: Iterable
     for k in months:
         eligible = retained = 0
         for person in people:
-            at = _after(person.trained_on, k)
+            at = milestone_day(person.trained_on, k)
             if at > today:
                 continue
             eligible += 1

@@ -1,0 +1,87 @@
+"""Retention facts: what retention_math says about each trained person, kept ready for the region's view.
+
+Triggers (migration 6) put a person in `retention_stale` whenever their trainings, employment or
+departures change, by whatever path (a form, an import, sync, a restore of an older file brings its
+own facts). `refresh()` rebuilds the stale people's facts with retention_math's rules, so the rules
+live in Python once and the view only sums (services/retention.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from hospitaldesk.db.connection import database
+from hospitaldesk.db.models import RetentionFact
+from hospitaldesk.db.rows import CHUNK, date_value
+from hospitaldesk.services import trainee_terms as terms
+from hospitaldesk.services.retention_math import Absence, milestone_day, working_on
+
+MILESTONE_COLUMNS = {6: ("at6", "kept6"), 12: ("at12", "kept12"), 24: ("at24", "kept24")}  # terms.MILESTONE_MONTHS
+
+_COLUMNS = ["staff", "technique", "agreement", "facility", "first", "started", "trained_on", "moved",
+            *(column for k in terms.MILESTONE_MONTHS for column in MILESTONE_COLUMNS[k])]
+_INSERT = (f'INSERT INTO "{RetentionFact._meta.table_name}" ({", ".join(_COLUMNS)}) '
+           f'VALUES ({", ".join("?" for _c in _COLUMNS)})')
+
+
+def stale_count() -> int:
+    return int(database.execute_sql("SELECT COUNT(*) FROM retention_stale").fetchone()[0])
+
+
+def refresh() -> int:
+    """Rebuild the facts of every stale person, in one transaction; returns how many people."""
+    if not database.execute_sql("SELECT 1 FROM retention_stale LIMIT 1").fetchone():
+        return 0
+    with database.atomic():
+        stale = [row[0] for row in database.execute_sql("SELECT staff FROM retention_stale").fetchall()]
+        for start in range(0, len(stale), CHUNK):
+            chunk = stale[start:start + CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            database.execute_sql(f"DELETE FROM retention_fact WHERE staff IN ({marks})", chunk)
+            database.cursor().executemany(_INSERT, _facts_of(chunk, marks))
+            database.execute_sql(f"DELETE FROM retention_stale WHERE staff IN ({marks})", chunk)
+    return len(stale)
+
+
+def _facts_of(people: Sequence[str], marks: str) -> list[tuple[Any, ...]]:
+    """The fact rows of `people` (stored ids), read from their current records."""
+    employed = {person: (facility, date_value(started)) for person, facility, started in database.execute_sql(
+        f"SELECT id, facility_id, employment_start FROM staff WHERE id IN ({marks}) AND deleted = 0", people).fetchall()}
+    absences: dict[str, list[Absence]] = defaultdict(list)
+    for person, left, back in database.execute_sql(
+            f"SELECT staff_id, left_on, returned_on FROM staff_departure WHERE staff_id IN ({marks}) AND deleted = 0",
+            people).fetchall():
+        absences[person].append(Absence(_day(left), date_value(back)))
+    trained = ", ".join("?" * len(terms.TRAINED_STATUSES))
+    # The end of each person's training per technique and agreement: the earliest, when trained twice.
+    ends: dict[tuple[str, str, str | None], dt.date] = {}
+    for person, technique, agreement, ended in database.execute_sql(
+            f"SELECT staff_id, technique_id, agreement_id, MIN(COALESCE(end_on, certificate_date)) FROM enrollment "
+            f"WHERE staff_id IN ({marks}) AND deleted = 0 AND status IN ({trained}) "
+            f"GROUP BY staff_id, technique_id, agreement_id", [*people, *terms.TRAINED_STATUSES]).fetchall():
+        if ended is not None and person in employed:
+            ends[(person, technique, agreement)] = _day(ended)
+    earliest: dict[tuple[str, str], tuple[dt.date, str]] = {}
+    for (person, technique, agreement), day in ends.items():
+        candidate = (day, agreement or "")
+        if (person, technique) not in earliest or candidate < earliest[(person, technique)]:
+            earliest[(person, technique)] = candidate
+    rows = []
+    for (person, technique, agreement), day in ends.items():
+        facility, started = employed[person]
+        away = tuple(absences.get(person, ()))
+        stones: list[Any] = []
+        for k in terms.MILESTONE_MONTHS:
+            at = milestone_day(day, k)
+            stones += [at.isoformat(), working_on(at, started, away)]
+        rows.append((person, technique, agreement, facility, earliest[(person, technique)] == (day, agreement or ""),
+                     started.isoformat() if started else None, day.isoformat(), bool(away), *stones))
+    return rows
+
+
+def _day(value: Any) -> dt.date:
+    day = date_value(value)
+    assert day is not None  # a NOT NULL column
+    return day
