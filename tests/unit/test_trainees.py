@@ -237,3 +237,70 @@ def test_the_regions_sql_agrees_with_the_rules_on_hand_built_cases(site_store: P
         [(m.months, m.retained, m.eligible) for m in milestones(expected_people, today, (6, 12, 24))]
     assert row.active == active_now(expected_people, today)
     assert row.trained == len(cases)
+
+
+# --- retention facts: rebuilt whenever a person's records change ------------------------------------
+
+
+def test_every_change_to_a_persons_records_marks_their_facts_stale(site_store: Path) -> None:
+    from hospitaldesk.services import retention_facts
+
+    hanh = add()
+    assert retention_facts.stale_count() == 0  # a person with no training has no facts to rebuild
+    enrollment = trained(hanh)
+    assert retention_facts.stale_count() == 1 and retention_facts.refresh() == 1 and retention_facts.stale_count() == 0
+    changes = [
+        lambda: staff.record_departure(hanh, {"left_on": "01/11/2023", "reason": "income"}),
+        lambda: staff.record_return(hanh, {"returned_on": "01/02/2024"}),
+        lambda: Enrollment.update(end_on=D(2023, 7, 31)).where(Enrollment.id == enrollment).execute(),
+        lambda: Staff.update(employment_start=D(2013, 1, 1)).where(Staff.id == hanh).execute(),
+        lambda: Staff.update(deleted=True).where(Staff.id == hanh).execute(),
+    ]
+    for change in changes:
+        change()
+        assert retention_facts.stale_count() == 1
+        assert retention_facts.refresh() == 1
+    # A change retention does not read leaves the facts alone.
+    Staff.update(phone="0290 000 000").where(Staff.id == hanh).execute()
+    assert retention_facts.stale_count() == 0
+
+
+def test_the_view_follows_a_departure_recorded_after_it_was_read(site_store: Path) -> None:
+    hanh = add()
+    trained(hanh)
+    [before] = retention.retention(today=D(2025, 1, 1))
+    assert (before.active, before.milestones[1].retained) == (1, 1)
+    staff.record_departure(hanh, {"left_on": "01/11/2023", "reason": "income"})
+    [after] = retention.retention(today=D(2025, 1, 1))
+    assert (after.active, after.milestones[0].retained, after.milestones[1].retained) == (0, 0, 0)  # gone by the 6-month day, 30/12/2023
+
+
+def test_moving_to_another_facility_moves_the_count(site_store: Path) -> None:
+    hanh = add()
+    trained(hanh)
+    assert [r.facility_id for r in retention.retention(today=D(2025, 1, 1))] == [ca_mau()]
+    other = facility_by_code("HCM-CHORAY").id
+    Staff.update(facility=other).where(Staff.id == hanh).execute()
+    assert [r.facility_id for r in retention.retention(today=D(2025, 1, 1))] == [str(other)]
+
+
+def test_trained_twice_under_two_agreements_counts_each_under_its_own(site_store: Path) -> None:
+    """Unfiltered, a person counts once from their first training; filtered by an agreement, from the
+    training under that agreement."""
+    from hospitaldesk.db.models import RetentionFact
+    from hospitaldesk.services import retention_facts
+
+    hanh = add()
+    trained(hanh, end="30/06/2023")
+    trained(hanh, end="30/06/2024", certificate_number="20/CN-NĐ1")
+    retention_facts.refresh()
+    facts = list(RetentionFact.select().where(RetentionFact.staff == hanh))
+    assert len(facts) == 1  # both without an agreement: one group, its earliest end
+    assert facts[0].trained_on == D(2023, 6, 30) and facts[0].first
+    assert facts[0].at6 == D(2023, 12, 30) and facts[0].kept6
+
+
+def test_the_fact_columns_follow_the_milestones() -> None:
+    from hospitaldesk.services import retention_facts, trainee_terms
+
+    assert sorted(retention_facts.MILESTONE_COLUMNS) == sorted(trainee_terms.MILESTONE_MONTHS)
