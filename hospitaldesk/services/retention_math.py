@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from hospitaldesk.services.agreement_terms import add_months
 
@@ -34,8 +35,9 @@ class TrainedPerson:
     absences: tuple[Absence, ...] = ()
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(NamedTuple):
+    """A tuple, not a frozen dataclass: the region's view builds 80,000 of them (tests/bench, h)."""
+
     months: int
     retained: int
     eligible: int

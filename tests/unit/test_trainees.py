@@ -200,6 +200,27 @@ def test_retention_per_technique_with_the_checklist_requirement(site_store: Path
     assert row.at_risk and retention.at_risk(today=D(2025, 1, 1)) == [row]
 
 
+def test_the_requirement_follows_the_checklist_as_edited(site_store: Path) -> None:
+    """Required = the critical human-resources items of the current checklist: a removed item, a
+    non-critical one and another domain do not count; with none left, nothing is at risk."""
+    from hospitaldesk.services import readiness_templates
+
+    trained(add())
+    crrt = technique_id(CRRT)
+    items = readiness_templates.get(crrt)["items"]
+    people = [i for i in items if i["domain"] == "human_resources" and i["critical"] in (True, "1")]
+    others = [i for i in items if i["domain"] != "human_resources"]
+    assert len(people) >= 2 and others
+    first, dropped = {**people[0], "quantity": "4"}, people[1]
+    helper = {**dropped, "id": "", "code": "", "critical": False, "quantity": "9"}  # not critical: not counted
+    readiness_templates.save(crrt, [first, helper, *[{**o, "quantity": "7"} for o in others]])
+    [row] = retention.retention(today=D(2025, 1, 1), facility_id=ca_mau())
+    assert (row.required, row.active, row.at_risk) == (4, 1, True)
+    readiness_templates.save(crrt, [helper, *others])
+    [row] = retention.retention(today=D(2025, 1, 1), facility_id=ca_mau())
+    assert row.required is None and not row.at_risk
+
+
 def test_a_person_trained_twice_counts_once(site_store: Path) -> None:
     hanh = add()
     trained(hanh, end="30/06/2023")
