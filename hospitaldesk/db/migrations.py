@@ -25,7 +25,7 @@ from hospitaldesk.db.models import (
     Staff,
     Technique,
 )
-from hospitaldesk.db.search import create_search_index
+from hospitaldesk.db.search import create_search_index, drop_search_index
 from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
 
@@ -105,6 +105,14 @@ def _m7_required_staff_index(db: SqliteDatabase) -> None:
     db.execute_sql(f"CREATE INDEX template_item_required_staff ON template_item (template_id, quantity) WHERE {REQUIRED_STAFF_WHERE}")
 
 
+def _m8_word_start_search(db: SqliteDatabase) -> None:
+    """Search indexes that find two-letter words at a word's start (db/search.py): rebuilt for every
+    searchable table, from the keys already stored."""
+    for model in (Province, Specialty, Facility, Technique, Agreement, EquipmentItem, Staff):
+        drop_search_index(db, model)
+        create_search_index(db, model)
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -113,6 +121,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (5, "trainees: staff, departures, training enrollments and commitments", _m5_trainees),
     (6, "trainees: retention facts per person, kept up to date by triggers", _m6_retention_facts),
     (7, "readiness: index of the checklist items that count required staff", _m7_required_staff_index),
+    (8, "search: two-letter words found at the start of a word, through the index", _m8_word_start_search),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

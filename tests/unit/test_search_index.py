@@ -5,7 +5,7 @@ from pathlib import Path
 
 from hospitaldesk import text
 from hospitaldesk.db.models import Technique
-from hospitaldesk.db.search import where_matches
+from hospitaldesk.db.search import matches, where_matches
 from hospitaldesk.services.catalog import SEARCH_COUNT_CAP
 from hospitaldesk.services.catalogs import catalog
 from hospitaldesk.services.forms import ListQuery
@@ -17,10 +17,16 @@ def codes(query: str, many_hits: bool = False) -> set[str]:
 
 
 def test_index_and_plain_scan_find_the_same_rows(site_store: Path) -> None:
-    for query in ("loc mau", "tim", "phẫu thuật tim hở", "em", "ct", "khong co gi nay"):
-        expected = {t.code for t in Technique.select() if all(term in t.search_key for term in text.search_terms(query))}
+    for query in ("loc mau", "tim", "phẫu thuật tim hở", "em", "ct", "t", "tre em", "m tim", "khong co gi nay"):
+        expected = {t.code for t in Technique.select() if all(matches(t.search_key, term) for term in text.search_terms(query))}
         assert codes(query) == expected, query
         assert codes(query, many_hits=True) == expected, query
+
+
+def test_short_words_match_at_the_start_of_a_word() -> None:
+    assert matches("nguyen van le minh", "le") and matches("le van minh", "le") and matches("le van minh", "l")
+    assert not matches("khong minh thoa", "ho") and not matches("khong minh", "h")
+    assert matches("khong minh thoa", "hon") and not matches("khong minh thoa", "oa")
 
 
 def test_renamed_record_is_found_by_its_new_name_not_its_old_one(site_store: Path) -> None:
@@ -35,7 +41,7 @@ def test_renamed_record_is_found_by_its_new_name_not_its_old_one(site_store: Pat
 def test_deleted_row_leaves_the_index(site_store: Path) -> None:
     Technique.delete().where(Technique.code == Technique.select(Technique.code).limit(1).scalar()).execute()
     for query in ("tim", "mau", "phau thuat"):
-        expected = {t.code for t in Technique.select() if all(term in t.search_key for term in text.search_terms(query))}
+        expected = {t.code for t in Technique.select() if all(matches(t.search_key, term) for term in text.search_terms(query))}
         assert codes(query) == expected
 
 
