@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hospitaldesk", description=_("HospitalDesk: technique transfer between hospitals, offline."))
     parser.add_argument("--db", metavar="PATH", help=_("database file (default: HOSPITALDESK_DB or the user data folder)"))
     parser.add_argument("--lang", choices=config.LANGUAGES, help=_("language of messages: vi or en"))
+    parser.add_argument("--user", metavar="NAME", help=_("sign in as this account (the password is asked, or read from HOSPITALDESK_PASSWORD)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", help=_("open the window (the default)"))
     init = sub.add_parser("init", help=_("set up this installation with its site name"))
@@ -57,6 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help=_("check the file and say what would be imported, without writing"))
     verify = sub.add_parser("verify-pdf", help=_("check a printed contract or amendment against the database"))
     verify.add_argument("file", metavar="FILE", help=_("the PDF file"))
+    users = sub.add_parser("users", help=_("accounts: add one, list them, change or reset a password"))
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = users_sub.add_parser("add", help=_("add an account (the first one is the administrator); its password is asked, "
+                                             "or read from HOSPITALDESK_NEW_PASSWORD"))
+    add.add_argument("username", metavar="USERNAME", help=_("e.g. hanh.nguyen"))
+    add.add_argument("--name", required=True, metavar="FULL_NAME", help=_("the person's full name"))
+    add.add_argument("--role", required=True, choices=("administrator", "editor", "viewer"))
+    users_list = users_sub.add_parser("list", help=_("list the accounts"))
+    users_list.add_argument("--json", action="store_true", help=_("print a JSON array"))
+    passwd = users_sub.add_parser("passwd", help=_("change your password, or (administrator) set someone else's; the new one is asked, "
+                                                   "or read from HOSPITALDESK_NEW_PASSWORD"))
+    passwd.add_argument("username", metavar="USERNAME")
+    aud = sub.add_parser("audit", help=_("the audit log: who changed what and when; 'audit verify' checks its hash chain"))
+    aud.add_argument("check", nargs="?", choices=("verify",), help=_("verify: check the chain (exit 1 when it is broken)"))
+    aud.add_argument("--record", metavar="ID", help=_("only the entries of this record"))
+    aud.add_argument("--by", metavar="NAME", help=_("only the entries of this user"))
+    aud.add_argument("--limit", type=int, default=500, help=_("at most this many entries, newest first (default 500)"))
+    aud.add_argument("--json", action="store_true", help=_("print a JSON array"))
     sub.add_parser("version", help=_("print the version"))
     return parser
 
@@ -235,6 +254,75 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+PASSWORD_ENV, NEW_PASSWORD_ENV = "HOSPITALDESK_PASSWORD", "HOSPITALDESK_NEW_PASSWORD"
+
+
+def _secret(env: str, prompt: str, twice: bool = False) -> str:
+    """A password from the environment, or typed without echo; never from the command line,
+    where other users of the PC could read it."""
+    if os.environ.get(env):
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        raise HospitalDeskError(_("No password: type it when asked, or set {env}.").format(env=env))
+    import getpass
+
+    typed = getpass.getpass(prompt)
+    if twice and getpass.getpass(_("Again: ")) != typed:
+        raise HospitalDeskError(_("The two passwords differ. Nothing was changed."))
+    return typed
+
+
+def sign_in(args: argparse.Namespace) -> None:
+    """Accounts exist: every command runs as a signed-in user, with that user's rights."""
+    from hospitaldesk.services import authority
+
+    authority.sign_out()  # one command, one sign-in
+    if not authority.sign_in_required():
+        return
+    if not args.user:
+        raise HospitalDeskError(_("This installation has accounts: add --user NAME (the password is asked, or read from {env}).")
+                                .format(env=PASSWORD_ENV))
+    authority.sign_in(args.user, _secret(PASSWORD_ENV, _("Password for {user}: ").format(user=args.user)))
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from hospitaldesk.services import accounts, authority
+
+    if args.users_command == "list":
+        authority.require("read")
+        return _emit(args, accounts.list_accounts(), lambda row: [row["username"], row["full_name"], row["role_label"],
+                                                                   "" if row["active"] else _("switched off")])
+    new = _secret(NEW_PASSWORD_ENV, _("New password for {user}: ").format(user=args.username), twice=True)
+    if args.users_command == "add":
+        user = authority.add_account(args.username, args.name, args.role, new)
+        _print(_("Account '{user}' added ({role}).").format(user=user.username, role=user.role_label))
+        return EXIT_OK
+    me = authority.current_user()
+    if me is not None and me.username == accounts.clean_username(args.username):
+        authority.change_own_password(_secret(PASSWORD_ENV, _("Current password: ")), new)
+    else:
+        authority.reset_password(args.username, new)
+    _print(_("Password of '{user}' changed.").format(user=accounts.clean_username(args.username)))
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from hospitaldesk.services import audit_log
+
+    if args.check == "verify":
+        report = audit_log.verify()
+        if args.json:
+            _print(json.dumps({"ok": report.ok, "entries": report.entries, "head_seq": report.head_seq,
+                               "head_hash": report.head_hash, "message": report.message}, ensure_ascii=False, indent=2))
+        else:
+            _print(report.message)
+        return EXIT_OK if report.ok else EXIT_FAILED
+    found = audit_log.entries(user=args.by or "", record_id=args.record or "", limit=max(1, args.limit))
+    rows, labels = [e.as_dict() for e in found], {e.seq: e.action_label for e in found}
+    return _emit(args, rows, lambda e: [str(e["seq"]), e["at"], e["user"] or "—", labels[e["seq"]], e["table"], e["record_id"],
+                                        json.dumps(e["changes"], ensure_ascii=False)])
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from hospitaldesk.services.maintenance import restore
 
@@ -253,6 +341,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "print": cmd_print,
     "verify-pdf": cmd_verify_pdf,
     "import-staff": cmd_import_staff,
+    "users": cmd_users,
+    "audit": cmd_audit,
 }
 
 
@@ -266,6 +356,7 @@ def run(args: argparse.Namespace) -> int:
         opened = open_store(args.db_path)
         for warning in opened.warnings:
             print(_("Warning: {message}").format(message=warning), file=sys.stderr)
+        sign_in(args)
         return COMMANDS[args.command](args)
     except HospitalDeskError as exc:
         print(_("Error: {message}").format(message=exc.message), file=sys.stderr)

@@ -4,6 +4,7 @@
   HOSPITALDESK_DB, so nothing ever touches the real user's data or settings.
 - Messages are English (the msgids) unless a test switches language itself; the
   language in force before the test is put back afterwards.
+- Password hashing is cheap, and nobody stays signed in from one test to the next.
 - Catalogs are compiled from a per-session copy of locales/, so running the tests
   never writes a .mo file into the checkout.
 
@@ -50,7 +51,15 @@ def isolated_environment(
     monkeypatch.setattr(i18n, "_translations", i18n._translations)
     monkeypatch.setattr(i18n, "_language", i18n._language)
     i18n.setup("en")
+    # argon2's defaults (64 MB, 3 passes) are right for a PC and slow for hundreds of tests.
+    from argon2 import PasswordHasher
+
+    from hospitaldesk.services import accounts, authority
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.delenv("HOSPITALDESK_PASSWORD", raising=False)
     yield home
+    authority.sign_out()
     close_store()
 
 

@@ -134,13 +134,21 @@ def bind(db: SqliteDatabase) -> None:
 
 @contextmanager
 def atomic() -> Iterator[None]:
-    """The one way to write: a whole record (or batch) or nothing.
+    """The one way to write: a whole record (or batch) or nothing, with its audit log entries.
 
     SQLite's own errors (locked by another program, read-only file, disk full...)
     leave as a StoreError that names the file and says what to do; the
     transaction is rolled back either way."""
+    from hospitaldesk.db import audit  # the models import this module
+
+    outermost = not database.in_transaction()
     try:
         with database.atomic():
+            # The audit log's entries of this transaction name who acts and are sealed onto the
+            # hash chain before the commit, all inside the transaction (db/audit.py).
+            token = audit.begin() if outermost else None
             yield
+            if token is not None:
+                audit.seal(token)
     except PeeweeDatabaseError as exc:
         raise translate_error(exc, database.obj.database if database.obj is not None else "?") from exc

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
+from hospitaldesk.db import audit
 from hospitaldesk.db.backup import copy_database
 from hospitaldesk.db.connection import full_check
 from hospitaldesk.db.models import (
+    ACCOUNT_TABLES,
     AGREEMENT_TABLES,
     FOUNDATION_TABLES,
     READINESS_TABLES,
@@ -113,6 +115,22 @@ def _m8_word_start_search(db: SqliteDatabase) -> None:
         create_search_index(db, model)
 
 
+def _m9_accounts(db: SqliteDatabase) -> None:
+    db.create_tables(ACCOUNT_TABLES)
+
+
+def _m10_audit_log(db: SqliteDatabase) -> None:
+    """The hash-chained audit log and the triggers that write it (db/audit.py). Entries start here:
+    what was written before has no entries, and the log's first entry says so."""
+    for statement in audit.CREATE_LOG:
+        db.execute_sql(statement)
+    for model in audit.audited_models():
+        audit.create_triggers(db, model)
+    token = audit.begin()
+    audit.record("log_started", details={"schema_version": 10})
+    audit.seal(token)
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -122,6 +140,8 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (6, "trainees: retention facts per person, kept up to date by triggers", _m6_retention_facts),
     (7, "readiness: index of the checklist items that count required staff", _m7_required_staff_index),
     (8, "search: two-letter words found at the start of a word, through the index", _m8_word_start_search),
+    (9, "accounts: people who sign in, their roles and password hashes", _m9_accounts),
+    (10, "audit log: every change and event, hash-chained, written by triggers", _m10_audit_log),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -537,3 +537,22 @@ class RetentionStale(BaseModel):
 
 
 RETENTION_TABLES: list[type[BaseModel]] = [RetentionFact, RetentionStale]
+
+
+class Account(BaseModel):
+    """A person who signs in on this installation. Never synced: each PC keeps its own accounts,
+    and a password hash never leaves it (services/accounts.py)."""
+
+    id = UUIDField(primary_key=True, default=uuid.uuid4)
+    username = CharField(max_length=40, unique=True)  # lower case, no accents: "hanh.nguyen"
+    full_name = CharField(max_length=200)
+    role = CharField(max_length=20)  # see services.accounts.ROLES
+    password_hash = TextField()  # argon2id, with its parameters (PHC string)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    password_changed_at = DateTimeField(default=utcnow)
+    failed_logins = IntegerField(default=0)  # wrong passwords in a row; reset by a right one
+    blocked_until = DateTimeField(null=True)  # no attempt accepted before this (UTC), after too many wrong ones
+
+
+ACCOUNT_TABLES: list[type[BaseModel]] = [Account]

@@ -1,0 +1,195 @@
+"""Accounts on a shared office PC: who signs in, with which role, and their passwords.
+
+Passwords are kept as argon2id hashes (argon2-cffi's defaults; a hash made with older
+parameters is remade at the next right password) and never stored, logged or shown in clear.
+After FREE_ATTEMPTS wrong passwords in a row an account is blocked for a while that doubles
+with each further wrong one (up to BLOCK_MAX), so guessing at the keyboard gets nowhere.
+The roles' powers are in services/authority.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from hospitaldesk import text
+from hospitaldesk.db.connection import atomic
+from hospitaldesk.db.models import Account, utcnow
+from hospitaldesk.errors import FieldError, HospitalDeskError, ValidationError
+from hospitaldesk.i18n import N_, _
+from hospitaldesk.services.forms import Choice, code_choices, code_label
+
+ADMINISTRATOR, EDITOR, VIEWER = "administrator", "editor", "viewer"
+ROLES = {ADMINISTRATOR: N_("Administrator"), EDITOR: N_("Editor"), VIEWER: N_("Viewer")}
+MIN_PASSWORD = 8
+FREE_ATTEMPTS = 5
+BLOCK_FIRST = dt.timedelta(seconds=30)
+BLOCK_MAX = dt.timedelta(minutes=15)
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
+
+HASHER = PasswordHasher()  # argon2id; tests put in a cheaper one
+
+
+class SignInError(HospitalDeskError):
+    """A wrong user name or password, or an account blocked or switched off."""
+
+
+@dataclass(frozen=True)
+class User:
+    """Who is signed in: what services check and the audit log names."""
+
+    id: str
+    username: str
+    full_name: str
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return code_label(ROLES, self.role)
+
+
+def role_choices() -> list[Choice]:
+    return code_choices(ROLES)
+
+
+def _user(account: Account) -> User:
+    return User(str(account.id), account.username, account.full_name, account.role)
+
+
+def has_accounts() -> bool:
+    return bool(Account.select().where(Account.active == True).exists())  # noqa: E712
+
+
+def clean_username(raw: str) -> str:
+    """ "Hạnh.Nguyễn " -> "hanh.nguyen": lower case without accents or spaces, as people will type it."""
+    decomposed = unicodedata.normalize("NFD", raw.strip().lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not ch.isspace())
+
+
+def _check_password(password: str, field: str = "password") -> list[FieldError]:
+    if len(password) < MIN_PASSWORD:
+        return [FieldError(field, _("Password"), _("At least {count} characters.").format(count=MIN_PASSWORD))]
+    if password.strip() != password:
+        return [FieldError(field, _("Password"), _("No spaces at the start or the end."))]
+    return []
+
+
+def list_accounts() -> list[dict[str, Any]]:
+    return [{"id": str(a.id), "username": a.username, "full_name": a.full_name, "role": a.role,
+             "role_label": code_label(ROLES, a.role), "active": a.active,
+             "password_changed_at": a.password_changed_at.isoformat(timespec="seconds")}
+            for a in Account.select().order_by(Account.username)]
+
+
+def create_account(username: str, full_name: str, role: str, password: str) -> User:
+    """A new account (one transaction); the first of an installation is an administrator.
+    Unchecked: authority.add_account is the way in, with its check of who is asking."""
+    name = clean_username(username)
+    errors: list[FieldError] = []
+    if not USERNAME.fullmatch(name):
+        errors.append(FieldError("username", _("User name"),
+                                 _("3 to 40 letters or digits (dots, dashes and underscores allowed), e.g. hanh.nguyen.")))
+    full = text.clean_line(full_name)
+    if not full:
+        errors.append(FieldError("full_name", _("Full name"), _("This field is required.")))
+    if role not in ROLES:
+        errors.append(FieldError("role", _("Role"), _("Choose administrator, editor or viewer.")))
+    errors += _check_password(password)
+    with atomic():
+        if not errors and Account.select().where(Account.username == name).exists():
+            errors.append(FieldError("username", _("User name"), _("'{name}' is taken: choose another.").format(name=name)))
+        if not errors and role != ADMINISTRATOR and not has_accounts():
+            errors.append(FieldError("role", _("Role"), _("The first account must be an administrator.")))
+        if errors:
+            raise ValidationError(errors)
+        account = Account.create(id=uuid.uuid4(), username=name, full_name=full, role=role, password_hash=HASHER.hash(password))
+    return _user(account)
+
+
+def _blocked_for(account: Account, now: dt.datetime) -> dt.timedelta | None:
+    if account.blocked_until is not None and now < account.blocked_until:
+        return account.blocked_until - now
+    return None
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return HASHER.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+_UNKNOWN_USER_HASH: list[str] = []  # checked against for unknown names, so they take as long as known ones
+
+
+def authenticate(username: str, password: str, now: dt.datetime | None = None) -> User:
+    """The user, when the password is right and the account may sign in; SignInError otherwise.
+    A wrong password is counted (committed before the error is raised) and blocks after FREE_ATTEMPTS."""
+    now = now or utcnow()
+    account = Account.get_or_none(Account.username == clean_username(username))
+    if account is None or not account.active:
+        if not _UNKNOWN_USER_HASH:
+            _UNKNOWN_USER_HASH.append(HASHER.hash(uuid.uuid4().hex))
+        _verify(_UNKNOWN_USER_HASH[0], password)
+        raise SignInError(_("Wrong user name or password."))
+    wait = _blocked_for(account, now)
+    if wait is not None:
+        raise SignInError(_blocked_message(wait))
+    right = _verify(account.password_hash, password)
+    with atomic():
+        if right:
+            account.failed_logins, account.blocked_until = 0, None
+            if HASHER.check_needs_rehash(account.password_hash):
+                account.password_hash = HASHER.hash(password)
+        else:
+            account.failed_logins += 1
+            beyond = account.failed_logins - FREE_ATTEMPTS
+            if beyond >= 0:
+                account.blocked_until = now + min(BLOCK_MAX, BLOCK_FIRST * (2 ** min(beyond, 10)))
+        account.save()
+    if not right:
+        wait = _blocked_for(account, now)
+        raise SignInError(_("Wrong user name or password.") + (" " + _blocked_message(wait) if wait else ""))
+    return _user(account)
+
+
+def _blocked_message(wait: dt.timedelta) -> str:
+    return _("Too many wrong passwords: try again in {seconds} seconds.").format(seconds=math.ceil(wait.total_seconds()))
+
+
+def _account(username: str) -> Account:
+    account = Account.get_or_none(Account.username == clean_username(username))
+    if account is None:
+        raise HospitalDeskError(_("No account named '{name}'.").format(name=username))
+    return account
+
+
+def change_password(username: str, old: str, new: str) -> None:
+    """A person changes their own password: the old one first."""
+    authenticate(username, old)
+    set_password(username, new)
+
+
+def set_password(username: str, new: str) -> None:
+    """A new password (someone forgot theirs), and any block lifted. Unchecked: authority.reset_password
+    is the way in, for administrators only."""
+    errors = _check_password(new, "new_password")
+    if errors:
+        raise ValidationError(errors)
+    with atomic():
+        account = _account(username)
+        account.password_hash = HASHER.hash(new)
+        account.password_changed_at = utcnow()
+        account.failed_logins, account.blocked_until = 0, None
+        account.save()
+
+
+def get_user(username: str) -> User:
+    return _user(_account(username))

@@ -1,0 +1,131 @@
+"""Who may do what: the signed-in user and each role's powers, checked here in the services so
+the window and the command line obey the same rules (hiding a button is only a courtesy).
+
+Until the first account exists, and on a single-user PC where an administrator switched
+accounts off, nobody signs in and everything is allowed, as before accounts existed.
+"""
+from __future__ import annotations
+
+from hospitaldesk.db import audit
+from hospitaldesk.db.connection import atomic
+from hospitaldesk.db.models import LocalState
+from hospitaldesk.errors import HospitalDeskError
+from hospitaldesk.i18n import N_, _
+from hospitaldesk.services import accounts
+from hospitaldesk.services.accounts import ADMINISTRATOR, EDITOR, VIEWER, User
+
+ACCOUNTS_OFF_KEY = "accounts_off"
+
+# Each action and the roles allowed it. Deleting, exporting and restoring also ask for the
+# password again (confirm_password), because they are the ones that hurt when done by someone
+# who sat down at a PC left signed in.
+ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "read": (frozenset({ADMINISTRATOR, EDITOR, VIEWER}), N_("read records")),
+    "print": (frozenset({ADMINISTRATOR, EDITOR, VIEWER}), N_("print")),
+    "edit": (frozenset({ADMINISTRATOR, EDITOR}), N_("create or change records")),
+    "delete": (frozenset({ADMINISTRATOR, EDITOR}), N_("delete records")),
+    "import": (frozenset({ADMINISTRATOR, EDITOR}), N_("import files")),
+    "export": (frozenset({ADMINISTRATOR, EDITOR}), N_("export data")),
+    "accounts": (frozenset({ADMINISTRATOR}), N_("manage accounts")),
+    "settings": (frozenset({ADMINISTRATOR}), N_("change settings")),
+    "restore": (frozenset({ADMINISTRATOR}), N_("restore a backup")),
+    "trust": (frozenset({ADMINISTRATOR}), N_("trust another site")),
+}
+
+
+class NotAllowedError(HospitalDeskError):
+    """The signed-in user's role does not allow this, or nobody is signed in."""
+
+
+_session: dict[str, User | None] = {"user": None}
+
+
+def current_user() -> User | None:
+    return _session["user"]
+
+
+def sign_in(username: str, password: str) -> User:
+    """Check the password and make this user the one every later change is logged under.
+    Both a sign-in and a refused one go into the audit log (the name tried, never the password)."""
+    try:
+        user = accounts.authenticate(username, password)
+    except accounts.SignInError:
+        with atomic():
+            audit.record("sign_in_failed", "account", details={"username": accounts.clean_username(username)})
+        raise
+    _session["user"] = user
+    audit.set_actor(user.username)
+    with atomic():
+        audit.record("sign_in", "account", user.id.replace("-", ""))
+    return user
+
+
+def sign_out() -> None:
+    _session["user"] = None
+    audit.set_actor("")
+
+
+def accounts_switched_off() -> bool:
+    row = LocalState.get_or_none(LocalState.key == ACCOUNTS_OFF_KEY)
+    return row is not None and row.value == "1"
+
+
+def sign_in_required() -> bool:
+    """Accounts exist and were not switched off: nothing happens before someone signs in."""
+    return accounts.has_accounts() and not accounts_switched_off()
+
+
+def allowed(action: str, user: User | None = None) -> bool:
+    roles, _label = ACTIONS[action]
+    if not sign_in_required():
+        return True
+    who = user or current_user()
+    return who is not None and who.role in roles
+
+
+def require(action: str) -> None:
+    """Raise NotAllowedError, saying why and what to do, unless the current user may do `action`."""
+    if allowed(action):
+        return
+    user = current_user()
+    if user is None:
+        raise NotAllowedError(_("Sign in first: this installation has accounts."))
+    raise NotAllowedError(_("Your role ({role}) may not {action}. Ask an administrator.").format(
+        role=user.role_label, action=_(ACTIONS[action][1])))
+
+
+def confirm_password(password: str) -> None:
+    """Deleting, exporting and restoring ask for the signed-in user's password again."""
+    user = current_user()
+    if not sign_in_required() or user is None:
+        return
+    try:
+        accounts.authenticate(user.username, password)
+    except accounts.SignInError as exc:
+        raise NotAllowedError(exc.message) from exc
+
+
+def set_accounts_off(off: bool) -> None:
+    """An administrator switches sign-in off for a single-user PC (or back on)."""
+    require("accounts")
+    with atomic():
+        LocalState.insert(key=ACCOUNTS_OFF_KEY, value="1" if off else "0").on_conflict_replace().execute()
+
+
+def add_account(username: str, full_name: str, role: str, password: str) -> User:
+    """The first account needs no one signed in (it is the administrator); later ones, an administrator."""
+    if accounts.has_accounts():
+        require("accounts")
+    return accounts.create_account(username, full_name, role, password)
+
+
+def reset_password(username: str, new: str) -> None:
+    require("accounts")
+    accounts.set_password(username, new)
+
+
+def change_own_password(old: str, new: str) -> None:
+    user = current_user()
+    if user is None:
+        raise NotAllowedError(_("Sign in first: this installation has accounts."))
+    accounts.change_password(user.username, old, new)
