@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", help=_("open the window (the default)"))
     init = sub.add_parser("init", help=_("set up this installation with its site name"))
     init.add_argument("--site", required=True, metavar="NAME", help=_("the name of this site, e.g. 'Bệnh viện Đa khoa tỉnh Sóc Trăng'"))
+    init.add_argument("--admin", metavar="USERNAME", help=_("also create the administrator account (its password is asked, "
+                                                            "or read from HOSPITALDESK_NEW_PASSWORD)"))
+    init.add_argument("--admin-name", metavar="FULL_NAME", help=_("the administrator's full name (default: the user name)"))
     sub.add_parser("demo", help=_("add demo data (safe to run again)"))
     check = sub.add_parser("check", help=_("check the database: integrity, schema version, counts"))
     check.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -87,8 +90,14 @@ def _print(line: str = "") -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from hospitaldesk.services.site import init_site
 
+    password = _secret(NEW_PASSWORD_ENV, _("New password for {user}: ").format(user=args.admin), twice=True) if args.admin else ""
     init_site(args.site)
     _print(_("Set up '{site}' in {path}.").format(site=args.site.strip(), path=args.db_path))
+    if args.admin:
+        from hospitaldesk.services import authority
+
+        user = authority.add_account(args.admin, args.admin_name or args.admin, "administrator", password)
+        _print(_("Account '{user}' added ({role}).").format(user=user.username, role=user.role_label))
     return EXIT_OK
 
 

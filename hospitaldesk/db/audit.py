@@ -156,6 +156,12 @@ def head() -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+def hash_of(seq: int) -> str | None:
+    """The stored hash of entry `seq` (None: no such entry, or never sealed)."""
+    row = database.execute_sql("SELECT hash FROM audit_entry WHERE seq = ?", (seq,)).fetchone()
+    return row[0] if row else None
+
+
 def seal(token: str) -> None:
     """Called by atomic() before it commits: hash this transaction's entries onto the chain."""
     rows = database.execute_sql(f"SELECT {', '.join(ENTRY_COLUMNS)} FROM audit_entry WHERE txn = ? AND hash IS NULL ORDER BY seq",

@@ -7,7 +7,7 @@ was. Only then is it opened with WAL and the other pragmas, and migrated.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -132,16 +132,30 @@ def bind(db: SqliteDatabase) -> None:
     database.initialize(db)
 
 
+# Who may write is the services' business (services/authority.py); they register a guard here so
+# that every write transaction, whichever service opens it, is checked before anything is written.
+_write_guard: list[Callable[[str], None]] = []
+
+
+def set_write_guard(guard: Callable[[str], None] | None) -> None:
+    _write_guard[:] = [guard] if guard is not None else []
+
+
 @contextmanager
-def atomic() -> Iterator[None]:
+def atomic(purpose: str = "edit") -> Iterator[None]:
     """The one way to write: a whole record (or batch) or nothing, with its audit log entries.
 
     SQLite's own errors (locked by another program, read-only file, disk full...)
     leave as a StoreError that names the file and says what to do; the
-    transaction is rolled back either way."""
+    transaction is rolled back either way. `purpose` tells the write guard what kind of write this is:
+    "edit" (a person changing records), "session" (signing in, one's own password), "event" (an audit
+    log entry for something already allowed: an export, a print) or "automatic" (the app putting
+    shipped data in place)."""
     from hospitaldesk.db import audit  # the models import this module
 
     outermost = not database.in_transaction()
+    if outermost and _write_guard:
+        _write_guard[0](purpose)
     try:
         with database.atomic():
             # The audit log's entries of this transaction name who acts and are sealed onto the

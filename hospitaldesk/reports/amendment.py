@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable, Spacer
 from hospitaldesk.i18n import _, current_language, format_date
 from hospitaldesk.reports.blocks import BLANK_NUMBER, closing, national_header, party_block, technique_table, today_line
 from hospitaldesk.reports.contract_data import AmendmentDocument
-from hospitaldesk.reports.page import PageSetup, render, short_hash
+from hospitaldesk.reports.page import PageSetup, audit_footnote, render, short_hash
 from hospitaldesk.reports.stamp import DocumentStamp
 from hospitaldesk.reports.styles import esc, para, rich, sheet
 from hospitaldesk.text import nfc
@@ -38,11 +38,11 @@ def build_amendment(doc: AmendmentDocument) -> bytes:
     story += _articles(doc)
     last = [story.pop()]  # the final article stays on the signature page
     story.append(closing(last, doc.party_a, doc.party_b, doc.recipients))
-    stamp = DocumentStamp("amendment", doc.record_id, doc.number, doc.content_hash, current_language())
+    stamp = DocumentStamp("amendment", doc.record_id, doc.number, doc.content_hash, current_language(), doc.audit_head)
     footer = (_("Amendment No. {number} · Verification code: {code}").format(number=number, code=short_hash(doc.content_hash))
               if doc.content_hash else _("Amendment No. {number}").format(number=number))
     return render(story, PageSetup(
-        stamp=stamp, footer=footer, draft=doc.draft,
+        stamp=stamp, footer=footer, draft=doc.draft, footnote=audit_footnote(doc.audit_head),
         title=_("Amendment No. {number} to Contract No. {contract_number}").format(
             number=number, contract_number=doc.contract_number),
         subject=_("Amendment to a responsibility contract on technique transfer"),

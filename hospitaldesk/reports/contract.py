@@ -16,7 +16,7 @@ from hospitaldesk.reports.blocks import (
     warnings_box,
 )
 from hospitaldesk.reports.contract_data import ContractDocument, TechniqueLine
-from hospitaldesk.reports.page import PageSetup, render, short_hash
+from hospitaldesk.reports.page import PageSetup, audit_footnote, render, short_hash
 from hospitaldesk.reports.stamp import DocumentStamp
 from hospitaldesk.reports.styles import esc, para, rich, sheet
 
@@ -53,11 +53,11 @@ def build_contract(doc: ContractDocument) -> bytes:
     last = [story.pop()]  # the final clause goes onto the signature page with the signatures
     story.append(closing(last, doc.party_a, doc.party_b, doc.recipients))
     story += _annex(doc, number)
-    stamp = DocumentStamp("contract", doc.record_id, doc.number, doc.content_hash, current_language())
+    stamp = DocumentStamp("contract", doc.record_id, doc.number, doc.content_hash, current_language(), doc.audit_head)
     footer = (_("Contract No. {number} · Verification code: {code}").format(number=number, code=short_hash(doc.content_hash))
               if doc.content_hash else _("Contract No. {number}").format(number=number))
     return render(story, PageSetup(
-        stamp=stamp, footer=footer, draft=doc.draft,
+        stamp=stamp, footer=footer, draft=doc.draft, footnote=audit_footnote(doc.audit_head),
         title=_("Responsibility contract No. {number}: {title}").format(number=number, title=doc.title),
         subject=_("Responsibility contract on technique transfer"),
     ))

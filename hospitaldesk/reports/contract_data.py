@@ -71,6 +71,7 @@ class ContractDocument:
     warnings: list[str] = field(default_factory=list)  # shown in previews only, never on a signed copy
     content_hash: str = ""  # SHA-256 hex of the frozen content (see services.agreements)
     record_id: str = ""
+    audit_head: str = ""  # "685:8b41393c…" (number:SHA-256): the audit log's last entry when printed
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,4 @@ class AmendmentDocument:
     recipients: list[str] = field(default_factory=list)
     content_hash: str = ""
     record_id: str = ""
+    audit_head: str = ""  # as ContractDocument's

@@ -25,6 +25,7 @@ from hospitaldesk.text import nfc
 QR_SIZE = 14 * mm
 QR_BOTTOM = 4 * mm  # the code spans 4–18 mm from the page's foot: inside the 20 mm margin, clear of the text
 FOOTER_SIZE = 8
+FOOTNOTE_SIZE = 6
 FOOTER_GREY = colors.Color(0.3, 0.3, 0.3)
 WATERMARK_GREY = colors.Color(0.86, 0.86, 0.86)
 
@@ -36,6 +37,18 @@ class PageSetup:
     draft: bool
     title: str  # PDF metadata
     subject: str
+    footnote: str = ""  # small print above the footer: the audit log's chain head when the document was printed
+
+
+def audit_footnote(head: str) -> str:
+    """'Audit log when printed: entry 685, 8b41 393c 387d 7f51' from a stamp's '685:8b41393c…'."""
+    seq, _sep, value = head.partition(":")
+    return _("Audit log when printed: entry {seq}, {hash}").format(seq=seq, hash=grouped_hash(value)) if head else ""
+
+
+def grouped_hash(value: str) -> str:
+    """The first 16 hex digits in fours: enough to compare by eye, easy to read aloud over the phone."""
+    return " ".join(value[i:i + 4] for i in range(0, 16, 4))
 
 
 def short_hash(content_hash: str) -> str:
@@ -98,6 +111,9 @@ class _Decorator:
         canvas.setFont(REGULAR, size)
         canvas.setFillColor(FOOTER_GREY)
         canvas.drawString(MARGIN_LEFT, QR_BOTTOM + 2, footer)
+        if self.setup.footnote:
+            canvas.setFont(REGULAR, FOOTNOTE_SIZE)
+            canvas.drawString(MARGIN_LEFT, QR_BOTTOM + 2 + FOOTER_SIZE + 2, nfc(self.setup.footnote))
         if self.qr is not None:
             self._qr(canvas, width - MARGIN_RIGHT - QR_SIZE, QR_BOTTOM, *self.qr)
 

@@ -1,9 +1,10 @@
 """The verification stamp carried in a printed document's PDF keywords.
 
-    hospitaldesk;kind=contract;id={record_id};number={number};hash={content_hash};lang=vi
+    hospitaldesk;kind=contract;id={record_id};number={number};hash={content_hash};lang=vi;log={seq}:{sha256}
 
 `lang` is the language the document was printed in, so a check can rebuild the same
-pages and compare their text (older stamps without it are read as Vietnamese).
+pages and compare their text (older stamps without it are read as Vietnamese). `log` is the
+audit log's last entry when it was printed (absent on older stamps).
 
 It lets HospitalDesk recognise one of its own PDFs later and check it against the
 record it was printed from. Values are percent-escaped only where they would break
@@ -24,6 +25,7 @@ class DocumentStamp:
     number: str
     content_hash: str
     language: str = "vi"
+    audit: str = ""  # "685:8b41…": the audit log's head when printed (number and SHA-256), to check the log against
 
 
 def _quote(value: str) -> str:
@@ -32,7 +34,7 @@ def _quote(value: str) -> str:
 
 def stamp_keywords(stamp: DocumentStamp) -> str:
     fields = (("kind", stamp.kind), ("id", stamp.record_id), ("number", stamp.number), ("hash", stamp.content_hash),
-              ("lang", stamp.language))
+              ("lang", stamp.language), *((("log", stamp.audit),) if stamp.audit else ()))
     return ";".join([PREFIX, *(f"{key}={_quote(value)}" for key, value in fields)])
 
 
@@ -50,4 +52,4 @@ def parse_keywords(keywords: str) -> DocumentStamp | None:
     if not values.get("kind"):
         return None
     return DocumentStamp(values["kind"], values.get("id", ""), values.get("number", ""), values.get("hash", ""),
-                         values.get("lang", "vi") or "vi")
+                         values.get("lang", "vi") or "vi", values.get("log", ""))

@@ -24,7 +24,7 @@ from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import Account, utcnow
 from hospitaldesk.errors import FieldError, HospitalDeskError, ValidationError
 from hospitaldesk.i18n import N_, _
-from hospitaldesk.services.forms import Choice, code_choices, code_label
+from hospitaldesk.services.forms import Choice, FieldSpec, code_choices, code_label, validate
 
 ADMINISTRATOR, EDITOR, VIEWER = "administrator", "editor", "viewer"
 ROLES = {ADMINISTRATOR: N_("Administrator"), EDITOR: N_("Editor"), VIEWER: N_("Viewer")}
@@ -35,6 +35,19 @@ BLOCK_MAX = dt.timedelta(minutes=15)
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
 
 HASHER = PasswordHasher()  # argon2id; tests put in a cheaper one
+
+_PASSWORD = FieldSpec("password", N_("Password"), kind="password", required=True, max_length=200,
+                      hint=N_("At least 8 characters. A short sentence is easy to remember and hard to guess."))
+_AGAIN = FieldSpec("password_again", N_("Password again"), kind="password", required=True, max_length=200)
+ACCOUNT_FIELDS = [
+    FieldSpec("username", N_("User name"), required=True, max_length=40, hint=N_("e.g. hanh.nguyen: what the person types to sign in")),
+    FieldSpec("full_name", N_("Full name"), required=True, max_length=200),
+    FieldSpec("role", N_("Role"), kind="choice", required=True, choices=lambda: role_choices()),
+    _PASSWORD, _AGAIN,
+]
+NEW_PASSWORD_FIELDS = [_PASSWORD, _AGAIN]
+CHANGE_PASSWORD_FIELDS = [FieldSpec("old_password", N_("Current password"), kind="password", required=True, max_length=200),
+                          *NEW_PASSWORD_FIELDS]
 
 
 class SignInError(HospitalDeskError):
@@ -57,6 +70,14 @@ class User:
 
 def role_choices() -> list[Choice]:
     return code_choices(ROLES)
+
+
+def typed_twice(raw: dict[str, Any]) -> str:
+    """The new password of a form, once both fields agree."""
+    values = validate(NEW_PASSWORD_FIELDS, raw)
+    if values["password"] != values["password_again"]:
+        raise ValidationError([FieldError("password_again", _("Password again"), _("The two passwords differ."))])
+    return str(values["password"])
 
 
 def _user(account: Account) -> User:
@@ -109,7 +130,7 @@ def create_account(username: str, full_name: str, role: str, password: str) -> U
             errors.append(FieldError("role", _("Role"), _("The first account must be an administrator.")))
         if errors:
             raise ValidationError(errors)
-        account = Account.create(id=uuid.uuid4(), username=name, full_name=full, role=role, password_hash=HASHER.hash(password))
+        account = Account.create(id=uuid.uuid4(), username=name, full_name=full, role=role, password_hash=_hash(password))
     return _user(account)
 
 
@@ -119,9 +140,15 @@ def _blocked_for(account: Account, now: dt.datetime) -> dt.timedelta | None:
     return None
 
 
+def _hash(password: str) -> str:
+    """Passwords are hashed in NFC, so the same word typed with a keyboard that sends decomposed
+    accents (NFD) still matches."""
+    return HASHER.hash(unicodedata.normalize("NFC", password))
+
+
 def _verify(hashed: str, password: str) -> bool:
     try:
-        return HASHER.verify(hashed, password)
+        return HASHER.verify(hashed, unicodedata.normalize("NFC", password))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -143,11 +170,11 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     if wait is not None:
         raise SignInError(_blocked_message(wait))
     right = _verify(account.password_hash, password)
-    with atomic():
+    with atomic("session"):
         if right:
             account.failed_logins, account.blocked_until = 0, None
             if HASHER.check_needs_rehash(account.password_hash):
-                account.password_hash = HASHER.hash(password)
+                account.password_hash = _hash(password)
         else:
             account.failed_logins += 1
             beyond = account.failed_logins - FREE_ATTEMPTS
@@ -183,9 +210,9 @@ def set_password(username: str, new: str) -> None:
     errors = _check_password(new, "new_password")
     if errors:
         raise ValidationError(errors)
-    with atomic():
+    with atomic("session"):  # one's own password; an administrator's reset is checked by authority first
         account = _account(username)
-        account.password_hash = HASHER.hash(new)
+        account.password_hash = _hash(new)
         account.password_changed_at = utcnow()
         account.failed_logins, account.blocked_until = 0, None
         account.save()

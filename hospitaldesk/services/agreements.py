@@ -26,6 +26,7 @@ from hospitaldesk.services.facilities import facility_choices
 from hospitaldesk.services.forms import Choice, Column, FieldSpec, FilterSpec, ListQuery, Page, validate
 from hospitaldesk.services.site import site_facility_id
 from hospitaldesk.services.specialties import SpecialtyCatalog
+from hospitaldesk.services import authority
 
 _NUMBER = re.compile(r"^\s*(\d+)\s*/")
 LIST_ORDER_DRAFT_DATE = "9999-12-31"  # must match the index of migration 3
@@ -502,6 +503,7 @@ def _uuid_or_none(value: Any) -> uuid.UUID | None:
 
 def delete_draft(record_id: str | uuid.UUID) -> None:
     """A draft and its lines go (tombstones); a signed agreement is refused."""
+    authority.require("delete")
     catalog = AgreementCatalog()
     with atomic():
         catalog.delete(record_id)

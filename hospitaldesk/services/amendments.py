@@ -21,6 +21,7 @@ from hospitaldesk.services.agreement_lifecycle import _date
 from hospitaldesk.services.agreements import LINE_FIELDS, get_agreement, line_values, validate_lines, write_lines
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.forms import Choice, FieldSpec, validate
+from hospitaldesk.services import authority
 
 AMENDABLE = ("signed", "in_progress", "accepted")
 
@@ -205,6 +206,7 @@ def _conflicts(agreement_id: uuid.UUID, lines: list[tuple[uuid.UUID, uuid.UUID |
 
 
 def delete_amendment(amendment_id: str | uuid.UUID) -> None:
+    authority.require("delete")
     with atomic():
         amendment = get_amendment(amendment_id)
         if amendment.status != "draft":

@@ -35,6 +35,7 @@ from hospitaldesk.services.facilities import facility_choices
 from hospitaldesk.services.forms import FieldSpec, validate
 from hospitaldesk.services.readiness_score import Score, ScoredItem, score
 from hospitaldesk.services.readiness_templates import current_template, items_of
+from hospitaldesk.services import authority
 
 NEW_FIELDS: list[FieldSpec] = [
     FieldSpec("facility", N_("Facility"), "choice", required=True, choices=facility_choices),
@@ -162,6 +163,7 @@ def finalise(assessment_id: str | uuid.UUID) -> Score:
 
 
 def delete_draft(assessment_id: str | uuid.UUID) -> None:
+    authority.require("delete")
     with atomic():
         assessment = get_assessment(assessment_id)
         _editable(assessment)

@@ -23,6 +23,8 @@ from hospitaldesk.errors import FieldError, HospitalDeskError, NotFoundError, Va
 from hospitaldesk.i18n import _, format_date, format_number
 from hospitaldesk.services.agreements import get_agreement
 from hospitaldesk.services.catalog import parse_id
+from hospitaldesk.services import authority
+from hospitaldesk.db import audit
 
 MAX_SIZE = 200 * 1024 * 1024  # a scanned contract is a few MB; 200 MB is a wrong file
 CHUNK = 1024 * 1024
@@ -115,7 +117,14 @@ def attachment_path(attachment_id: str | uuid.UUID) -> Path:
 
 
 def export_attachment(attachment_id: str | uuid.UUID, target: Path) -> Path:
-    """Copy a stored attachment out (to open or send it), verified first."""
+    """Copy a stored attachment out (to send it), verified first: an export."""
+    authority.require("export")
+    with atomic():
+        audit.record("export", "attachment", parse_id(attachment_id).hex, {"file": target.name})
+    return _copy_out(attachment_id, target)
+
+
+def _copy_out(attachment_id: str | uuid.UUID, target: Path) -> Path:
     shutil.copyfile(attachment_path(attachment_id), target)
     return target
 
@@ -128,11 +137,12 @@ def export_for_viewing(attachment_id: str | uuid.UUID) -> Path:
         raise NotFoundError(_("No such record: {id}").format(id=attachment_id))
     folder = Path(tempfile.mkdtemp(prefix="hospitaldesk-"))
     safe_name = "".join(c if c.isalnum() or c in " .-_()" else "_" for c in attachment.file_name) or "attachment"
-    return export_attachment(attachment_id, folder / safe_name)
+    return _copy_out(attachment_id, folder / safe_name)
 
 
 def remove_attachment(attachment_id: str | uuid.UUID) -> None:
     """The record goes (a tombstone); the file stays, as another record may share it."""
+    authority.require("delete")
     with atomic():
         attachment = Attachment.live().where(Attachment.id == parse_id(attachment_id)).first()
         if attachment is None:

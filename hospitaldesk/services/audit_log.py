@@ -18,8 +18,18 @@ ACTIONS = {
     "insert": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"), "restore": N_("Restored"),
     "erase": N_("Erased"), "sign_in": N_("Signed in"), "sign_in_failed": N_("Wrong password"),
     "log_started": N_("Log started"), "bulk_load": N_("Bulk load"), "export": N_("Exported"),
-    "import": N_("Imported"), "print": N_("Printed"), "accounts_off": N_("Sign-in switched off"),
-    "accounts_on": N_("Sign-in switched on"),
+    "import": N_("Imported"), "print": N_("Printed"), "restore_backup": N_("Backup restored"), "accounts_off": N_("Sign-in switched off"),
+    "accounts_on": N_("Sign-in switched on"), "setting": N_("Setting changed"),
+}
+# What each audited table holds, as a person would say it.
+TABLES = {
+    "site": N_("Site"), "province": N_("Province"), "specialty": N_("Specialty"), "facility": N_("Facility"),
+    "technique": N_("Technique"), "agreement": N_("Agreement"), "amendment": N_("Amendment"),
+    "agreement_technique": N_("Agreement technique"), "agreement_event": N_("Agreement history"), "attachment": N_("Attachment"),
+    "checklist_template": N_("Checklist"), "template_item": N_("Checklist item"), "equipment_item": N_("Equipment"),
+    "assessment": N_("Assessment"), "assessment_answer": N_("Assessment answer"), "gap_action": N_("Gap action"),
+    "staff": N_("Staff member"), "staff_departure": N_("Departure"), "enrollment": N_("Training"), "account": N_("Account"),
+    "retention": N_("Retention"),
 }
 PAGE = 500  # the newest entries first; a filter narrows further
 
@@ -38,6 +48,10 @@ class Entry:
     @property
     def action_label(self) -> str:
         return code_label(ACTIONS, self.action)
+
+    @property
+    def table_label(self) -> str:
+        return code_label(TABLES, self.table) if self.table else ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "at": self.at, "user": self.actor, "action": self.action, "table": self.table,
@@ -98,7 +112,9 @@ def verify() -> ChainReport:
 
 def short_hash(value: str) -> str:
     """The chain head as printed on contracts: enough to compare by eye, grouped for reading aloud."""
-    return " ".join(value[i:i + 4] for i in range(0, 16, 4))
+    from hospitaldesk.reports.page import grouped_hash
+
+    return grouped_hash(value)
 
 
 def chain_head() -> tuple[int, str]:

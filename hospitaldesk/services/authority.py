@@ -6,15 +6,20 @@ accounts off, nobody signs in and everything is allowed, as before accounts exis
 """
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from hospitaldesk.db import audit
-from hospitaldesk.db.connection import atomic
+from hospitaldesk.db.connection import atomic, set_write_guard
 from hospitaldesk.db.models import LocalState
-from hospitaldesk.errors import HospitalDeskError
+from hospitaldesk.errors import FieldError, HospitalDeskError, ValidationError
 from hospitaldesk.i18n import N_, _
 from hospitaldesk.services import accounts
 from hospitaldesk.services.accounts import ADMINISTRATOR, EDITOR, VIEWER, User
 
 ACCOUNTS_OFF_KEY = "accounts_off"
+IDLE_LOCK_KEY = "idle_lock_minutes"
+IDLE_LOCK_DEFAULT, IDLE_LOCK_RANGE = 15, (1, 240)
 
 # Each action and the roles allowed it. Deleting, exporting and restoring also ask for the
 # password again (confirm_password), because they are the ones that hurt when done by someone
@@ -33,15 +38,30 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+# Asked for the password again: typed within this long counts (signing in counts as typing it).
+CONFIRMED_ACTIONS = frozenset({"delete", "export", "restore"})
+FRESH_S = 120.0
+
+
 class NotAllowedError(HospitalDeskError):
     """The signed-in user's role does not allow this, or nobody is signed in."""
 
 
-_session: dict[str, User | None] = {"user": None}
+class PasswordNeededError(NotAllowedError):
+    """Allowed, once the password is typed again (confirm_password)."""
+
+
+@dataclass
+class _Session:
+    user: User | None = None
+    confirmed_at: float | None = None  # when the password was last typed (time.monotonic())
+
+
+_session = _Session()
 
 
 def current_user() -> User | None:
-    return _session["user"]
+    return _session.user
 
 
 def sign_in(username: str, password: str) -> User:
@@ -50,18 +70,18 @@ def sign_in(username: str, password: str) -> User:
     try:
         user = accounts.authenticate(username, password)
     except accounts.SignInError:
-        with atomic():
+        with atomic("session"):
             audit.record("sign_in_failed", "account", details={"username": accounts.clean_username(username)})
         raise
-    _session["user"] = user
+    _session.user, _session.confirmed_at = user, time.monotonic()
     audit.set_actor(user.username)
-    with atomic():
+    with atomic("session"):
         audit.record("sign_in", "account", user.id.replace("-", ""))
     return user
 
 
 def sign_out() -> None:
-    _session["user"] = None
+    _session.user = _session.confirmed_at = None
     audit.set_actor("")
 
 
@@ -75,6 +95,13 @@ def sign_in_required() -> bool:
     return accounts.has_accounts() and not accounts_switched_off()
 
 
+def password_needed(action: str) -> bool:
+    """The window asks for the password before `action` when this is true (the service would refuse)."""
+    if action not in CONFIRMED_ACTIONS or not sign_in_required() or current_user() is None:
+        return False
+    return _session.confirmed_at is None or time.monotonic() - _session.confirmed_at > FRESH_S
+
+
 def allowed(action: str, user: User | None = None) -> bool:
     roles, _label = ACTIONS[action]
     if not sign_in_required():
@@ -84,8 +111,11 @@ def allowed(action: str, user: User | None = None) -> bool:
 
 
 def require(action: str) -> None:
-    """Raise NotAllowedError, saying why and what to do, unless the current user may do `action`."""
+    """Raise NotAllowedError, saying why and what to do, unless the current user may do `action`
+    (and, for deleting, exporting and restoring, typed the password within FRESH_S)."""
     if allowed(action):
+        if password_needed(action):
+            raise PasswordNeededError(_("Type your password again to {action}.").format(action=_(ACTIONS[action][1])))
         return
     user = current_user()
     if user is None:
@@ -103,6 +133,7 @@ def confirm_password(password: str) -> None:
         accounts.authenticate(user.username, password)
     except accounts.SignInError as exc:
         raise NotAllowedError(exc.message) from exc
+    _session.confirmed_at = time.monotonic()
 
 
 def set_accounts_off(off: bool) -> None:
@@ -110,6 +141,26 @@ def set_accounts_off(off: bool) -> None:
     require("accounts")
     with atomic():
         LocalState.insert(key=ACCOUNTS_OFF_KEY, value="1" if off else "0").on_conflict_replace().execute()
+        audit.record("accounts_off" if off else "accounts_on")
+
+
+def idle_lock_minutes() -> int:
+    """Minutes without a key press or a click after which the window locks (a setting of this PC)."""
+    row = LocalState.get_or_none(LocalState.key == IDLE_LOCK_KEY)
+    return int(row.value) if row is not None and row.value.isdigit() else IDLE_LOCK_DEFAULT
+
+
+def set_idle_lock_minutes(raw: str) -> int:
+    require("settings")
+    low, high = IDLE_LOCK_RANGE
+    value = raw.strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ValidationError([FieldError("idle_lock_minutes", _("Lock after (minutes)"),
+                                          _("Write a whole number from {low} to {high}.").format(low=low, high=high))])
+    with atomic():
+        LocalState.insert(key=IDLE_LOCK_KEY, value=value).on_conflict_replace().execute()
+        audit.record("setting", details={IDLE_LOCK_KEY: int(value)})
+    return int(value)
 
 
 def add_account(username: str, full_name: str, role: str, password: str) -> User:
@@ -129,3 +180,13 @@ def change_own_password(old: str, new: str) -> None:
     if user is None:
         raise NotAllowedError(_("Sign in first: this installation has accounts."))
     accounts.change_password(user.username, old, new)
+
+
+def _guard(purpose: str) -> None:
+    """Every write transaction passes here first (db/connection.atomic): a person's edits need the
+    edit right; signing in and putting shipped data in place do not."""
+    if purpose == "edit":
+        require("edit")
+
+
+set_write_guard(_guard)

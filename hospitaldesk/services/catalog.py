@@ -18,6 +18,7 @@ from hospitaldesk.db.search import where_matches
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
 from hospitaldesk.i18n import _
 from hospitaldesk.services.forms import Column, FieldSpec, FilterSpec, ListQuery, Page, validate
+from hospitaldesk.services import authority
 
 R = TypeVar("R", bound=CatalogRecord)
 
@@ -140,6 +141,7 @@ class Catalog(Generic[R]):
 
     def delete(self, record_id: str | uuid.UUID) -> None:
         """Soft delete (a tombstone other sites will receive)."""
+        authority.require("delete")
         with atomic():
             record = self.get_record(record_id)
             blocker = self.delete_blocker(record)

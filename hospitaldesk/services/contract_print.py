@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hospitaldesk.db import audit
+from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import Agreement, Amendment
 from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
 from hospitaldesk.reports.contract_data import AmendmentDocument, ContractDocument, Party, TechniqueLine
 from hospitaldesk.services import agreement_terms as terms
+from hospitaldesk.services import authority
 from hospitaldesk.services import contract_content
 from hospitaldesk.services.agreements import contract_lines, get_agreement
 from hospitaldesk.services.amendments import amendment_lines, get_amendment
+from hospitaldesk.services.catalog import parse_id
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -77,7 +81,8 @@ def preview_warnings(agreement_id: str | uuid.UUID) -> list[str]:
     return draft_warnings(agreement) if agreement.status == "draft" else warnings_for(agreement.id)
 
 
-def contract_document(agreement_id: str | uuid.UUID) -> ContractDocument:
+def contract_document(agreement_id: str | uuid.UUID, audit_at: str | None = None) -> ContractDocument:
+    """The contract as printed; `audit_at` ("seq:hash") rebuilds a copy printed when the log stood there."""
     agreement = get_agreement(agreement_id)
     content, draft = contract_content_of(agreement)
     return ContractDocument(
@@ -92,11 +97,11 @@ def contract_document(agreement_id: str | uuid.UUID) -> ContractDocument:
         term=content["term"], general=content["general"], recipients=content["recipients"],
         warnings=draft_warnings(agreement) if draft else [],
         content_hash=agreement.content_hash if not draft else contract_content.content_hash(content),
-        record_id=str(agreement.id),
+        record_id=str(agreement.id), audit_head=audit_head() if audit_at is None else audit_at,
     )
 
 
-def amendment_document(amendment_id: str | uuid.UUID) -> AmendmentDocument:
+def amendment_document(amendment_id: str | uuid.UUID, audit_at: str | None = None) -> AmendmentDocument:
     amendment = get_amendment(amendment_id)
     agreement = get_agreement(amendment.agreement_id)
     content = _checked_frozen(amendment, "amendment")
@@ -114,7 +119,7 @@ def amendment_document(amendment_id: str | uuid.UUID) -> AmendmentDocument:
         legal_bases=legal, clauses=content["clauses"], techniques=[_technique(t) for t in content["techniques"]],
         recipients=terms.fixed_clauses(None)["recipients"],
         content_hash=amendment.content_hash if not draft else contract_content.content_hash(content),
-        record_id=str(amendment.id),
+        record_id=str(amendment.id), audit_head=audit_head() if audit_at is None else audit_at,
     )
 
 
@@ -123,22 +128,23 @@ def _format(iso: str | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "..."
 
 
-def contract_pdf(agreement_id: str | uuid.UUID) -> bytes:
+def contract_pdf(agreement_id: str | uuid.UUID, audit_at: str | None = None) -> bytes:
     from hospitaldesk.reports.contract import build_contract
 
-    return build_contract(contract_document(agreement_id))
+    return build_contract(contract_document(agreement_id, audit_at))
 
 
-def amendment_pdf(amendment_id: str | uuid.UUID) -> bytes:
+def amendment_pdf(amendment_id: str | uuid.UUID, audit_at: str | None = None) -> bytes:
     from hospitaldesk.reports.contract import build_amendment
 
-    return build_amendment(amendment_document(amendment_id))
+    return build_amendment(amendment_document(amendment_id, audit_at))
 
 
 def print_contract(agreement_id: str | uuid.UUID, path: Path) -> Path:
     from hospitaldesk.reports.render import write_pdf
 
     write_pdf(contract_pdf(agreement_id), path)
+    record_printed("agreement", agreement_id)
     return path
 
 
@@ -146,7 +152,22 @@ def print_amendment(amendment_id: str | uuid.UUID, path: Path) -> Path:
     from hospitaldesk.reports.render import write_pdf
 
     write_pdf(amendment_pdf(amendment_id), path)
+    record_printed("amendment", amendment_id)
     return path
+
+
+def audit_head() -> str:
+    """The audit log's last entry ("685:8b41…"), printed in small type and stamped: a copy taken away
+    fixes the log up to that entry, so a log later rewritten behind the app's back no longer matches."""
+    seq, head = audit.head()
+    return f"{seq}:{head}" if seq else ""
+
+
+def record_printed(table: str, record_id: str | uuid.UUID) -> None:
+    """A contract or amendment left the app on paper or as a PDF: the audit log says who and when."""
+    authority.require("print")
+    with atomic("event"):
+        audit.record("print", table, parse_id(record_id).hex)
 
 
 def suggested_file_name(number: str, kind: str = "contract") -> str:
@@ -199,7 +220,11 @@ def verify_pdf(path: Path) -> Verification:
         return Verification(False, stamp.kind, stamp.number, _(
             "Does not match: the draft of {kind} {number} has changed since this copy was printed.").format(
             kind=_kind_label(stamp.kind), number=stamp.number))
-    different = _first_different_page(path, record, stamp.language)
+    if stamp.audit and not _log_holds(stamp.audit):
+        return Verification(False, stamp.kind, stamp.number, _(
+            "Does NOT match: this copy was printed when the audit log ended at entry {seq}, and this database's log no "
+            "longer holds that entry as it was: the log was changed behind the app's back.").format(seq=stamp.audit.partition(":")[0]))
+    different = _first_different_page(path, record, stamp.language, stamp.audit)
     if different is not None:
         # The stamp is right but the pages say something else: text added or changed on the paper's file.
         return Verification(False, stamp.kind, stamp.number, _(
@@ -210,13 +235,20 @@ def verify_pdf(path: Path) -> Verification:
     return Verification(True, stamp.kind, stamp.number, f"{message} {status}".strip())
 
 
-def _first_different_page(path: Path, record: Agreement | Amendment, language: str) -> int | None:
-    """Rebuild the document from the record, in the language it was printed in, and compare page texts."""
+def _log_holds(stamped: str) -> bool:
+    """Does this database's audit log still have the entry a printed copy names, with the same hash?"""
+    seq, _sep, value = stamped.partition(":")
+    return seq.isdigit() and audit.hash_of(int(seq)) == value
+
+
+def _first_different_page(path: Path, record: Agreement | Amendment, language: str, audit_at: str) -> int | None:
+    """Rebuild the document from the record, in the language and at the audit log entry it was printed
+    with, and compare page texts."""
     from hospitaldesk.i18n import using_language
     from hospitaldesk.reports.render import page_texts
 
     with using_language(language):
-        rebuilt = amendment_pdf(record.id) if isinstance(record, Amendment) else contract_pdf(record.id)
+        rebuilt = amendment_pdf(record.id, audit_at) if isinstance(record, Amendment) else contract_pdf(record.id, audit_at)
     printed, expected = page_texts(path.read_bytes()), page_texts(rebuilt)
     for index in range(max(len(printed), len(expected))):
         if index >= len(printed) or index >= len(expected) or printed[index] != expected[index]:

@@ -19,6 +19,7 @@ from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.forms import Choice, FieldSpec, validate
 from hospitaldesk.services.retention_math import breaks_commitment, commitment_end, commitment_start
 from hospitaldesk.services.staff import get_staff
+from hospitaldesk.services import authority
 
 MAX_COMMITMENT_YEARS = 20
 
@@ -143,6 +144,7 @@ def save(staff_id: str | uuid.UUID, raw: dict[str, Any], enrollment_id: str | uu
 
 
 def delete(enrollment_id: str | uuid.UUID) -> None:
+    authority.require("delete")
     with atomic():
         record = get_enrollment(enrollment_id)
         record.deleted = True

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from hospitaldesk.i18n import _
-from hospitaldesk.services import retention
+from hospitaldesk.db import audit
+from hospitaldesk.db.connection import atomic
+from hospitaldesk.services import authority, retention
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.catalog import Catalog
 from hospitaldesk.services.forms import ListQuery
@@ -25,6 +27,7 @@ def suggested_name(title: str, today: dt.date | None = None) -> str:
 
 def export_list(catalog: Catalog[Any], query: ListQuery, path: Path, progress: Callable[[int], None] | None = None) -> Path:
     """Every row the list shows with this search and these filters (all pages), in its order."""
+    authority.require("export")
     columns = catalog.columns
 
     def rows() -> Iterator[list[Any]]:
@@ -37,11 +40,14 @@ def export_list(catalog: Catalog[Any], query: ListQuery, path: Path, progress: C
                 return
             page += 1
 
-    return write_xlsx(path, _(catalog.title), [_(column.label) for column in columns], rows(), progress=progress)
+    written = write_xlsx(path, _(catalog.title), [_(column.label) for column in columns], rows(), progress=progress)
+    _record(catalog.kind, path, query.search)
+    return written
 
 
 def export_retention(path: Path, facility_id: str | None = None, today: dt.date | None = None) -> Path:
     """The retention table: per facility and technique, trained, working now, kept at 6/12/24 months."""
+    authority.require("export")
     rows = retention.retention(today or dt.date.today(), facility_id=facility_id or None)
     headers = [_("Facility"), _("Technique"), _("Trained"), _("Working now")]
     for months in terms.MILESTONE_MONTHS:
@@ -55,4 +61,12 @@ def export_retention(path: Path, facility_id: str | None = None, today: dt.date 
         line += [r.required if r.required is not None else "", _("Yes") if r.at_risk else _("No")]
         body.append(line)
     kinds = {index: "int" for index in range(2, len(headers) - 1)}
-    return write_xlsx(path, _("Retention"), headers, body, kinds)
+    written = write_xlsx(path, _("Retention"), headers, body, kinds)
+    _record("retention", path, facility_id or "")
+    return written
+
+
+def _record(what: str, path: Path, narrowed_by: str) -> None:
+    """An export is in the audit log once its file is written: which list, which file."""
+    with atomic("event"):
+        audit.record("export", what, details={"file": path.name, "filter": narrowed_by})

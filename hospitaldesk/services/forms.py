@@ -17,7 +17,7 @@ from hospitaldesk.i18n import _, parse_date
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
-FieldKind = Literal["text", "multiline", "choice", "bool", "date", "int", "money"]
+FieldKind = Literal["text", "multiline", "choice", "bool", "date", "int", "money", "password"]
 # Money as people type it: "1.250.000.000", "1 250 000 000 ₫", "1,250,000,000 đ".
 _MONEY_UNIT = re.compile(r"\s*(?:₫|đ|đồng|vnd|vnđ)$", re.IGNORECASE)
 _MONEY_SEPARATORS = re.compile(r"[.,\s\u00a0]")
@@ -105,6 +105,8 @@ def clean_value(spec: FieldSpec, raw: Any) -> Any:
         return raw
     if spec.kind == "money":
         return _MONEY_SEPARATORS.sub("", _MONEY_UNIT.sub("", text.clean_line(raw)))
+    if spec.kind == "password":  # every character counts; only the Unicode form is made one
+        return text.nfc(raw) if isinstance(raw, str) else ""
     return text.clean(raw) if spec.kind == "multiline" else text.clean_line(raw)
 
 

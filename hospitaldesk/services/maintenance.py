@@ -15,6 +15,9 @@ from hospitaldesk.db.store import close_store, current_database, current_path, o
 from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
 from hospitaldesk.services.site import site_name
+from hospitaldesk.db import audit
+from hospitaldesk.db.connection import atomic
+from hospitaldesk.services import authority
 
 COUNTED = {"sites": Site, "provinces": Province, "specialties": Specialty, "facilities": Facility, "techniques": Technique,
            "agreements": Agreement}
@@ -73,6 +76,7 @@ def backup(
     cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Online copy of the open database, then verified by opening the copy read-only."""
+    authority.require("export")
     source = _require_file()
     if target.resolve() == source.resolve():
         raise StoreError(_("Choose a backup file other than the database itself."))
@@ -96,6 +100,7 @@ def restore(source: Path) -> Path:
     The database being replaced is kept beside it (returned path), and is put
     back if anything goes wrong half-way, so a failed restore changes nothing.
     """
+    authority.require("restore")
     current = _require_file()
     if source.resolve() == current.resolve():
         raise StoreError(_("This file is the database already in use."))
@@ -112,4 +117,8 @@ def restore(source: Path) -> Path:
         copy_database(kept, current)
         open_store(current)
         raise
+    # The restored file has its own accounts: whoever restored it signs in again if it asks.
+    with atomic("event"):
+        audit.record("restore_backup", details={"file": source.name, "kept": kept.name})
+    authority.sign_out()
     return kept

@@ -10,6 +10,9 @@ __all__ = ["OpenedStore", "open_database", "close_database", "database_path", "r
 
 
 def open_database(path: Path, check_pages: bool = True) -> OpenedStore:
+    from hospitaldesk.services import authority
+
+    authority.sign_out()  # another file, other accounts
     return open_store(path, check_pages=check_pages)
 
 

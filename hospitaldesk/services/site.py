@@ -10,6 +10,7 @@ from hospitaldesk.db.models import LocalState, Site
 from hospitaldesk.db.reference import load_reference
 from hospitaldesk.errors import FieldError, HospitalDeskError, ValidationError
 from hospitaldesk.i18n import _
+from hospitaldesk.services import authority
 
 SITE_NAME_MAX = 300
 
@@ -55,6 +56,7 @@ def init_site(name: str) -> uuid.UUID:
 
 
 def rename_site(name: str) -> None:
+    authority.require("settings")
     cleaned = _clean_name(name)
     with atomic():
         site = Site.get_by_id(stamping.local_site_id())
@@ -70,6 +72,7 @@ def site_facility_id() -> str:
 
 def set_site_facility(facility_id: str) -> None:
     """Choose (or clear, with '') the facility this site works for."""
+    authority.require("settings")
     from hospitaldesk.db.models import Facility
     from hospitaldesk.errors import FieldError, ValidationError
 
@@ -109,6 +112,7 @@ def readiness_threshold() -> float:
 
 def set_readiness_threshold(raw: str) -> float:
     """Set the threshold from what the user typed ("80", "82,5", "85 %"); returns the share stored."""
+    authority.require("settings")
     typed = str(raw).strip().rstrip("%").strip().replace(",", ".")
     try:
         percent = float(typed)

@@ -24,7 +24,8 @@ from hospitaldesk.db.rows import CHUNK, date_value, id_text, raw_rows
 from hospitaldesk.db.models import Agreement, Enrollment, Facility, Staff, Technique
 from hospitaldesk.errors import ValidationError
 from hospitaldesk.i18n import N_, _, current_language, load_translations, parse_date
-from hospitaldesk.services import enrollments
+from hospitaldesk.db import audit
+from hospitaldesk.services import authority, enrollments
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.forms import validate
 from hospitaldesk.services.staff import STAFF_FIELDS, StaffCatalog, date_errors
@@ -420,7 +421,9 @@ def import_staff(path: Path, default_facility: str = "", dry_run: bool = False,
     report, people, trainings = check_file(path, default_facility, progress)
     if report.errors or dry_run:
         return report
+    authority.require("import")
     with atomic():
+        audit.record("import", "staff", details={"file": path.name, "rows": len(people)})
         catalog = StaffCatalog()
         new_people = []
         for person in people:

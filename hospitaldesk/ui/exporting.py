@@ -22,6 +22,10 @@ class ExportCancelled(Exception):
 
 def export_to_excel(parent: tk.Misc, suggested: str, work: ExportWork) -> Job | None:
     """Ask where, then run `work(path, rows_written)` in a thread. Returns the job (None: no file chosen)."""
+    from hospitaldesk.ui.sign_in import password_again  # sign_in builds on the form widgets
+
+    if not password_again(parent, "export"):
+        return None
     target = dialogs.ask_save_xlsx(parent, _("Export to Excel"), suggested)
     if target is None:
         return None

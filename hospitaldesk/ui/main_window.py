@@ -6,6 +6,7 @@ import os
 import sys
 import time
 import tkinter as tk
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,12 @@ import ttkbootstrap as ttk
 from hospitaldesk import config, i18n
 from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import N_, _
-from hospitaldesk.services import maintenance, session, site
+from hospitaldesk.services import accounts, authority, maintenance, session, site
 from hospitaldesk.services.catalogs import catalog
 from hospitaldesk.ui import dialogs, tk_locale
 from hospitaldesk.ui.background import run_in_thread
 from hospitaldesk.ui.first_run import SiteNameForm, StartPage
+from hospitaldesk.ui.sign_in import AdministratorForm, SignInForm, sign_in_overlay
 from hospitaldesk.ui.screens.about import AboutScreen
 from hospitaldesk.ui.screens.agreements import AgreementsScreen
 from hospitaldesk.ui.screens.catalog_screen import CatalogScreen
@@ -40,8 +42,11 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("specialties", N_("Specialties"), "8"),
     ("techniques", N_("Techniques"), "9"),
     ("settings", N_("Settings"), None),
+    ("accounts", N_("Accounts"), None),
+    ("audit", N_("Audit log"), None),
     ("about", N_("About"), None),
 ]
+IDLE_CHECK_MS = 20_000
 
 
 class MainWindow:
@@ -55,6 +60,8 @@ class MainWindow:
         self.callback_errors: list[BaseException] = []  # tests assert this stays empty
         root.report_callback_exception = self._on_callback_error
         self.frame: ttk.Frame | None = None
+        self.lock_cover: ttk.Frame | None = None
+        self.last_activity = time.monotonic()
 
     # --- building -------------------------------------------------------------------------
     def build(self) -> None:
@@ -97,7 +104,9 @@ class MainWindow:
         self.update_status()
 
     def update_status(self) -> None:
-        self.status_site.configure(text=site.site_name() or "")
+        user = authority.current_user()
+        who = f"   ·   {user.full_name} ({user.role_label})" if user is not None else ""
+        self.status_site.configure(text=(site.site_name() or "") + who)
         self.status_path.configure(text=_("Database: {path}").format(path=session.database_path() or ":memory:"))
         self.status_warning.configure(text=" · ".join(self.warnings))
 
@@ -132,6 +141,14 @@ class MainWindow:
             return SettingsScreen(self.content, self)
         if key == "about":
             return AboutScreen(self.content)
+        if key == "accounts":
+            from hospitaldesk.ui.screens.accounts import AccountsScreen
+
+            return AccountsScreen(self.content, on_sign_out=self.sign_out)
+        if key == "audit":
+            from hospitaldesk.ui.screens.audit import AuditScreen
+
+            return AuditScreen(self.content, open_record=self.open_record)
         if key == "agreements":
             return AgreementsScreen(self.content)
         if key == "readiness":
@@ -166,6 +183,60 @@ class MainWindow:
         for name, button in self.nav_buttons.items():
             button.configure(bootstyle="primary" if name == key else "secondary")
 
+    def open_record(self, key: str, stored_id: str) -> None:
+        """Show a record named by the audit log (its id as stored: 32 hex digits) in its own screen."""
+        self.show(key)
+        opener = getattr(self.screens[key], "open_record", None)
+        if opener is not None:
+            opener(str(uuid.UUID(stored_id)))
+
+    # --- signing in, out, and the idle lock -----------------------------------------------
+    def watch_idle(self) -> None:
+        """Lock after the idle time set in Accounts: every key press and click counts as use."""
+        for event in ("<KeyPress>", "<ButtonPress>", "<MouseWheel>"):
+            self.root.bind_all(event, self._touch, add="+")
+        self.root.after(IDLE_CHECK_MS, self._check_idle)
+
+    def _touch(self, _event: tk.Event) -> None:
+        self.last_activity = time.monotonic()
+
+    def _check_idle(self) -> None:
+        try:
+            idle_minutes = (time.monotonic() - self.last_activity) / 60
+            if self.lock_cover is None and authority.current_user() is not None and authority.sign_in_required() \
+                    and idle_minutes >= authority.idle_lock_minutes():
+                self.lock(idle=True)
+        except HospitalDeskError as exc:  # the database went away (restored, removed): try again later
+            log.warning("idle check: %s", exc.message)
+        if self.frame is not None and self.frame.winfo_exists():
+            self.root.after(IDLE_CHECK_MS, self._check_idle)
+
+    def lock(self, idle: bool = False) -> None:
+        """Cover the window until someone signs in: the same person, or another (the screens are then rebuilt)."""
+        user = authority.current_user()
+        if self.lock_cover is not None:
+            return
+        authority.sign_out()
+        self.update_status()
+        self.lock_cover = sign_in_overlay(self.root, user.username if user else "", self._unlocked, self.quit, idle=idle)
+
+    def _unlocked(self, user: accounts.User) -> None:
+        previous = self.lock_cover.form.username.get() if self.lock_cover is not None else ""  # type: ignore[attr-defined]
+        if self.lock_cover is not None:
+            self.lock_cover.destroy()
+            self.lock_cover = None
+        self.last_activity = time.monotonic()
+        if user.username != accounts.clean_username(previous):
+            self.build()  # another person: what they may do differs
+        self.update_status()
+
+    def sign_out(self) -> None:
+        if authority.sign_in_required():
+            self.lock()
+        else:
+            authority.sign_out()
+            self.update_status()
+
     # --- reactions to the settings screen -------------------------------------------------
     def apply_settings(self, settings: config.Settings) -> None:
         language_changed = settings.language != self.settings.language
@@ -183,6 +254,8 @@ class MainWindow:
     def database_replaced(self) -> None:
         self.current = "settings"
         self.build()
+        if authority.sign_in_required():  # the restored file has its own accounts
+            self.lock()
 
     def check_pages_in_background(self) -> None:
         """quick_check reads the whole file: do it while the person starts working, and speak up if it fails."""
@@ -269,14 +342,26 @@ def run_gui(db_path: Path, settings: config.Settings) -> int:
     def start_main() -> None:
         page.destroy()
         window.build()
+        window.watch_idle()
         window.check_pages_in_background()
         if os.environ.get("HOSPITALDESK_BENCH_EXIT"):
             root.after_idle(lambda: _report_ready_and_quit(root))
 
+    def identify() -> None:
+        """The first administrator account, or signing in, before any screen shows."""
+        for child in page.card.winfo_children()[2:]:  # the forms shown so far; the title and subtitle stay
+            child.destroy()
+        if not accounts.has_accounts():
+            AdministratorForm(page.card, on_done=start_main, on_quit=root.destroy).pack(fill="x")
+        elif authority.sign_in_required():
+            SignInForm(page.card, on_done=lambda _user: start_main(), on_quit=root.destroy).pack(fill="x")
+        else:
+            start_main()
+
     if site.is_initialised():
-        start_main()
+        identify()
     else:
-        SiteNameForm(page, on_done=start_main, on_quit=root.destroy)
+        SiteNameForm(page, on_done=identify, on_quit=root.destroy)
     root.mainloop()
     session.close_database()
     return 0

@@ -69,6 +69,7 @@ from hospitaldesk.db.models import (  # noqa: E402
 from hospitaldesk.db import audit  # noqa: E402
 from hospitaldesk.db.store import close_store, current_database, open_store  # noqa: E402
 from hospitaldesk.errors import StoreError  # noqa: E402
+from hospitaldesk.services import authority  # noqa: E402
 
 SITE_NAME = "Bệnh viện Đa khoa tỉnh Sóc Trăng"
 BATCH = 500
@@ -234,6 +235,7 @@ class Context:
 
 
 Step = Callable[[Context, int], int]
+BENCH_PASSWORD = "mat-khau-thu-nghiem"  # the synthetic administrator's; nothing secret lives here
 
 
 # --- steps -----------------------------------------------------------------------------
@@ -1189,6 +1191,11 @@ def generate(
             for model in audited:
                 audit.create_triggers(current_database(), model)
             audit.record("bulk_load", details={"generator": "tests/bench/synthetic.py", **added})
+        # One administrator on a single-user PC: the window opens straight away, as a real one set up that way.
+        authority.add_account("quan.tri", "Quản trị viên", "administrator", BENCH_PASSWORD)
+        authority.sign_in("quan.tri", BENCH_PASSWORD)
+        authority.set_accounts_off(True)
+        authority.sign_out()
         # No ANALYZE here: the app never runs it, and query plans differ a lot with and without
         # sqlite_stat1, so the benchmark database must not be better maintained than a real one.
         check_search_keys()

@@ -86,6 +86,16 @@ def test_footer_stays_in_the_bottom_margin_on_every_page(long_contract: bytes) -
         assert region_text(long_contract, page, 0, BOTTOM_MARGIN) == footer
 
 
+def test_the_audit_log_head_is_printed_small_above_the_footer_on_every_page() -> None:
+    pdf = build_contract(dataclasses.replace(samples.contract(30), audit_head="685:8b41393c387d7f51" + "0" * 48))
+    head = "entry 685, 8b41 393c 387d 7f51"
+    footer = "Contract No. 05/HĐ-CGKT · Verification code: " + samples.CONTENT_HASH[:16]
+    for page in range(len(reader(pdf).pages)):
+        below = region_text(pdf, page, 0, BOTTOM_MARGIN)
+        assert sorted([footer, "Audit log when printed: " + head]) == sorted(below.replace(" Audit", "\nAudit").splitlines()), below
+    assert "Audit log" not in all_text(build_contract(samples.contract(2)))  # none given: none printed
+
+
 def test_draft_carries_the_watermark_and_its_warnings_a_signed_copy_neither() -> None:
     warning = "Party B has not confirmed the ECMO machine."
     draft = build_contract(samples.contract(2, draft=True, signed_on=None, warnings=[warning]))

@@ -139,7 +139,11 @@ def test_the_chain_survives_backup_and_restore(site_store: Path, tmp_path: Path)
     add(full_name="Trần Văn Đức", national_id="", birth_date="")
     maintenance.restore(copy)
     after = audit.verify()
-    assert after.ok and (after.head_seq, after.head_hash) == (before.head_seq, before.head_hash)
+    assert after.ok and after.head_seq == before.head_seq + 1  # the backup's chain, then the restore itself
+    [restored] = entries("seq = ?", (after.head_seq,))
+    assert restored["action"] == "restore_backup" and restored["changes"]["file"] == "backup.sqlite3"
+    [last_backed_up] = entries("seq = ?", (before.head_seq,))
+    assert last_backed_up["hash"] == before.head_hash
     add(full_name="Lê Minh Khoa", national_id="", birth_date="")
     assert audit.verify().ok
 
@@ -152,3 +156,24 @@ def test_the_demo_data_is_all_sealed(site_store: Path) -> None:
     assert report.ok and report.entries > 100
     tables = {t for (t,) in database.execute_sql("SELECT DISTINCT table_name FROM audit_entry").fetchall()}
     assert {"agreement", "staff", "enrollment", "assessment"} <= tables
+
+
+def test_a_printed_contract_carries_the_log_head_and_catches_a_rewritten_log(site_store: Path, tmp_path: Path) -> None:
+    from hospitaldesk.db.models import Agreement
+    from hospitaldesk.reports.render import read_stamp
+    from hospitaldesk.services import contract_print
+    from hospitaldesk.services.demo import load_demo
+
+    load_demo()
+    signed = Agreement.select().where(Agreement.frozen_json.is_null(False), Agreement.deleted == False).first()  # noqa: E712
+    seq, head = audit.head()
+    paper = contract_print.print_contract(str(signed.id), tmp_path / "hd.pdf")
+    stamp = read_stamp(paper)
+    assert stamp is not None and stamp.audit == f"{seq}:{head}"
+    assert entries("seq = ?", (seq + 1,))[0]["action"] == "print"  # printing is logged, after the head it carries
+    add()  # the log goes on: the copy still matches
+    assert contract_print.verify_pdf(paper).matches
+    # Someone rewrites an entry and its hash (as a careful forger would) behind the app's back.
+    _tamper(site_store, f"UPDATE audit_entry SET actor = 'someone', hash = '{'0' * 64}' WHERE seq = {seq}")
+    result = contract_print.verify_pdf(paper)
+    assert not result.matches and f"entry {seq}" in result.message and "log was changed" in result.message

@@ -93,3 +93,13 @@ def test_audit_lists_who_changed_what_and_verify_checks_the_chain(run: Runner, a
         other.execute("UPDATE audit_entry SET actor = 'someone else' WHERE seq = 3")
     broken = run("--lang", "en", "--db", str(accounts_db), "--user", "quan.tri", "audit", "verify")
     assert broken.code == 1 and "entry no. 3" in broken.out
+
+
+def test_init_can_create_the_administrator(run: Runner, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    monkeypatch.setenv("HOSPITALDESK_NEW_PASSWORD", ADMIN_PASSWORD)
+    made = run("--lang", "en", "--db", str(db), "init", "--site", "Bệnh viện Sản - Nhi Cà Mau", "--admin", "quan.tri",
+               "--admin-name", "Trần Văn Quản")
+    assert made.code == 0 and "Account 'quan.tri' added (Administrator)" in made.out
+    assert run("--lang", "en", "--db", str(db), "list", "provinces").code == 1  # from now on, --user is needed
+    monkeypatch.setenv("HOSPITALDESK_PASSWORD", ADMIN_PASSWORD)
+    assert run("--lang", "en", "--db", str(db), "--user", "quan.tri", "list", "provinces").code == 0

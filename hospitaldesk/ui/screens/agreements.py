@@ -17,6 +17,7 @@ from hospitaldesk.i18n import N_, _, format_date
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import agreements
 from hospitaldesk.services.forms import Choice, FieldSpec
+from hospitaldesk.ui.sign_in import password_again
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.screens.agreement_panel import AgreementPanel
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
@@ -73,6 +74,11 @@ class AgreementsScreen(ttk.Frame):
     def refresh(self, select: str | None = None) -> None:
         self.table.refresh(select=select)
         self.panel.show(select or self.current_id)
+
+    def open_record(self, record_id: str) -> None:
+        """Shown from elsewhere (the audit log): selected in the list when it is on this page, in the panel either way."""
+        self.current_id = record_id
+        self.refresh(select=record_id)
 
     # --- editors ------------------------------------------------------------------------------
     # Built on first use: their choice lists (every facility, every technique) cost start-up time.
@@ -202,7 +208,7 @@ class AgreementsScreen(ttk.Frame):
 
     def _confirmed(self, question: str, action: Callable[[], object]) -> bool:
         """Ask, then do it; a refusal from the service is shown, never raised. True when done."""
-        if not dialogs.ask_yes_no(self, question):
+        if not dialogs.ask_yes_no(self, question) or not password_again(self, "delete"):
             return False
         try:
             action()
@@ -236,7 +242,8 @@ class AgreementsScreen(ttk.Frame):
         warnings = contract_print.preview_warnings(record_id)
         self.preview = PrintPreview(self, _("Contract {number}").format(number=info["number"]),
                                     lambda: contract_print.contract_pdf(record_id),
-                                    contract_print.suggested_file_name(info["number"]), warnings=warnings)
+                                    contract_print.suggested_file_name(info["number"]), warnings=warnings,
+                                    on_output=lambda: contract_print.record_printed("agreement", record_id))
         return self.preview
 
     def preview_amendment(self, amendment_id: str) -> Any:
@@ -248,7 +255,8 @@ class AgreementsScreen(ttk.Frame):
         info = amendments.get(amendment_id)
         self.preview = PrintPreview(self, _("Amendment {number}").format(number=info["number"]),
                                     lambda: contract_print.amendment_pdf(amendment_id),
-                                    contract_print.suggested_file_name(info["number"], "amendment"))
+                                    contract_print.suggested_file_name(info["number"], "amendment"),
+                                    on_output=lambda: contract_print.record_printed("amendment", amendment_id))
         return self.preview
 
     # --- attachments --------------------------------------------------------------------------

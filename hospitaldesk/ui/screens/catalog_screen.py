@@ -11,6 +11,7 @@ from ttkbootstrap.widgets.scrolled import ScrolledFrame
 from hospitaldesk.errors import HospitalDeskError, ValidationError
 from hospitaldesk.i18n import _, ngettext
 from hospitaldesk.services.catalog import Catalog
+from hospitaldesk.ui.sign_in import password_again
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.widgets.form import FormView
 from hospitaldesk.ui.widgets.table import DataTable
@@ -91,6 +92,11 @@ class CatalogScreen(ttk.Frame):
         self.delete_button.configure(state="normal")
         self.status.configure(text="", bootstyle="default")
 
+    def open_record(self, record_id: str) -> None:
+        """Shown from elsewhere (the audit log): on the form, and selected in the list when it is on this page."""
+        self.table.refresh(select=record_id)
+        self.load(record_id)
+
     def new_record(self, ask: bool = True) -> None:
         if ask and not self._confirm_discard():
             return
@@ -127,6 +133,8 @@ class CatalogScreen(ttk.Frame):
             return
         name = self.record_name()
         if not dialogs.ask_yes_no(self, _("Delete '{name}'? Other sites will receive the deletion at the next sync.").format(name=name)):
+            return
+        if not password_again(self, "delete"):
             return
         try:
             self.catalog.delete(self.current_id)

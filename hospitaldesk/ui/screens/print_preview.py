@@ -40,11 +40,13 @@ class PrintPreview(ttk.Toplevel):
     def __init__(
         self, master: tk.Misc, title: str, build: Callable[[], bytes], suggested_name: str,
         warnings: list[str] | None = None, on_saved: Callable[[Path], None] | None = None,
+        on_output: Callable[[], None] | None = None,
     ) -> None:
         owner = master.winfo_toplevel()
         super().__init__(title=title, master=master, transient=owner, minsize=MIN_SIZE)
         self.withdraw()  # shown once placed, so it never appears at 0,0 and jumps
         self.title_text, self.build, self.on_saved = title, build, on_saved
+        self.on_output = on_output  # the document left the app (saved, or opened to print): e.g. logged
         self.suggested_name = suggested_name if suggested_name.lower().endswith(".pdf") else f"{suggested_name}.pdf"
         self.data: bytes | None = None
         self.zoom_index = ZOOMS.index(1.0)
@@ -237,9 +239,18 @@ class PrintPreview(ttk.Toplevel):
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)
             return
+        self._output()
         dialogs.show_info(self, _("The PDF was saved to {path}.").format(path=path))
         if self.on_saved is not None:
             self.on_saved(path)
+
+    def _output(self) -> None:
+        if self.on_output is None:
+            return
+        try:
+            self.on_output()
+        except HospitalDeskError as exc:
+            dialogs.show_error(self, exc.message)
 
     def open_externally(self) -> None:
         if self.data is None:
@@ -248,6 +259,7 @@ class PrintPreview(ttk.Toplevel):
             # A fresh folder each time: on Windows the previous copy may still be locked by the viewer.
             path = Path(tempfile.mkdtemp(prefix="hospitaldesk-")) / self.suggested_name
             write_pdf(self.data, path)
+            self._output()
             open_with_system(path)
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)

@@ -17,7 +17,7 @@ from hospitaldesk.services.forms import Choice, FieldSpec
 from hospitaldesk.services.retention_math import Milestone
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.widgets.form import ChoiceBox
-from hospitaldesk.ui.widgets.tree_columns import set_column
+from hospitaldesk.ui.widgets.tree_columns import scrolled_tree
 
 ALL = ""
 
@@ -52,20 +52,6 @@ def milestone_text(m: Milestone) -> str:
     return f"{m.retained}/{m.eligible} ({round(100 * m.retained / m.eligible)} %)"
 
 
-def _tree(master: tk.Misc, columns: list[tuple[str, str, int, str]], height: int) -> ttk.Treeview:
-    holder = ttk.Frame(master)
-    holder.pack(fill="both", expand=True)
-    tree = ttk.Treeview(holder, columns=[c[0] for c in columns], show="headings", height=height, selectmode="browse")
-    for key, heading, width, anchor in columns:
-        set_column(tree, key, _(heading), width, "e" if anchor == "e" else "w", stretch=anchor == "w")
-    scroll = ttk.Scrollbar(holder, orient="vertical", command=tree.yview)
-    tree.configure(yscrollcommand=scroll.set)
-    scroll.pack(side="right", fill="y")
-    tree.pack(side="left", fill="both", expand=True)
-    tree.tag_configure("risk", foreground="#b02a37")
-    return tree
-
-
 class RetentionScreen(ttk.Frame):
     def __init__(self, master: tk.Misc) -> None:
         super().__init__(master, padding=12)
@@ -98,13 +84,13 @@ class RetentionScreen(ttk.Frame):
         left = ttk.Frame(lower)  # as wide as its columns; the commitments take the rest
         left.pack(side="left", fill="both", padx=(0, 12))
         ttk.Label(left, text=_("Trained staff who left"), font=("TkHeadingFont", 11, "bold")).pack(anchor="w")
-        self.left_tree = _tree(left, LEFT_COLUMNS, 6)
+        self.left_tree = scrolled_tree(left, LEFT_COLUMNS, 6)
         right = ttk.Frame(lower)
         right.pack(side="left", fill="both", expand=True)
         ttk.Label(right, text=_("Commitments to serve ending within {days} days").format(days=terms.COMMITMENT_WARNING_DAYS),
                   font=("TkHeadingFont", 11, "bold")).pack(anchor="w")
-        self.ending_tree = _tree(right, ENDING_COLUMNS, 6)
-        self.tree = _tree(self, MAIN_COLUMNS, 8)
+        self.ending_tree = scrolled_tree(right, ENDING_COLUMNS, 6)
+        self.tree = scrolled_tree(self, MAIN_COLUMNS, 8)
         self.refresh()
 
     def facility(self) -> str:

@@ -15,6 +15,7 @@ from hospitaldesk.services.facilities import facility_choices
 from hospitaldesk.services.forms import FieldSpec
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.background import Job, Progress, run_in_thread
+from hospitaldesk.ui.sign_in import password_again
 from hospitaldesk.ui.widgets.busy import BusyDialog
 from hospitaldesk.ui.widgets.form import ChoiceBox
 
@@ -174,6 +175,8 @@ class SettingsScreen(ttk.Frame):
         busy.job = run_in_thread(self, work, done, failed, busy.set_progress)
 
     def backup(self) -> None:
+        if not password_again(self, "export"):  # a backup holds every record: an export
+            return
         target = dialogs.ask_save_path(self, _("Save a backup of the database"), maintenance.suggested_backup_name())
         if target is None:
             return
@@ -189,6 +192,8 @@ class SettingsScreen(ttk.Frame):
         if source is None:
             return
         if not dialogs.ask_yes_no(self, _("Replace the current database by {path}? The current one is kept beside it.").format(path=source)):
+            return
+        if not password_again(self, "restore"):
             return
         # Restore closes and reopens the store, which belongs to the Tk thread: run it here, it is quick.
         try:

@@ -107,7 +107,7 @@ class FormView(ttk.Frame):
         else:
             typed = tk.StringVar()
             self.variables[spec.name] = typed
-            widget = ttk.Entry(cell, textvariable=typed)
+            widget = ttk.Entry(cell, textvariable=typed, show="•" if spec.kind == "password" else "")
         widget.grid(row=1, column=0, sticky="ew", pady=(2, 0))
         widget.bind("<FocusOut>", lambda _e, s=spec: self.check_field(s), add="+")
         self.inputs[spec.name] = widget

@@ -6,7 +6,9 @@ import tkinter as tk
 import tkinter.font as tkfont
 from typing import Literal
 
-from ttkbootstrap import Treeview
+from hospitaldesk.i18n import _
+
+from ttkbootstrap import Frame, Scrollbar, Treeview
 
 HEADING_PADDING = 18  # the heading's own padding and a sort arrow's room
 
@@ -28,3 +30,18 @@ def set_column(tree: Treeview, key: str, heading: str, width: int, anchor: Ancho
     tree.heading(key, text=heading)
     tree.column(key, width=width, anchor=anchor, stretch=stretch, minwidth=60 if stretch else width)
     return width
+
+
+def scrolled_tree(master: tk.Misc, columns: list[tuple[str, str, int, str]], height: int) -> Treeview:
+    """A read-only list: headings, a vertical scroll bar, numbers on the right, names stretching, red rows tagged "risk"."""
+    holder = Frame(master)
+    holder.pack(fill="both", expand=True)
+    tree = Treeview(holder, columns=[c[0] for c in columns], show="headings", height=height, selectmode="browse")
+    for key, heading, width, anchor in columns:
+        set_column(tree, key, _(heading), width, "e" if anchor == "e" else "w", stretch=anchor == "w")
+    scroll = Scrollbar(holder, orient="vertical", command=tree.yview)
+    tree.configure(yscrollcommand=scroll.set)
+    scroll.pack(side="right", fill="y")
+    tree.pack(side="left", fill="both", expand=True)
+    tree.tag_configure("risk", foreground="#b02a37")
+    return tree
