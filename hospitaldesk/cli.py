@@ -91,6 +91,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     from hospitaldesk.services.site import init_site
 
     password = _secret(NEW_PASSWORD_ENV, _("New password for {user}: ").format(user=args.admin), twice=True) if args.admin else ""
+    if args.admin:  # checked before the site is set up: a wrong name must not leave a site without its administrator
+        from hospitaldesk.errors import ValidationError
+        from hospitaldesk.services.accounts import account_errors
+
+        errors = account_errors(args.admin, args.admin_name or args.admin, "administrator", password)
+        if errors:
+            raise ValidationError(errors)
     init_site(args.site)
     _print(_("Set up '{site}' in {path}.").format(site=args.site.strip(), path=args.db_path))
     if args.admin:

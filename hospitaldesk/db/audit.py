@@ -109,6 +109,27 @@ def create_triggers(db: SqliteDatabase, model: type[BaseModel]) -> None:
         db.execute_sql(statement)
 
 
+def create_setting_triggers(db: SqliteDatabase) -> None:
+    """This PC's settings (local_state: sign-in switched off, the idle lock...) are logged too, so one
+    switched with the sqlite3 shell shows; the change counter, bumped by every write, is not."""
+    entry = _entry("'setting'", "local_state", "{row}.key", "json_object('value', {value})")
+    db.execute_sql("CREATE TRIGGER audit_local_state_insert AFTER INSERT ON local_state WHEN new.key != 'change_seq' BEGIN "
+                   + entry.format(row="new", value="new.value") + " END")
+    db.execute_sql("CREATE TRIGGER audit_local_state_update AFTER UPDATE ON local_state "
+                   "WHEN new.key != 'change_seq' AND old.value IS NOT new.value BEGIN "
+                   + entry.format(row="new", value="json_array(old.value, new.value)") + " END")
+    db.execute_sql("CREATE TRIGGER audit_local_state_delete AFTER DELETE ON local_state WHEN old.key != 'change_seq' BEGIN "
+                   + entry.format(row="old", value="old.value") + " END")
+
+
+def refresh_triggers(db: SqliteDatabase) -> None:
+    """Every audited table's triggers made again from its model: a migration that adds or removes a
+    column calls this, so the new column is logged (tests/unit/test_audit.py checks they agree)."""
+    for model in audited_models():
+        drop_triggers(db, model)
+        create_triggers(db, model)
+
+
 def drop_triggers(db: SqliteDatabase, model: type[BaseModel]) -> None:
     table = model._meta.table_name
     for event in ("insert", "update", "delete"):

@@ -124,8 +124,8 @@ def _m10_audit_log(db: SqliteDatabase) -> None:
     what was written before has no entries, and the log's first entry says so."""
     for statement in audit.CREATE_LOG:
         db.execute_sql(statement)
-    for model in audit.audited_models():
-        audit.create_triggers(db, model)
+    audit.refresh_triggers(db)
+    audit.create_setting_triggers(db)
     token = audit.begin()
     audit.record("log_started", details={"schema_version": 10})
     audit.seal(token)

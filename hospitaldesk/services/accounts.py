@@ -109,9 +109,8 @@ def list_accounts() -> list[dict[str, Any]]:
             for a in Account.select().order_by(Account.username)]
 
 
-def create_account(username: str, full_name: str, role: str, password: str) -> User:
-    """A new account (one transaction); the first of an installation is an administrator.
-    Unchecked: authority.add_account is the way in, with its check of who is asking."""
+def account_errors(username: str, full_name: str, role: str, password: str) -> list[FieldError]:
+    """What is wrong with a new account's fields by themselves (before anything is written)."""
     name = clean_username(username)
     errors: list[FieldError] = []
     if not USERNAME.fullmatch(name):
@@ -122,7 +121,14 @@ def create_account(username: str, full_name: str, role: str, password: str) -> U
         errors.append(FieldError("full_name", _("Full name"), _("This field is required.")))
     if role not in ROLES:
         errors.append(FieldError("role", _("Role"), _("Choose administrator, editor or viewer.")))
-    errors += _check_password(password)
+    return errors + _check_password(password)
+
+
+def create_account(username: str, full_name: str, role: str, password: str) -> User:
+    """A new account (one transaction); the first of an installation is an administrator.
+    Unchecked: authority.add_account is the way in, with its check of who is asking."""
+    name, full = clean_username(username), text.clean_line(full_name)
+    errors = account_errors(username, full_name, role, password)
     with atomic():
         if not errors and Account.select().where(Account.username == name).exists():
             errors.append(FieldError("username", _("User name"), _("'{name}' is taken: choose another.").format(name=name)))
@@ -170,25 +176,32 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     if wait is not None:
         raise SignInError(_blocked_message(wait))
     right = _verify(account.password_hash, password)
+    this = Account.id == account.id
+    # Only the counters (and a remade hash) are written, each from the row as it stands in this
+    # transaction: attempts made side by side all count, and a reset made meanwhile is kept.
     with atomic("session"):
         if right:
-            account.failed_logins, account.blocked_until = 0, None
+            fields: dict[Any, Any] = {Account.failed_logins: 0, Account.blocked_until: None}
             if HASHER.check_needs_rehash(account.password_hash):
-                account.password_hash = _hash(password)
+                fields[Account.password_hash] = _hash(password)
+            Account.update(fields).where(this).execute()
         else:
-            account.failed_logins += 1
-            beyond = account.failed_logins - FREE_ATTEMPTS
+            Account.update(failed_logins=Account.failed_logins + 1).where(this).execute()
+            beyond = Account.get(this).failed_logins - FREE_ATTEMPTS
             if beyond >= 0:
-                account.blocked_until = now + min(BLOCK_MAX, BLOCK_FIRST * (2 ** min(beyond, 10)))
-        account.save()
+                Account.update(blocked_until=now + min(BLOCK_MAX, BLOCK_FIRST * (2 ** min(beyond, 10)))).where(this).execute()
     if not right:
-        wait = _blocked_for(account, now)
+        wait = _blocked_for(Account.get(this), now)
         raise SignInError(_("Wrong user name or password.") + (" " + _blocked_message(wait) if wait else ""))
     return _user(account)
 
 
 def _blocked_message(wait: dt.timedelta) -> str:
     return _("Too many wrong passwords: try again in {seconds} seconds.").format(seconds=math.ceil(wait.total_seconds()))
+
+
+def exists(username: str) -> bool:
+    return bool(Account.select().where(Account.username == clean_username(username)).exists())
 
 
 def _account(username: str) -> Account:

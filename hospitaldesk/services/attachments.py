@@ -119,7 +119,7 @@ def attachment_path(attachment_id: str | uuid.UUID) -> Path:
 def export_attachment(attachment_id: str | uuid.UUID, target: Path) -> Path:
     """Copy a stored attachment out (to send it), verified first: an export."""
     authority.require("export")
-    with atomic():
+    with atomic("event"):
         audit.record("export", "attachment", parse_id(attachment_id).hex, {"file": target.name})
     return _copy_out(attachment_id, target)
 

@@ -18,8 +18,7 @@ ACTIONS = {
     "insert": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"), "restore": N_("Restored"),
     "erase": N_("Erased"), "sign_in": N_("Signed in"), "sign_in_failed": N_("Wrong password"),
     "log_started": N_("Log started"), "bulk_load": N_("Bulk load"), "export": N_("Exported"),
-    "import": N_("Imported"), "print": N_("Printed"), "restore_backup": N_("Backup restored"), "accounts_off": N_("Sign-in switched off"),
-    "accounts_on": N_("Sign-in switched on"), "setting": N_("Setting changed"),
+    "import": N_("Imported"), "print": N_("Printed"), "restore_backup": N_("Backup restored"), "setting": N_("Setting changed"),
 }
 # What each audited table holds, as a person would say it.
 TABLES = {
@@ -29,7 +28,7 @@ TABLES = {
     "checklist_template": N_("Checklist"), "template_item": N_("Checklist item"), "equipment_item": N_("Equipment"),
     "assessment": N_("Assessment"), "assessment_answer": N_("Assessment answer"), "gap_action": N_("Gap action"),
     "staff": N_("Staff member"), "staff_departure": N_("Departure"), "enrollment": N_("Training"), "account": N_("Account"),
-    "retention": N_("Retention"),
+    "retention": N_("Retention"), "local_state": N_("Setting of this computer"), "backup": N_("Backup"),
 }
 PAGE = 500  # the newest entries first; a filter narrows further
 

@@ -70,13 +70,19 @@ def sign_in(username: str, password: str) -> User:
     try:
         user = accounts.authenticate(username, password)
     except accounts.SignInError:
+        # The name only when it is an account's: a password typed into the name box must not stay in the log.
+        known = accounts.clean_username(username) if accounts.exists(username) else ""
         with atomic("session"):
-            audit.record("sign_in_failed", "account", details={"username": accounts.clean_username(username)})
+            audit.record("sign_in_failed", "account", details={"username": known})
         raise
-    _session.user, _session.confirmed_at = user, time.monotonic()
     audit.set_actor(user.username)
-    with atomic("session"):
-        audit.record("sign_in", "account", user.id.replace("-", ""))
+    try:
+        with atomic("session"):
+            audit.record("sign_in", "account", user.id.replace("-", ""))
+    except BaseException:
+        audit.set_actor("")
+        raise
+    _session.user, _session.confirmed_at = user, time.monotonic()  # signed in only once that is logged
     return user
 
 
@@ -127,8 +133,10 @@ def require(action: str) -> None:
 def confirm_password(password: str) -> None:
     """Deleting, exporting and restoring ask for the signed-in user's password again."""
     user = current_user()
-    if not sign_in_required() or user is None:
+    if not sign_in_required():
         return
+    if user is None:
+        raise NotAllowedError(_("Sign in first: this installation has accounts."))
     try:
         accounts.authenticate(user.username, password)
     except accounts.SignInError as exc:
@@ -140,8 +148,7 @@ def set_accounts_off(off: bool) -> None:
     """An administrator switches sign-in off for a single-user PC (or back on)."""
     require("accounts")
     with atomic():
-        LocalState.insert(key=ACCOUNTS_OFF_KEY, value="1" if off else "0").on_conflict_replace().execute()
-        audit.record("accounts_off" if off else "accounts_on")
+        LocalState.insert(key=ACCOUNTS_OFF_KEY, value="1" if off else "0").on_conflict_replace().execute()  # logged by trigger
 
 
 def idle_lock_minutes() -> int:
@@ -158,8 +165,7 @@ def set_idle_lock_minutes(raw: str) -> int:
         raise ValidationError([FieldError("idle_lock_minutes", _("Lock after (minutes)"),
                                           _("Write a whole number from {low} to {high}.").format(low=low, high=high))])
     with atomic():
-        LocalState.insert(key=IDLE_LOCK_KEY, value=value).on_conflict_replace().execute()
-        audit.record("setting", details={IDLE_LOCK_KEY: int(value)})
+        LocalState.insert(key=IDLE_LOCK_KEY, value=value).on_conflict_replace().execute()  # logged by trigger
     return int(value)
 
 

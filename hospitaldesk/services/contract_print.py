@@ -143,16 +143,18 @@ def amendment_pdf(amendment_id: str | uuid.UUID, audit_at: str | None = None) ->
 def print_contract(agreement_id: str | uuid.UUID, path: Path) -> Path:
     from hospitaldesk.reports.render import write_pdf
 
-    write_pdf(contract_pdf(agreement_id), path)
-    record_printed("agreement", agreement_id)
+    data = contract_pdf(agreement_id)
+    record_printed("agreement", agreement_id)  # logged before the file exists, so none leaves unlogged
+    write_pdf(data, path)
     return path
 
 
 def print_amendment(amendment_id: str | uuid.UUID, path: Path) -> Path:
     from hospitaldesk.reports.render import write_pdf
 
-    write_pdf(amendment_pdf(amendment_id), path)
+    data = amendment_pdf(amendment_id)
     record_printed("amendment", amendment_id)
+    write_pdf(data, path)
     return path
 
 
@@ -223,7 +225,8 @@ def verify_pdf(path: Path) -> Verification:
     if stamp.audit and not _log_holds(stamp.audit):
         return Verification(False, stamp.kind, stamp.number, _(
             "Does NOT match: this copy was printed when the audit log ended at entry {seq}, and this database's log no "
-            "longer holds that entry as it was: the log was changed behind the app's back.").format(seq=stamp.audit.partition(":")[0]))
+            "longer holds that entry as it was. Either the database was restored from an older backup (the audit log "
+            "shows it) or the log was changed behind the app's back.").format(seq=stamp.audit.partition(":")[0]))
     different = _first_different_page(path, record, stamp.language, stamp.audit)
     if different is not None:
         # The stamp is right but the pages say something else: text added or changed on the paper's file.

@@ -80,6 +80,8 @@ def backup(
     source = _require_file()
     if target.resolve() == source.resolve():
         raise StoreError(_("Choose a backup file other than the database itself."))
+    with atomic("event"):  # a backup carries every record out of the app: logged as an export, before it is made
+        audit.record("export", "backup", details={"file": target.name})
     copy_database(source, target, progress, cancelled)
     verify_database_file(target, LATEST_VERSION)
     return target
@@ -118,7 +120,9 @@ def restore(source: Path) -> Path:
         open_store(current)
         raise
     # The restored file has its own accounts: whoever restored it signs in again if it asks.
-    with atomic("event"):
-        audit.record("restore_backup", details={"file": source.name, "kept": kept.name})
-    authority.sign_out()
+    try:
+        with atomic("event"):
+            audit.record("restore_backup", details={"file": source.name, "kept": kept.name})
+    finally:
+        authority.sign_out()
     return kept

@@ -21,6 +21,7 @@ from hospitaldesk import text
 from hospitaldesk.db.bulk import insert_stamped
 from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.rows import CHUNK, date_value, id_text, raw_rows
+from hospitaldesk.db.search import where_matches
 from hospitaldesk.db.models import Agreement, Enrollment, Facility, Staff, Technique
 from hospitaldesk.errors import ValidationError
 from hospitaldesk.i18n import N_, _, current_language, load_translations, parse_date
@@ -239,11 +240,15 @@ class _Lookups:
         return self.facility_by_code.get(key) or self.facility_by_name.get(key)
 
     def technique(self, typed: str) -> Technique | None:
+        """By its code (the unique index), else by its exact name, accents and case aside (the search
+        index narrows; a LIKE on 100,000 techniques cost 40 ms a name: tests/bench, h)."""
         key = _fold(typed)
         if key not in self._techniques:
-            found = Technique.live().where((Technique.code == typed.strip().upper()) | (Technique.search_key.startswith(key))).limit(20)
-            exact = [t for t in found if t.code.upper() == typed.strip().upper() or _fold(t.name) == key]
-            self._techniques[key] = exact[0] if exact else None
+            found = Technique.live().where(Technique.code == typed.strip().upper()).first()
+            if found is None and key:
+                named = where_matches(Technique.live(), Technique, text.search_terms(typed)).limit(200)
+                found = next((t for t in named if _fold(t.name) == key), None)
+            self._techniques[key] = found
         return self._techniques[key]
 
 

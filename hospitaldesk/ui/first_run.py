@@ -24,6 +24,18 @@ class StartPage(ttk.Frame):
         ttk.Label(self.card, text=_("Technique transfer"), bootstyle="secondary").pack(anchor="w", pady=(0, 16))
 
 
+def message_and_buttons(form: ttk.Frame, ok_label: str, on_ok: Callable[[], object], on_quit: Callable[[], None],
+                        quit_label: str = "") -> ttk.Label:
+    """The foot of a start-page form: a red line for what went wrong (returned), then Quit and the main button."""
+    error = ttk.Label(form, text="", bootstyle="danger", wraplength=520, justify="left")
+    error.pack(anchor="w", pady=(6, 0))
+    buttons = ttk.Frame(form)
+    buttons.pack(fill="x", pady=(14, 0))
+    ttk.Button(buttons, text=ok_label, bootstyle="primary", command=on_ok).pack(side="right")
+    ttk.Button(buttons, text=quit_label or _("Quit"), bootstyle="secondary-outline", command=on_quit).pack(side="right", padx=8)
+    return error
+
+
 class SiteNameForm(ttk.Frame):
     """Asks for the site's name; `on_done()` runs once the site is set up."""
 
@@ -42,12 +54,7 @@ class SiteNameForm(ttk.Frame):
         self.entry = ttk.Entry(self, textvariable=self.name_var, width=60)
         self.entry.pack(fill="x", pady=(4, 2))
         ttk.Label(self, text=_("For example: Bệnh viện Đa khoa tỉnh Sóc Trăng"), bootstyle="secondary").pack(anchor="w")
-        self.error = ttk.Label(self, text="", bootstyle="danger", wraplength=520, justify="left")
-        self.error.pack(anchor="w", pady=(6, 0))
-        buttons = ttk.Frame(self)
-        buttons.pack(fill="x", pady=(16, 0))
-        ttk.Button(buttons, text=_("Start"), bootstyle="primary", command=self.submit).pack(side="right")
-        ttk.Button(buttons, text=_("Quit"), bootstyle="secondary-outline", command=on_quit).pack(side="right", padx=8)
+        self.error = message_and_buttons(self, _("Start"), self.submit, on_quit)
         self.entry.bind("<Return>", lambda _e: self.submit())
         self.entry.focus_set()
 

@@ -61,6 +61,7 @@ class MainWindow:
         root.report_callback_exception = self._on_callback_error
         self.frame: ttk.Frame | None = None
         self.lock_cover: ttk.Frame | None = None
+        self.locked_user = ""  # who was signed in when the window locked
         self.last_activity = time.monotonic()
 
     # --- building -------------------------------------------------------------------------
@@ -123,12 +124,15 @@ class MainWindow:
 
     def _navigate_to(self, key: str) -> Callable[[tk.Event], str]:
         def handler(_event: tk.Event) -> str:
-            self.show(key)
+            if self.lock_cover is None:  # under the lock, shortcuts do nothing
+                self.show(key)
             return "break"
 
         return handler
 
     def _on_screen(self, method: str) -> str:
+        if self.lock_cover is not None:
+            return "break"
         screen = self.screens.get(self.current or "")
         action: Callable[[], Any] | None = getattr(screen, method, None)
         if action is not None:
@@ -216,17 +220,19 @@ class MainWindow:
         user = authority.current_user()
         if self.lock_cover is not None:
             return
+        self.locked_user = user.username if user else ""
         authority.sign_out()
+        for window in _toplevels(self.root):  # a print preview or a dialog left open must not stay usable
+            window.destroy()
         self.update_status()
-        self.lock_cover = sign_in_overlay(self.root, user.username if user else "", self._unlocked, self.quit, idle=idle)
+        self.lock_cover = sign_in_overlay(self.root, self.locked_user, self._unlocked, self.quit, idle=idle)
 
     def _unlocked(self, user: accounts.User) -> None:
-        previous = self.lock_cover.form.username.get() if self.lock_cover is not None else ""  # type: ignore[attr-defined]
         if self.lock_cover is not None:
             self.lock_cover.destroy()
             self.lock_cover = None
         self.last_activity = time.monotonic()
-        if user.username != accounts.clean_username(previous):
+        if user.username != self.locked_user:
             self.build()  # another person: what they may do differs
         self.update_status()
 
@@ -293,6 +299,16 @@ class MainWindow:
             if not dialogs.ask_yes_no(self.root, _("You have unsaved changes in this form. Quit anyway?")):
                 return
         self.root.destroy()
+
+
+def _toplevels(widget: tk.Misc) -> list[tk.Toplevel]:
+    found: list[tk.Toplevel] = []
+    for child in widget.winfo_children():
+        if isinstance(child, tk.Toplevel):
+            found.append(child)
+        else:
+            found += _toplevels(child)
+    return found
 
 
 def _fit_to_screen(root: ttk.App) -> None:

@@ -11,6 +11,7 @@ import ttkbootstrap as ttk
 from hospitaldesk.errors import HospitalDeskError, ValidationError
 from hospitaldesk.i18n import _
 from hospitaldesk.services import accounts, authority
+from hospitaldesk.ui.first_run import message_and_buttons
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.form import FormView
 
@@ -34,12 +35,7 @@ class SignInForm(ttk.Frame):
         self.password = tk.StringVar()
         self.password_entry = ttk.Entry(self, textvariable=self.password, show="•", width=40)
         self.password_entry.pack(fill="x", pady=(2, 2))
-        self.error = ttk.Label(self, text="", bootstyle="danger", wraplength=420, justify="left")
-        self.error.pack(anchor="w", pady=(6, 0))
-        buttons = ttk.Frame(self)
-        buttons.pack(fill="x", pady=(12, 0))
-        ttk.Button(buttons, text=_("Sign in"), bootstyle="primary", command=self.submit).pack(side="right")
-        ttk.Button(buttons, text=quit_label or _("Quit"), bootstyle="secondary-outline", command=on_quit).pack(side="right", padx=8)
+        self.error = message_and_buttons(self, _("Sign in"), self.submit, on_quit, quit_label)
         for entry in (self.name_entry, self.password_entry):
             entry.bind("<Return>", lambda _e: self.submit())
         (self.password_entry if username else self.name_entry).focus_set()
@@ -74,20 +70,16 @@ class AdministratorForm(ttk.Frame):
         self.single_user = tk.BooleanVar(value=False)
         ttk.Checkbutton(self, variable=self.single_user,
                         text=_("Only one person uses this computer: do not ask to sign in at start")).pack(anchor="w", pady=(4, 0))
-        self.error = ttk.Label(self, text="", bootstyle="danger", wraplength=520, justify="left")
-        self.error.pack(anchor="w", pady=(6, 0))
-        buttons = ttk.Frame(self)
-        buttons.pack(fill="x", pady=(12, 0))
-        ttk.Button(buttons, text=_("Create the account"), bootstyle="primary", command=self.submit).pack(side="right")
-        ttk.Button(buttons, text=_("Quit"), bootstyle="secondary-outline", command=on_quit).pack(side="right", padx=8)
+        self.error = message_and_buttons(self, _("Create the account"), self.submit, on_quit)
         self.form.focus_first()
 
     def submit(self) -> bool:
         values = self.form.get_values()
         try:
             password = accounts.typed_twice(values)
-            user = authority.add_account(values.get("username", ""), values.get("full_name", ""), accounts.ADMINISTRATOR, password)
-            authority.sign_in(user.username, password)
+            if not accounts.has_accounts():  # a second try after a later step failed: the account is there already
+                authority.add_account(values.get("username", ""), values.get("full_name", ""), accounts.ADMINISTRATOR, password)
+            authority.sign_in(values.get("username", ""), password)
             if self.single_user.get():
                 authority.set_accounts_off(True)
         except ValidationError as exc:

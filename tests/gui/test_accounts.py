@@ -73,6 +73,35 @@ def test_the_window_locks_when_idle_and_the_same_person_unlocks_it(window: Any) 
     assert window.lock_cover is None and authority.current_user() is not None
 
 
+def test_another_person_unlocking_gets_the_window_for_their_role(window: Any) -> None:
+    people()
+    authority.sign_in("quan.tri", PASSWORD)
+    window.build()
+    accounts_screen = open_screen(window, "accounts")
+    assert str(accounts_screen.add_button.cget("state")) == "normal"
+    window.lock()
+    pump(window.root)
+    form = window.lock_cover.form
+    form.username.set("thanh.tra")
+    form.password.set(PASSWORD)
+    assert form.submit()
+    pump(window.root)
+    rebuilt = open_screen(window, "accounts")
+    assert rebuilt is not accounts_screen and str(rebuilt.add_button.cget("state")) == "disabled"
+
+
+def test_locking_closes_open_windows_and_stops_shortcuts(window: Any) -> None:
+    people()
+    authority.sign_in("hanh", PASSWORD)
+    left_open = ttk.Toplevel(window.root)
+    window.show("facilities")
+    window.lock()
+    pump(window.root)
+    assert not left_open.winfo_exists()
+    window._navigate_to("staff")(None)
+    assert window.current == "facilities"
+
+
 def test_a_viewer_finds_the_administrator_buttons_off_and_cannot_save(window: Any, dialog_log: DialogLog) -> None:
     people()
     authority.sign_in("thanh.tra", PASSWORD)
@@ -80,9 +109,10 @@ def test_a_viewer_finds_the_administrator_buttons_off_and_cannot_save(window: An
     assert str(screen.add_button.cget("state")) == "disabled" and str(screen.reset_button.cget("state")) == "disabled"
     assert "Lê Minh Thanh" in screen.who.cget("text")
     facilities = open_screen(window, "facilities")
+    assert str(facilities.save_button.cget("state")) == "disabled" and str(facilities.new_button.cget("state")) == "disabled"
     facilities.new_record(ask=False)
     facilities.form.set_values({"code": "TEST-VIEW", "name": "Phòng khám không được lưu", "kind": "clinic"})
-    assert not facilities.save_record()
+    assert not facilities.save_record()  # Ctrl+S still reaches the service, which refuses
     assert any("may not create or change records" in e for e in dialog_log.errors)
 
 

@@ -139,7 +139,10 @@ def test_the_chain_survives_backup_and_restore(site_store: Path, tmp_path: Path)
     add(full_name="Trần Văn Đức", national_id="", birth_date="")
     maintenance.restore(copy)
     after = audit.verify()
-    assert after.ok and after.head_seq == before.head_seq + 1  # the backup's chain, then the restore itself
+    # the backup's chain (ending with the backup itself, logged as an export), then the restore
+    assert after.ok and after.head_seq == before.head_seq + 2
+    [exported] = entries("seq = ?", (before.head_seq + 1,))
+    assert (exported["action"], exported["table"]) == ("export", "backup")
     [restored] = entries("seq = ?", (after.head_seq,))
     assert restored["action"] == "restore_backup" and restored["changes"]["file"] == "backup.sqlite3"
     [last_backed_up] = entries("seq = ?", (before.head_seq,))
@@ -176,4 +179,50 @@ def test_a_printed_contract_carries_the_log_head_and_catches_a_rewritten_log(sit
     # Someone rewrites an entry and its hash (as a careful forger would) behind the app's back.
     _tamper(site_store, f"UPDATE audit_entry SET actor = 'someone', hash = '{'0' * 64}' WHERE seq = {seq}")
     result = contract_print.verify_pdf(paper)
-    assert not result.matches and f"entry {seq}" in result.message and "log was changed" in result.message
+    assert not result.matches and f"entry {seq}" in result.message and "changed behind the app" in result.message
+
+
+def test_every_audited_column_is_in_its_tables_triggers(site_store: Path) -> None:
+    """A migration that adds a column must remake the triggers (audit.refresh_triggers)."""
+    for model in audit.audited_models():
+        table = model._meta.table_name
+        for event in ("insert", "update"):
+            sql = database.execute_sql("SELECT sql FROM sqlite_master WHERE name = ?", (f"audit_{table}_{event}",)).fetchone()
+            assert sql is not None, (table, event)
+            missing = [c for c in audit.audited_columns(model) if f'"{c}"' not in sql[0]]
+            assert not missing, (table, event, missing)
+
+
+def test_a_setting_switched_in_sqlite_is_logged(site_store: Path) -> None:
+    with closing(raw(site_store)) as other:
+        other.execute("INSERT OR REPLACE INTO local_state (key, value) VALUES ('accounts_off', '1')")
+    [switched] = entries("table_name = 'local_state' AND record_id = 'accounts_off'")
+    assert (switched["action"], switched["record"], switched["changes"]) == ("setting", "accounts_off", {"value": "1"})
+    assert switched["hash"] is None  # another program: unsealed, reported by verify
+    settings = len(entries("table_name = 'local_state'"))
+    add()  # the change counter the app bumps on every write is not a setting
+    assert len(entries("table_name = 'local_state'")) == settings
+
+
+def test_nobody_signed_in_cannot_write_once_accounts_exist(site_store: Path) -> None:
+    from hospitaldesk.services.authority import NotAllowedError
+
+    people()
+    before = audit.verify().entries
+    with pytest.raises(NotAllowedError, match="Sign in first"):
+        add()
+    with pytest.raises(NotAllowedError, match="Sign in first"):
+        with atomic():
+            pass
+    assert audit.verify().entries == before
+
+
+def test_a_password_typed_as_the_user_name_is_not_logged(site_store: Path) -> None:
+    people()
+    with pytest.raises(HospitalDeskError):
+        authority.sign_in("Mật-khẩu-bí-mật-2026", "hanh")
+    with pytest.raises(HospitalDeskError):
+        authority.sign_in("hanh", "wrong-password")
+    names = [e["changes"]["username"] for e in entries("action = 'sign_in_failed'")]
+    assert names == ["", "hanh"]
+    assert "bi-mat" not in json.dumps(entries()) and "bí-mật" not in json.dumps(entries(), ensure_ascii=False)

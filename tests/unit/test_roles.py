@@ -63,6 +63,7 @@ EXPECTED = {
     "read lists and retention":     (True,         True,   True),
     "print a blank checklist":      (True,         True,   True),
 }
+READ_ONLY = {"read lists and retention", "print a blank checklist"}
 ROLES = {"administrator": ("quan.tri", 0), "editor": ("hanh", 1), "viewer": ("thanh.tra", 2)}
 
 
@@ -84,6 +85,11 @@ def test_role_against_action(site_store: Path, tmp_path: Path, role: str, name: 
     before = _written()
     if EXPECTED[name][column]:
         ACTIONS[name](tmp_path)
+        if name == "restore a backup":  # another file now: its log ends with the restore
+            last = database.execute_sql("SELECT action FROM audit_entry ORDER BY seq DESC LIMIT 1").fetchone()[0]
+            assert last == "restore_backup"
+        elif name not in READ_ONLY:
+            assert _written() > before  # it happened, and it is in the log
     else:
         with pytest.raises(NotAllowedError, match="may not"):
             ACTIONS[name](tmp_path)

@@ -17,9 +17,9 @@ from hospitaldesk.i18n import N_, _, format_date
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import agreements
 from hospitaldesk.services.forms import Choice, FieldSpec
-from hospitaldesk.ui.sign_in import password_again
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.screens.agreement_panel import AgreementPanel
+from hospitaldesk.ui.sign_in import password_again
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.table import DataTable
 

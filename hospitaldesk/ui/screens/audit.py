@@ -104,7 +104,7 @@ class AuditScreen(ttk.Frame):
 
     def open_selected(self) -> None:
         entry = self.selected()
-        if entry is not None and entry.table in OPENABLE and entry.record_id:
+        if entry is not None and entry.table in OPENABLE and entry.record_id and entry.action != "erase":
             self.open_record(OPENABLE[entry.table], entry.record_id)
 
     def verify(self) -> audit_log.ChainReport | None:

@@ -10,9 +10,10 @@ from ttkbootstrap.widgets.scrolled import ScrolledFrame
 
 from hospitaldesk.errors import HospitalDeskError, ValidationError
 from hospitaldesk.i18n import _, ngettext
+from hospitaldesk.services import authority
 from hospitaldesk.services.catalog import Catalog
-from hospitaldesk.ui.sign_in import password_again
 from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.sign_in import password_again
 from hospitaldesk.ui.widgets.form import FormView
 from hospitaldesk.ui.widgets.table import DataTable
 
@@ -27,7 +28,8 @@ class CatalogScreen(ttk.Frame):
         self.header = header = ttk.Frame(self)
         header.pack(fill="x", pady=(0, 8))
         ttk.Label(header, text=_(catalog.title), font=("TkHeadingFont", 16, "bold")).pack(side="left")
-        ttk.Button(header, text=_("New (Ctrl+N)"), bootstyle="success", command=self.new_record).pack(side="right")
+        self.new_button = ttk.Button(header, text=_("New (Ctrl+N)"), bootstyle="success", command=self.new_record)
+        self.new_button.pack(side="right")
         ttk.Button(header, text=_("Export to Excel…"), bootstyle="secondary-outline", command=self.export).pack(side="right", padx=8)
 
         editor = self._build_editor(self)
@@ -37,6 +39,15 @@ class CatalogScreen(ttk.Frame):
         self.table.pack(side="left", fill="both", expand=True)
         self.table.refresh()
         self.new_record(ask=False)
+        self._apply_rights()
+
+    def _apply_rights(self) -> None:
+        """A viewer's buttons are off (the services refuse anyway; this spares a click and an error)."""
+        editable = authority.allowed("edit")
+        for button in (self.new_button, self.save_button):
+            button.configure(state="normal" if editable else "disabled")
+        if not authority.allowed("delete"):
+            self.delete_button.configure(state="disabled")
 
     def _build_editor(self, master: tk.Misc) -> ttk.Frame:
         editor = ttk.Frame(master, padding=(12, 0, 0, 0), width=EDITOR_WIDTH)
@@ -90,6 +101,7 @@ class CatalogScreen(ttk.Frame):
         self.form.set_values(values)
         self.editor_title.configure(text=_("Edit: {name}").format(name=self.record_name()))
         self.delete_button.configure(state="normal")
+        self._apply_rights()
         self.status.configure(text="", bootstyle="default")
 
     def open_record(self, record_id: str) -> None:
@@ -159,6 +171,7 @@ class CatalogScreen(ttk.Frame):
     def on_show(self) -> None:
         self.form.reload_choices()
         self.table.refresh()
+        self._apply_rights()
 
     def focus_search(self) -> None:
         self.table.focus_search()

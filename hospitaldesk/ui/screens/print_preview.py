@@ -234,32 +234,37 @@ class PrintPreview(ttk.Toplevel):
         path = dialogs.ask_save_pdf(self, _("Save PDF"), self.suggested_name)
         if path is None:
             return
+        if not self._output():
+            return
         try:
             write_pdf(self.data, path)
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)
             return
-        self._output()
         dialogs.show_info(self, _("The PDF was saved to {path}.").format(path=path))
         if self.on_saved is not None:
             self.on_saved(path)
 
-    def _output(self) -> None:
+    def _output(self) -> bool:
+        """Before the document leaves the app: log it (and be refused when that is not allowed)."""
         if self.on_output is None:
-            return
+            return True
         try:
             self.on_output()
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)
+            return False
+        return True
 
     def open_externally(self) -> None:
         if self.data is None:
             return
         try:
             # A fresh folder each time: on Windows the previous copy may still be locked by the viewer.
+            if not self._output():
+                return
             path = Path(tempfile.mkdtemp(prefix="hospitaldesk-")) / self.suggested_name
             write_pdf(self.data, path)
-            self._output()
             open_with_system(path)
         except HospitalDeskError as exc:
             dialogs.show_error(self, exc.message)
