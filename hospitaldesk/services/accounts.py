@@ -16,8 +16,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from hospitaldesk import text
 from hospitaldesk.db.connection import atomic
@@ -34,7 +32,16 @@ BLOCK_FIRST = dt.timedelta(seconds=30)
 BLOCK_MAX = dt.timedelta(minutes=15)
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
 
-HASHER = PasswordHasher()  # argon2id; tests put in a cheaper one
+HASHER: Any = None  # argon2's PasswordHasher, made on first use (its import costs the window's start 30 ms); tests put in a cheaper one
+
+
+def _hasher() -> Any:
+    global HASHER
+    if HASHER is None:
+        from argon2 import PasswordHasher
+
+        HASHER = PasswordHasher()  # argon2id with the library's defaults
+    return HASHER
 
 _PASSWORD = FieldSpec("password", N_("Password"), kind="password", required=True, max_length=200,
                       hint=N_("At least 8 characters. A short sentence is easy to remember and hard to guess."))
@@ -149,12 +156,14 @@ def _blocked_for(account: Account, now: dt.datetime) -> dt.timedelta | None:
 def _hash(password: str) -> str:
     """Passwords are hashed in NFC, so the same word typed with a keyboard that sends decomposed
     accents (NFD) still matches."""
-    return HASHER.hash(unicodedata.normalize("NFC", password))
+    return str(_hasher().hash(unicodedata.normalize("NFC", password)))
 
 
 def _verify(hashed: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return HASHER.verify(hashed, unicodedata.normalize("NFC", password))
+        return bool(_hasher().verify(hashed, unicodedata.normalize("NFC", password)))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -169,7 +178,7 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     account = Account.get_or_none(Account.username == clean_username(username))
     if account is None or not account.active:
         if not _UNKNOWN_USER_HASH:
-            _UNKNOWN_USER_HASH.append(HASHER.hash(uuid.uuid4().hex))
+            _UNKNOWN_USER_HASH.append(_hash(uuid.uuid4().hex))
         _verify(_UNKNOWN_USER_HASH[0], password)
         raise SignInError(_("Wrong user name or password."))
     wait = _blocked_for(account, now)
@@ -182,7 +191,7 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     with atomic("session"):
         if right:
             fields: dict[Any, Any] = {Account.failed_logins: 0, Account.blocked_until: None}
-            if HASHER.check_needs_rehash(account.password_hash):
+            if _hasher().check_needs_rehash(account.password_hash):
                 fields[Account.password_hash] = _hash(password)
             Account.update(fields).where(this).execute()
         else:
