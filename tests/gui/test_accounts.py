@@ -102,12 +102,29 @@ def test_locking_closes_open_windows_and_stops_shortcuts(window: Any) -> None:
     assert window.current == "facilities"
 
 
+def add_as_admin() -> str:
+    """A trained person added by the administrator, who then hands over to whoever was signed in."""
+    from tests.unit.test_trainees import trained
+
+    before = authority.current_user()
+    authority.sign_in("quan.tri", PASSWORD)
+    person = add()
+    trained(person)
+    if before is not None:
+        authority.sign_in(before.username, PASSWORD)
+    return person
+
+
 def test_a_viewer_finds_the_administrator_buttons_off_and_cannot_save(window: Any, dialog_log: DialogLog) -> None:
     people()
     authority.sign_in("thanh.tra", PASSWORD)
     screen = open_screen(window, "accounts")
     assert str(screen.add_button.cget("state")) == "disabled" and str(screen.reset_button.cget("state")) == "disabled"
     assert "Lê Minh Thanh" in screen.who.cget("text")
+    staff_screen = open_screen(window, "staff")
+    staff_screen.load(add_as_admin())
+    pump(window.root)
+    assert [k for k, b in staff_screen.card_buttons.items() if str(b.cget("state")) == "normal"] == ["certificate", "commitment"]  # printing only
     facilities = open_screen(window, "facilities")
     assert str(facilities.save_button.cget("state")) == "disabled" and str(facilities.new_button.cget("state")) == "disabled"
     facilities.new_record(ask=False)

@@ -19,7 +19,7 @@ from hospitaldesk.services import agreements
 from hospitaldesk.services.forms import Choice, FieldSpec
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.screens.agreement_panel import AgreementPanel
-from hospitaldesk.ui.sign_in import password_again
+from hospitaldesk.ui.sign_in import edit_state, password_again
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.table import DataTable
 
@@ -48,7 +48,8 @@ class AgreementsScreen(ttk.Frame):
         header = ttk.Frame(self.list_view)
         header.pack(fill="x", pady=(0, 8))
         ttk.Label(header, text=_("Agreements"), font=("TkHeadingFont", 16, "bold")).pack(side="left")
-        ttk.Button(header, text=_("New agreement (Ctrl+N)"), bootstyle="success", command=self.new_record).pack(side="right")
+        ttk.Button(header, text=_("New agreement (Ctrl+N)"), bootstyle="success", command=self.new_record,
+                   state=edit_state()).pack(side="right")
         ttk.Button(header, text=_("Export to Excel…"), bootstyle="secondary-outline", command=self.export).pack(side="right", padx=8)
         self.panel = AgreementPanel(self.list_view, self, width=PANEL_WIDTH)
         self.panel.pack(side="right", fill="y", padx=(12, 0))

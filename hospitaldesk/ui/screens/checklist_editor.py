@@ -15,6 +15,7 @@ from hospitaldesk.i18n import N_, _, ngettext
 from hospitaldesk.services import agreements, readiness_templates
 from hospitaldesk.services.forms import FieldSpec
 from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.sign_in import edit_state
 from hospitaldesk.ui.widgets.form import ChoiceBox
 from hospitaldesk.ui.widgets.lines_editor import LinesEditor, LineTexts
 
@@ -67,7 +68,7 @@ class ChecklistEditor(ttk.Frame):
                                  key_field="text", texts=ITEM_TEXTS, form_width=380)
         self.lines.pack(fill="both", expand=True)
         # Made last (Tab reaches Save after the item form), shown beside the technique.
-        self.save_button = ttk.Button(self, text=_("Save (Ctrl+S)"), bootstyle="primary", command=self.save_record)
+        self.save_button = ttk.Button(self, text=_("Save (Ctrl+S)"), bootstyle="primary", command=self.save_record, state=edit_state())
         self.save_button.pack(in_=chooser, side="right")
         self._show_empty()
 

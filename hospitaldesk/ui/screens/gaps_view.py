@@ -17,6 +17,7 @@ from hospitaldesk.services import facilities, gaps
 from hospitaldesk.services import readiness_terms as terms
 from hospitaldesk.services.forms import Choice, FieldSpec
 from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.sign_in import edit_state
 from hospitaldesk.ui.widgets.form import ChoiceBox, FormView
 
 DETAILS_WIDTH = 300  # the selected gap's item, facility and technique, above Save
@@ -302,7 +303,7 @@ class GapsView(ttk.Frame):
                 widget.configure(state="readonly" if state == "normal" else "disabled")
             else:
                 widget.configure(state=state)
-        self.save_button.configure(state=state)
+        self.save_button.configure(state=state if edit_state() == "normal" else "disabled")
 
     def _select_first(self) -> None:
         """Tabbing into an unselected table selects its first gap, so Up/Down work at once."""

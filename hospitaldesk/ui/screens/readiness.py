@@ -15,6 +15,7 @@ from hospitaldesk.services import readiness_terms as terms
 from hospitaldesk.services.agreements import technique_choices
 from hospitaldesk.services.forms import FieldSpec
 from hospitaldesk.ui import dialogs
+from hospitaldesk.ui.sign_in import edit_state
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.history_chart import HistoryChart
 
@@ -56,7 +57,8 @@ class ReadinessScreen(ttk.Frame):
         self.search_entry = ttk.Entry(bar, textvariable=self.search_var, width=30)
         self.search_entry.pack(side="left", padx=(6, 12))
         self.search_entry.bind("<KeyRelease>", lambda _e: self.refresh())
-        ttk.Button(bar, text=_("New assessment (Ctrl+N)"), bootstyle="success", command=self.new_record).pack(side="right")
+        ttk.Button(bar, text=_("New assessment (Ctrl+N)"), bootstyle="success", command=self.new_record,
+                   state=edit_state()).pack(side="right")
         ttk.Button(bar, text=_("Blank checklist…"), bootstyle="secondary-outline", command=self.print_blank).pack(side="right", padx=6)
         ttk.Button(bar, text=_("Report…"), bootstyle="secondary-outline", command=lambda: self._selected(self.print_report)).pack(side="right")
         ttk.Button(bar, text=_("Open"), bootstyle="primary-outline", command=lambda: self._selected(self.open)).pack(side="right", padx=6)

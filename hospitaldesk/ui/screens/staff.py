@@ -14,6 +14,7 @@ from hospitaldesk.i18n import _, format_date
 from hospitaldesk.services import enrollments
 from hospitaldesk.services import staff as staff_service
 from hospitaldesk.ui.screens.catalog_screen import CatalogScreen
+from hospitaldesk.ui.sign_in import edit_state
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.tree_columns import set_column
 
@@ -32,7 +33,8 @@ class StaffScreen(CatalogScreen):
         super().__init__(master, staff_service.StaffCatalog())
         self.dialog: ActionDialog | None = None
         self.preview: Any = None
-        ttk.Button(self.header, text=_("Import from Excel…"), bootstyle="primary-outline", command=self.import_file).pack(side="right")
+        ttk.Button(self.header, text=_("Import from Excel…"), bootstyle="primary-outline", command=self.import_file,
+                   state=edit_state("import")).pack(side="right")
         self.import_dialog: Any = None
         self.card = self._build_card()
         self.card.pack(side="bottom", fill="x", before=self.table, pady=(10, 0))
@@ -108,10 +110,10 @@ class StaffScreen(CatalogScreen):
             self.trainings.insert("", "end", iid=row["id"], values=(row["technique"], row["status_label"], _day(row["end_on"]),
                                                                    row["certificate_number"], commitment),
                                   tags=("broken",) if row["commitment_broken_on"] else ())
-        gone = info["status"] == "left"
-        self.card_buttons["add"].configure(state="normal")
-        self.card_buttons["departure"].configure(state="disabled" if gone else "normal")
-        self.card_buttons["return"].configure(state="normal" if gone else "disabled")
+        gone, editable = info["status"] == "left", edit_state() == "normal"
+        self.card_buttons["add"].configure(state=edit_state())
+        self.card_buttons["departure"].configure(state="normal" if editable and not gone else "disabled")
+        self.card_buttons["return"].configure(state="normal" if editable and gone else "disabled")
         children = self.trainings.get_children()
         if children:
             self.trainings.selection_set(children[-1])
@@ -120,7 +122,7 @@ class StaffScreen(CatalogScreen):
     def _training_buttons(self) -> None:
         selected = self.selected_training()
         certified = bool(selected) and any(r["id"] == selected and r["status"] == "certified" for r in self.card_info.get("enrollments", []))
-        self.card_buttons["edit"].configure(state="normal" if selected else "disabled")
+        self.card_buttons["edit"].configure(state="normal" if selected and edit_state() == "normal" else "disabled")
         self.card_buttons["certificate"].configure(state="normal" if certified else "disabled")
         self.card_buttons["commitment"].configure(state="normal" if selected else "disabled")
 
