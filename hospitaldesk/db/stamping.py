@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+from hospitaldesk.db import local_state
 from hospitaldesk.db.models import LocalState
 from hospitaldesk.errors import StoreError
 from hospitaldesk.i18n import _
@@ -24,8 +25,8 @@ def forget() -> None:
 
 def local_site_id_or_none() -> uuid.UUID | None:
     if _cache["site_id"] is None:
-        row = LocalState.get_or_none(LocalState.key == SITE_KEY)
-        _cache["site_id"] = uuid.UUID(row.value) if row else None
+        stored = local_state.read(SITE_KEY)
+        _cache["site_id"] = uuid.UUID(stored) if stored else None
     return _cache["site_id"]
 
 
@@ -37,7 +38,7 @@ def local_site_id() -> uuid.UUID:
 
 
 def set_local_site_id(site_id: uuid.UUID) -> None:
-    LocalState.insert(key=SITE_KEY, value=str(site_id)).on_conflict_replace().execute()
+    local_state.write(SITE_KEY, str(site_id))
     _cache["site_id"] = site_id
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from hospitaldesk.db import audit
 from hospitaldesk.db.connection import database
 from hospitaldesk.i18n import N_, _
+from hospitaldesk.reports.page import grouped_hash
 from hospitaldesk.services import authority
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.forms import code_label
@@ -95,7 +96,7 @@ def verify() -> ChainReport:
     result = audit.verify()
     if result.ok:
         message = _("The audit log is intact: {count} entries, the last is no. {seq} ({hash}).").format(
-            count=result.entries, seq=result.head_seq, hash=short_hash(result.head_hash))
+            count=result.entries, seq=result.head_seq, hash=grouped_hash(result.head_hash))
     else:
         first = result.findings[0]
         if first.problem == "unsealed":
@@ -108,14 +109,3 @@ def verify() -> ChainReport:
             message += " " + _("{count} problems in all.").format(count=len(result.findings))
     return ChainReport(result.ok, result.entries, result.head_seq, result.head_hash, message)
 
-
-def short_hash(value: str) -> str:
-    """The chain head as printed on contracts: enough to compare by eye, grouped for reading aloud."""
-    from hospitaldesk.reports.page import grouped_hash
-
-    return grouped_hash(value)
-
-
-def chain_head() -> tuple[int, str]:
-    """The last sealed entry's number and hash: printed on contracts and sent in sync bundles."""
-    return audit.head()

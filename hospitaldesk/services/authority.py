@@ -9,9 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from hospitaldesk.db import audit
+from hospitaldesk.db import audit, local_state
 from hospitaldesk.db.connection import atomic, set_write_guard
-from hospitaldesk.db.models import LocalState
 from hospitaldesk.errors import FieldError, HospitalDeskError, ValidationError
 from hospitaldesk.i18n import N_, _
 from hospitaldesk.services import accounts
@@ -60,6 +59,10 @@ class _Session:
 _session = _Session()
 
 
+def _sign_in_first() -> NotAllowedError:
+    return NotAllowedError(_("Sign in first: this installation has accounts."))
+
+
 def current_user() -> User | None:
     return _session.user
 
@@ -92,8 +95,7 @@ def sign_out() -> None:
 
 
 def accounts_switched_off() -> bool:
-    row = LocalState.get_or_none(LocalState.key == ACCOUNTS_OFF_KEY)
-    return row is not None and row.value == "1"
+    return local_state.read(ACCOUNTS_OFF_KEY) == "1"
 
 
 def sign_in_required() -> bool:
@@ -125,7 +127,7 @@ def require(action: str) -> None:
         return
     user = current_user()
     if user is None:
-        raise NotAllowedError(_("Sign in first: this installation has accounts."))
+        raise _sign_in_first()
     raise NotAllowedError(_("Your role ({role}) may not {action}. Ask an administrator.").format(
         role=user.role_label, action=_(ACTIONS[action][1])))
 
@@ -136,7 +138,7 @@ def confirm_password(password: str) -> None:
     if not sign_in_required():
         return
     if user is None:
-        raise NotAllowedError(_("Sign in first: this installation has accounts."))
+        raise _sign_in_first()
     try:
         accounts.authenticate(user.username, password)
     except accounts.SignInError as exc:
@@ -148,13 +150,13 @@ def set_accounts_off(off: bool) -> None:
     """An administrator switches sign-in off for a single-user PC (or back on)."""
     require("accounts")
     with atomic():
-        LocalState.insert(key=ACCOUNTS_OFF_KEY, value="1" if off else "0").on_conflict_replace().execute()  # logged by trigger
+        local_state.write(ACCOUNTS_OFF_KEY, "1" if off else "0")  # logged by trigger
 
 
 def idle_lock_minutes() -> int:
     """Minutes without a key press or a click after which the window locks (a setting of this PC)."""
-    row = LocalState.get_or_none(LocalState.key == IDLE_LOCK_KEY)
-    return int(row.value) if row is not None and row.value.isdigit() else IDLE_LOCK_DEFAULT
+    value = local_state.read(IDLE_LOCK_KEY) or ""
+    return int(value) if value.isdigit() else IDLE_LOCK_DEFAULT
 
 
 def set_idle_lock_minutes(raw: str) -> int:
@@ -165,7 +167,7 @@ def set_idle_lock_minutes(raw: str) -> int:
         raise ValidationError([FieldError("idle_lock_minutes", _("Lock after (minutes)"),
                                           _("Write a whole number from {low} to {high}.").format(low=low, high=high))])
     with atomic():
-        LocalState.insert(key=IDLE_LOCK_KEY, value=value).on_conflict_replace().execute()  # logged by trigger
+        local_state.write(IDLE_LOCK_KEY, value)  # logged by trigger
     return int(value)
 
 
@@ -184,7 +186,7 @@ def reset_password(username: str, new: str) -> None:
 def change_own_password(old: str, new: str) -> None:
     user = current_user()
     if user is None:
-        raise NotAllowedError(_("Sign in first: this installation has accounts."))
+        raise _sign_in_first()
     accounts.change_password(user.username, old, new)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import uuid
 
 from hospitaldesk import text
-from hospitaldesk.db import stamping
+from hospitaldesk.db import local_state, stamping
 from hospitaldesk.db.connection import atomic
-from hospitaldesk.db.models import LocalState, Site
+from hospitaldesk.db.models import Site
 from hospitaldesk.db.reference import load_reference
 from hospitaldesk.errors import FieldError, HospitalDeskError, ValidationError
 from hospitaldesk.i18n import _
@@ -101,9 +101,9 @@ def readiness_threshold() -> float:
     """The share (0.5–1) a new assessment's index must reach to be "ready"; 0.8 unless changed."""
     from hospitaldesk.services.readiness_terms import DEFAULT_THRESHOLD
 
-    row = LocalState.get_or_none(LocalState.key == THRESHOLD_KEY)
+    stored = local_state.read(THRESHOLD_KEY)
     try:
-        value = float(row.value) if row is not None else DEFAULT_THRESHOLD
+        value = float(stored) if stored is not None else DEFAULT_THRESHOLD
     except ValueError:
         return DEFAULT_THRESHOLD
     low, high = THRESHOLD_RANGE
@@ -124,5 +124,5 @@ def set_readiness_threshold(raw: str) -> float:
                                           _("Write a percentage from 50 to 100, e.g. 80."))])
     share = round(percent / 100, 4)
     with atomic():
-        LocalState.insert(key=THRESHOLD_KEY, value=str(share)).on_conflict_replace().execute()
+        local_state.write(THRESHOLD_KEY, str(share))
     return share
