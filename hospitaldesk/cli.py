@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from pathlib import Path
 
-from hospitaldesk import __version__, config
+from hospitaldesk import __version__, cli_sync, config
 from hospitaldesk.db.store import open_store
 from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import _
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--by", metavar="NAME", help=_("only the entries of this user"))
     aud.add_argument("--limit", type=int, default=500, help=_("at most this many entries, newest first (default 500)"))
     aud.add_argument("--json", action="store_true", help=_("print a JSON array"))
+    cli_sync.add_parsers(sub)
     sub.add_parser("version", help=_("print the version"))
     return parser
 
@@ -359,6 +360,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-staff": cmd_import_staff,
     "users": cmd_users,
     "audit": cmd_audit,
+    **cli_sync.COMMANDS,
 }
 
 

@@ -28,7 +28,7 @@ from hospitaldesk.db.models import ACCOUNT_TABLES, AGREEMENT_TABLES, FOUNDATION_
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 # Columns that change on every save or are derived, and say nothing about what a person did.
-BOOKKEEPING = frozenset({"created_at", "updated_at", "last_site", "change_seq", "search_key"})
+BOOKKEEPING = frozenset({"created_at", "updated_at", "last_site", "change_seq", "search_key", "vector"})
 SECRETS = {"account": frozenset({"password_hash", "failed_logins", "blocked_until"})}
 JSON_ARGS = 50  # columns per json_object(): SQLite allows 127 arguments to a function by default
 ENTRY_COLUMNS = ("seq", "at", "actor", "action", "table_name", "record_id", "changes")

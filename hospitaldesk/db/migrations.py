@@ -17,8 +17,10 @@ from hospitaldesk.db.models import (
     FOUNDATION_TABLES,
     READINESS_TABLES,
     RETENTION_TABLES,
+    SYNC_TABLES,
     TRAINEE_TABLES,
     Agreement,
+    Record,
     EquipmentItem,
     Facility,
     Province,
@@ -131,6 +133,19 @@ def _m10_audit_log(db: SqliteDatabase) -> None:
     audit.seal(token)
 
 
+def _m11_sync(db: SqliteDatabase) -> None:
+    """Version vectors on every synced record, trusted peers, the bundles' history and conflicts.
+    Databases made by this release already have the column (models.Record), older ones get it here."""
+    for model in (*FOUNDATION_TABLES, *AGREEMENT_TABLES, *READINESS_TABLES, *TRAINEE_TABLES):
+        if not issubclass(model, Record):
+            continue
+        table = model._meta.table_name
+        columns = {row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()}
+        if "vector" not in columns:
+            db.execute_sql(f"ALTER TABLE \"{table}\" ADD COLUMN vector TEXT NOT NULL DEFAULT '{{}}'")
+    db.create_tables(SYNC_TABLES)
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -142,6 +157,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (8, "search: two-letter words found at the start of a word, through the index", _m8_word_start_search),
     (9, "accounts: people who sign in, their roles and password hashes", _m9_accounts),
     (10, "audit log: every change and event, hash-chained, written by triggers", _m10_audit_log),
+    (11, "sync: version vectors, trusted peers, bundles sent and received, conflicts", _m11_sync),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -2,7 +2,8 @@
 
 `id` is a UUID so two offline sites never collide; `updated_at` (UTC), `last_site`
 and `change_seq` say who changed it last and in which order; `deleted` is a
-tombstone so a deletion can travel to other sites like any other change.
+tombstone so a deletion can travel to other sites like any other change; `vector`
+is the record's version vector as last received from another site (services/sync).
 """
 from __future__ import annotations
 
@@ -69,6 +70,12 @@ class Record(BaseModel):
     # No index of its own: nearly every row is live, and such an index leads SQLite's
     # planner to walk the whole table through it (measured in tests/bench).
     deleted = BooleanField(default=False)
+    # The version vector (site id -> that site's change number) the record had when it last came
+    # in by sync, as JSON; "{}" for a record only ever edited here. A local edit needs no update of
+    # it: the vector in force is this one plus {last_site: change_seq} when last_site is this site.
+    vector = TextField(default="{}")
+    # Whether the table travels in sync bundles; a later table joins by leaving this True.
+    synced = True
 
     def save(self, *args: Any, stamp: bool = True, **kwargs: Any) -> int:
         if stamp:
@@ -556,3 +563,60 @@ class Account(BaseModel):
 
 
 ACCOUNT_TABLES: list[type[BaseModel]] = [Account]
+
+
+class SyncSecret(BaseModel):
+    """This site's private keys. Apart from LocalState because settings are written to the audit
+    log with their values, and a private key must never be."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class SyncPeer(BaseModel):
+    """A site whose bundles this installation accepts (local: each site chooses whom it trusts)."""
+
+    site_id = CharField(primary_key=True, max_length=36)
+    name = CharField(max_length=300)
+    signing_key = CharField(max_length=64)  # base64 of the raw Ed25519 public key
+    encryption_key = CharField(max_length=64)  # base64 of the raw X25519 public key
+    fingerprint = CharField(max_length=64)  # what people read to each other over the phone
+    trusted_at = DateTimeField(default=utcnow)
+    trusted_by = CharField(max_length=40, default="")
+
+
+class SyncBundle(BaseModel):
+    """A bundle made here or taken in here: the history, and how a re-import is recognised."""
+
+    id = CharField(primary_key=True, max_length=36)  # the bundle's own id, from its manifest
+    sha256 = CharField(max_length=64, index=True)  # of the file as sent
+    direction = CharField(max_length=3)  # "out" | "in"
+    peer_site = CharField(max_length=36, default="")  # the recipient (out, "" for a full bundle) or the sender (in)
+    peer_name = CharField(max_length=300, default="")
+    created_at = DateTimeField()  # when the sending site made it (UTC)
+    recorded_at = DateTimeField(default=utcnow)
+    seq_to = IntegerField(default=0)  # out: this site's change number the bundle reaches
+    counts = TextField(default="{}")  # JSON: per table, records (out) or new/updated/deleted/conflicts (in)
+    audit_head = CharField(max_length=80, default="")  # the sender's audit-log head, "seq:hash"
+    file_name = CharField(max_length=300, default="")
+    by_user = CharField(max_length=40, default="")
+
+
+class SyncConflict(BaseModel):
+    """Two versions of a record made at two sites without either knowing the other. Both are kept
+    here; the record holds the deterministic winner until a person decides."""
+
+    id = IntegerField(primary_key=True)
+    table_name = CharField(max_length=64)
+    record_id = CharField(max_length=36, index=True)
+    mine = TextField()  # JSON of the version this site had
+    theirs = TextField()  # JSON of the version that came in
+    winner = CharField(max_length=6)  # "mine" | "theirs": what the record shows meanwhile
+    bundle_id = CharField(max_length=36)
+    detected_at = DateTimeField(default=utcnow)
+    resolved_at = DateTimeField(null=True)
+    resolution = CharField(max_length=10, default="")  # "mine" | "theirs" | "fields" | "superseded"
+    resolved_by = CharField(max_length=40, default="")
+
+
+SYNC_TABLES: list[type[BaseModel]] = [SyncSecret, SyncPeer, SyncBundle, SyncConflict]

@@ -67,6 +67,28 @@ def _create_starter(technique: Technique) -> ChecklistTemplate | None:
     return ChecklistTemplate.get_by_id(template_id)
 
 
+def starter_ids() -> dict[str, str]:
+    """The ids (hex) of every shipped starter checklist and its items, each with its technique's id:
+    a record from another site may point to one this site has not put in place yet (sync)."""
+    found: dict[str, str] = {}
+    for technique in Technique.select(Technique.id, Technique.code):
+        starter = _starter_for(technique)
+        if starter is None:
+            continue
+        found[reference_id("readiness-template", f"{technique.code}:v1").hex] = technique.id.hex
+        for item in starter["items"]:
+            found[reference_id("readiness-item", f"{technique.code}:v1:{item['code']}").hex] = technique.id.hex
+    return found
+
+
+def put_starters_in_place(technique_ids: set[str]) -> None:
+    """The shipped starter checklist of each technique, where it is not in place yet (inside the caller's transaction)."""
+    for technique in Technique.select().where(Technique.id.in_([uuid.UUID(t) for t in technique_ids])):
+        template_id = reference_id("readiness-template", f"{technique.code}:v1")
+        if ChecklistTemplate.get_or_none(ChecklistTemplate.id == template_id) is None:
+            _create_starter(technique)
+
+
 def current_template(technique_id: str | uuid.UUID) -> ChecklistTemplate | None:
     """The technique's newest checklist; the shipped starter list is put in place the first time."""
     key = parse_id(technique_id)

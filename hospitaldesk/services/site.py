@@ -49,6 +49,9 @@ def init_site(name: str) -> uuid.UUID:
             site_id = uuid.uuid4()
             stamping.set_local_site_id(site_id)
             Site(id=site_id, name=cleaned).save(force_insert=True)
+            from hospitaldesk.services.sync.identity import ensure_keys  # it reads this module
+
+            ensure_keys()
     except BaseException:
         stamping.forget()  # the transaction rolled back: so must the cached site id
         raise

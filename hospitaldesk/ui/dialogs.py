@@ -76,3 +76,18 @@ def ask_save_xlsx(parent: tk.Misc, title: str, initial_name: str) -> Path | None
         defaultextension=".xlsx", filetypes=[(_("Excel workbook"), "*.xlsx"), (_("All Files"), "*")],
     )
     return Path(name) if name else None
+
+
+def ask_save_typed(parent: tk.Misc, title: str, initial_name: str, extension: str, kind: str) -> Path | None:
+    """A file to write of one kind (a sync bundle "*.hdsync", an identity "*.json"); `kind` names it in the filter."""
+    name = filedialog.asksaveasfilename(
+        parent=parent, title=title, initialdir=str(Path.home()), initialfile=initial_name,
+        defaultextension=extension, filetypes=[(kind, f"*{extension}"), (_("All Files"), "*")],
+    )
+    return Path(name) if name else None
+
+
+def ask_open_typed(parent: tk.Misc, title: str, extension: str, kind: str) -> Path | None:
+    name = filedialog.askopenfilename(parent=parent, title=title, initialdir=str(Path.home()),
+                                      filetypes=[(kind, f"*{extension}"), (_("All Files"), "*")])
+    return Path(name) if name else None

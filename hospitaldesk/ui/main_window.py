@@ -41,6 +41,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("provinces", N_("Provinces"), "7"),
     ("specialties", N_("Specialties"), "8"),
     ("techniques", N_("Techniques"), "9"),
+    ("sync", N_("Sync"), None),
     ("settings", N_("Settings"), None),
     ("accounts", N_("Accounts"), None),
     ("audit", N_("Audit log"), None),
@@ -153,6 +154,10 @@ class MainWindow:
             from hospitaldesk.ui.screens.audit import AuditScreen
 
             return AuditScreen(self.content, open_record=self.open_record)
+        if key == "sync":
+            from hospitaldesk.ui.screens.sync import SyncScreen
+
+            return SyncScreen(self.content)
         if key == "agreements":
             return AgreementsScreen(self.content)
         if key == "readiness":

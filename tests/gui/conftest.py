@@ -50,6 +50,8 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
     monkeypatch.setattr(dialogs, "ask_open_path", lambda *_a: log.open_path)
     monkeypatch.setattr(dialogs, "ask_open_spreadsheet", lambda *_a: log.open_path)
     monkeypatch.setattr(dialogs, "ask_save_xlsx", lambda *_a: log.save_path)
+    monkeypatch.setattr(dialogs, "ask_save_typed", lambda *_a: log.save_path)
+    monkeypatch.setattr(dialogs, "ask_open_typed", lambda *_a: log.open_path)
     return log
 
 

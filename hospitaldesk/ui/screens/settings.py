@@ -62,6 +62,11 @@ class SettingsScreen(ttk.Frame):
         self.facility_box.set_value(site.site_facility_id())
         self.facility_box.pack(fill="x", pady=(4, 4))
         self.facility_box.bind("<<ComboboxSelected>>", lambda _e: self.choose_facility(), add="+")
+        from hospitaldesk.services.sync.identity import own_identity  # cryptography loads when Settings opens, not at start
+
+        ttk.Label(box, text=_("Fingerprint for sync (read it to another site by phone)")).pack(anchor="w", pady=(8, 0))
+        self.fingerprint = ttk.Label(box, text=own_identity().fingerprint, font=("TkFixedFont", 12, "bold"), bootstyle="primary")
+        self.fingerprint.pack(anchor="w", pady=(4, 0))
 
     def choose_facility(self) -> None:
         try:
