@@ -107,7 +107,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         return EXIT_OK
     for conflict in found:
         _print("\t".join([str(conflict.id), conflict.table_label, conflict.record_label, conflict.detected_at,
-                          ", ".join(d.field for d in conflict.differences)]))
+                          ", ".join(d.shown_label for d in conflict.differences)]))
     if not found:
         _print(_("No conflicts."))
     return EXIT_OK

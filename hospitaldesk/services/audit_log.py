@@ -20,6 +20,7 @@ ACTIONS = {
     "erase": N_("Erased"), "sign_in": N_("Signed in"), "sign_in_failed": N_("Wrong password"),
     "log_started": N_("Log started"), "bulk_load": N_("Bulk load"), "export": N_("Exported"),
     "import": N_("Imported"), "print": N_("Printed"), "restore_backup": N_("Backup restored"), "setting": N_("Setting changed"),
+    "trust": N_("Site trusted"), "untrust": N_("Site no longer trusted"),
 }
 # What each audited table holds, as a person would say it.
 TABLES = {
@@ -30,6 +31,7 @@ TABLES = {
     "assessment": N_("Assessment"), "assessment_answer": N_("Assessment answer"), "gap_action": N_("Gap action"),
     "staff": N_("Staff member"), "staff_departure": N_("Departure"), "enrollment": N_("Training"), "account": N_("Account"),
     "retention": N_("Retention"), "local_state": N_("Setting of this computer"), "backup": N_("Backup"),
+    "sync_bundle": N_("Sync bundle"), "sync_peer": N_("Trusted site"),
 }
 PAGE = 500  # the newest entries first; a filter narrows further
 

@@ -93,6 +93,7 @@ def test_concurrent_edits_are_a_conflict_kept_where_found_and_a_decision_settles
     with sites.at("B"):
         (conflict,) = conflicts.open_conflicts()
         assert [(d.field, d.mine, d.theirs) for d in conflict.differences] == [("department", "Khoa Sơ sinh", "Khoa Nhi")]
+        assert conflict.differences[0].shown_label == "Department"  # as the staff form calls it
         assert conflict.winner == ("theirs" if shown == "Khoa Nhi" else "mine")
         conflicts.resolve(conflict.id, conflicts.KEEP_MINE)
         assert catalog_department(person) == "Khoa Sơ sinh" and conflicts.open_conflicts() == []
@@ -162,3 +163,28 @@ def test_the_whole_demo_travels_in_a_full_bundle(sites: Sites) -> None:
     assert len(b.pop("site")) == 2 and len(a.pop("site")) == 1  # B now knows A's site; A does not know B's yet
     assert {t: len(rows) for t, rows in a.items()} == {t: len(rows) for t, rows in b.items()}
     assert a == b
+
+
+def test_the_audit_chain_survives_sync_and_its_head_travels(sites: Sites) -> None:
+    from hospitaldesk.db import audit
+    from hospitaldesk.db.models import SyncBundle
+    from hospitaldesk.services import audit_log
+
+    with sites.at("A"):
+        person = add_staff("Kiều Thị Ngân")
+    sites.send("A", "B")
+    with sites.at("A"):
+        edit_staff(person, phone="0987654321")
+        head_before = audit.head()
+        path = sites.folder / "head.hdsync"
+        export.export_bundle(path, "Bệnh viện B")
+    with sites.at("B"):
+        importing.import_bundle(path)
+        received = SyncBundle.get((SyncBundle.direction == "in") & (SyncBundle.file_name == "head.hdsync"))
+        assert received.audit_head == f"{head_before[0]}:{head_before[1]}"  # B keeps A's head: A's log cannot be rewritten unseen
+        entries = audit_log.entries(record_id=person.replace("-", ""))
+        assert [e.action for e in entries][:2] == ["update", "insert"]  # the import's changes are logged here too
+        assert any(e.action == "import" for e in audit_log.entries())
+    for site in "AB":
+        with sites.at(site):
+            assert audit_log.verify().ok

@@ -143,3 +143,10 @@ def test_a_signed_contracts_text_never_changes_through_sync(sites: Sites) -> Non
     error = refused(sites, "B", path)
     assert error.reason == "frozen" and number in error.message
 
+
+
+def test_a_table_holding_other_than_the_count_its_manifest_declares_is_refused(sites: Sites) -> None:
+    record = a_staff_record(sites, "A")
+    path = forged(sites, "A", sites.folder / "count.hdsync", {"staff": [record]}, tables={"staff": {"count": 2, "seq_from": 1, "seq_to": 9}})
+    error = refused(sites, "B", path)
+    assert error.reason == "bad_records" and "2" in error.message

@@ -4,8 +4,10 @@ field. The decision is an ordinary local edit, so it travels to the other sites 
 """
 from __future__ import annotations
 
+import importlib
 import json
 import uuid
+from functools import cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,13 +23,55 @@ from hospitaldesk.services.sync.records import BOOKKEEPING, model_for
 KEEP_MINE, KEEP_THEIRS, BY_FIELD = "mine", "theirs", "fields"
 # What names a record for a person, in the order tried.
 LABEL_FIELDS = ("number", "full_name", "name", "title", "code", "subject", "file_name")
+# Where each table's form fields (and their labels) are defined: a conflict names fields as the forms do.
+FORMS: dict[str, tuple[str, ...]] = {
+    "staff": ("hospitaldesk.services.staff:STAFF_FIELDS",),
+    "staff_departure": ("hospitaldesk.services.staff:DEPARTURE_FIELDS", "hospitaldesk.services.staff:RETURN_FIELDS"),
+    "agreement": ("hospitaldesk.services.agreements:HEADER_FIELDS",),
+    "agreement_technique": ("hospitaldesk.services.agreements:LINE_FIELDS",),
+    "amendment": ("hospitaldesk.services.amendments:FIELDS",),
+    "template_item": ("hospitaldesk.services.readiness_templates:ITEM_FIELDS",),
+    "assessment": ("hospitaldesk.services.assessments:NEW_FIELDS",),
+    "enrollment": ("hospitaldesk.services.enrollments:ENROLLMENT_FIELDS",),
+    "gap_action": ("hospitaldesk.services.gaps:FIELDS",),
+    "facility": ("hospitaldesk.services.facilities:FacilityCatalog.fields",),
+    "equipment_item": ("hospitaldesk.services.equipment:EquipmentCatalog.fields",),
+    "province": ("hospitaldesk.services.provinces:ProvinceCatalog.fields",),
+    "specialty": ("hospitaldesk.services.specialties:SpecialtyCatalog.fields",),
+    "technique": ("hospitaldesk.services.techniques:TechniqueCatalog.fields",),
+}
 
 
 @dataclass(frozen=True)
 class FieldDifference:
-    field: str
+    field: str  # the column
     mine: Any
     theirs: Any
+    label: str = ""  # as the record's form calls it
+
+    @property
+    def shown_label(self) -> str:
+        return self.label or self.field
+
+
+@cache
+def _form_labels(table: str) -> dict[str, str]:
+    """Column -> the msgid of its label in the table's form ("department" -> "Department")."""
+    labels: dict[str, str] = {}
+    for where in FORMS.get(table, ()):
+        module_name, attribute = where.split(":")
+        found: Any = importlib.import_module(module_name)
+        for part in attribute.split("."):
+            found = getattr(found, part)
+        for spec in found:
+            labels.setdefault(spec.name, spec.label)
+            labels.setdefault(f"{spec.name}_id", spec.label)
+    return labels
+
+
+def field_label(table: str, column: str) -> str:
+    label = _form_labels(table).get(column)
+    return _(label) if label else column
 
 
 @dataclass(frozen=True)
@@ -45,7 +89,7 @@ class Conflict:
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "table": self.table, "record_id": self.record_id, "record": self.record_label,
                 "winner": self.winner, "detected_at": self.detected_at, "theirs_from": self.theirs_from,
-                "differences": [{"field": d.field, "mine": d.mine, "theirs": d.theirs} for d in self.differences]}
+                "differences": [{"field": d.field, "label": d.shown_label, "mine": d.mine, "theirs": d.theirs} for d in self.differences]}
 
 
 def _label(version: dict[str, Any]) -> str:
@@ -55,9 +99,10 @@ def _label(version: dict[str, Any]) -> str:
     return str(version.get("id", ""))
 
 
-def differences(mine: dict[str, Any], theirs: dict[str, Any]) -> list[FieldDifference]:
+def differences(mine: dict[str, Any], theirs: dict[str, Any], table: str = "") -> list[FieldDifference]:
     keys = sorted((mine.keys() | theirs.keys()) - BOOKKEEPING - {"id"})
-    return [FieldDifference(k, mine.get(k), theirs.get(k)) for k in keys if mine.get(k) != theirs.get(k)]
+    return [FieldDifference(k, mine.get(k), theirs.get(k), field_label(table, k) if table else "")
+            for k in keys if mine.get(k) != theirs.get(k)]
 
 
 def _as_conflict(row: SyncConflict) -> Conflict:
@@ -65,7 +110,7 @@ def _as_conflict(row: SyncConflict) -> Conflict:
     return Conflict(id=row.id, table=row.table_name, table_label=table_label(row.table_name), record_id=row.record_id,
                     record_label=_label(theirs if row.winner == "theirs" else mine), winner=row.winner,
                     detected_at=row.detected_at.isoformat(sep=" ", timespec="minutes"),
-                    theirs_from=str(theirs.get("last_site") or ""), differences=differences(mine, theirs))
+                    theirs_from=str(theirs.get("last_site") or ""), differences=differences(mine, theirs, row.table_name))
 
 
 def open_conflicts() -> list[Conflict]:

@@ -54,13 +54,16 @@ def _current_seq() -> int:
     return int(row[0]) if row else 0
 
 
-def _table_counts(since: int) -> dict[str, int]:
-    counts = {}
+def _table_ranges(since: int) -> dict[str, dict[str, int]]:
+    """Per table with changes: how many records, and the range of this site's change numbers they span."""
+    ranges = {}
     for model in synced_models():
-        count = model.select().where(model.change_seq > since).count()
+        table = model._meta.table_name
+        count, low, high = database.execute_sql(
+            f'SELECT COUNT(*), MIN(change_seq), MAX(change_seq) FROM "{table}" WHERE change_seq > ?', (since,)).fetchone()
         if count:
-            counts[model._meta.table_name] = count
-    return counts
+            ranges[table] = {"count": count, "seq_from": low, "seq_to": high}
+    return ranges
 
 
 def _attachment_hashes(since: int) -> list[str]:
@@ -119,7 +122,8 @@ def export_bundle(path: Path, peer_key: str = "", *, full: bool = False, progres
     with database.atomic():  # one read snapshot: the counts and the records agree
         since = 0 if (full or peer is None) else last_sent_seq(peer.site_id)
         seq_to = _current_seq()
-        counts = _table_counts(since)
+        ranges = _table_ranges(since)
+        counts = {table: r["count"] for table, r in ranges.items()}
         files = _attachment_hashes(since)
         head_seq, head_hash = audit.head()
         manifest: dict[str, Any] = {
@@ -129,7 +133,7 @@ def export_bundle(path: Path, peer_key: str = "", *, full: bool = False, progres
             "source": me.as_dict(),
             "target": {"site_id": peer.site_id, "name": peer.name} if peer else None,
             "full": since == 0, "seq_from": since, "seq_to": seq_to,
-            "tables": counts, "files": len(files), "audit_head": f"{head_seq}:{head_hash}",
+            "tables": ranges, "files": len(files), "audit_head": f"{head_seq}:{head_hash}",
         }
         total, done = sum(counts.values()), [0]
         members: list[tuple[str, Any]] = [

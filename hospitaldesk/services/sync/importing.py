@@ -234,7 +234,9 @@ def _scan(opened: container.OpenedBundle) -> _Scan:
         table = model._meta.table_name
         ids = scan.ids.setdefault(table, set())
         keys = _foreign_keys(model)
+        counted = 0
         for _line, record in _records(opened, model, scan):
+            counted += 1
             scan.total += 1
             if record["id"] in ids:
                 scan.problem(_("{table}: the record {id} appears twice.").format(table=table_label(table), id=record["id"]))
@@ -242,6 +244,11 @@ def _scan(opened: container.OpenedBundle) -> _Scan:
             for column, target in keys:
                 if record.get(column) is not None:
                     scan.refs.setdefault(target, set()).add(record[column])
+        declared = opened.manifest["tables"].get(table)
+        declared_count = declared.get("count") if isinstance(declared, dict) else declared
+        if declared is not None and declared_count != counted and not scan.problem_count:
+            scan.problem(_("{table}: the bundle says {declared} record(s) but holds {count}.").format(
+                table=table_label(table), declared=declared_count, count=counted))
     starters = readiness_templates.starter_ids() if scan.refs.keys() & STARTER_TABLES else {}
     for target, wanted in scan.refs.items():
         missing = wanted - scan.ids.get(target, set())

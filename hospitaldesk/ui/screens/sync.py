@@ -20,13 +20,13 @@ from hospitaldesk.ui.screens.sync_dialogs import FingerprintDialog, PreviewDialo
 from hospitaldesk.ui.widgets.busy import BusyDialog
 from hospitaldesk.ui.widgets.tree_columns import scrolled_tree
 
-HISTORY_COLUMNS = [("when", N_("When"), 140, "w"), ("direction", N_("Sent or received"), 130, "w"), ("site", N_("Site"), 260, "w"),
+HISTORY_COLUMNS = [("when", N_("When"), 140, "w"), ("direction", N_("Sent or received"), 130, "w"), ("site", N_("Other site"), 260, "w"),
                    ("records", N_("Records"), 90, "e"), ("by", N_("By"), 110, "w"), ("file", N_("File"), 220, "w")]
-CONFLICT_COLUMNS = [("table", N_("Table"), 140, "w"), ("record", N_("Record"), 260, "w"), ("fields", N_("Fields"), 220, "w"),
-                    ("shown", N_("Shown now"), 110, "w"), ("when", N_("Found"), 140, "w")]
+CONFLICT_COLUMNS = [("table", N_("Table"), 140, "w"), ("record", N_("Which record"), 260, "w"), ("fields", N_("Fields"), 220, "w"),
+                    ("shown", N_("Shown now"), 110, "w"), ("when", N_("Found on"), 140, "w")]
 FIELD_COLUMNS = [("field", N_("Field"), 160, "w"), ("mine", N_("This site's version"), 260, "w"),
                  ("theirs", N_("The other site's version"), 260, "w"), ("keep", N_("Keep"), 120, "w")]
-PEER_COLUMNS = [("name", N_("Site"), 300, "w"), ("fingerprint", N_("Fingerprint"), 300, "w"), ("since", N_("Trusted since"), 140, "w")]
+PEER_COLUMNS = [("name", N_("Site name"), 300, "w"), ("fingerprint", N_("Fingerprint"), 300, "w"), ("since", N_("Trusted since"), 140, "w")]
 BUNDLE_KIND = N_("HospitalDesk sync bundle")
 IDENTITY_KIND = N_("HospitalDesk site identity")
 
@@ -128,7 +128,7 @@ class SyncScreen(ttk.Frame):
         for row in export.history():
             counts = row["counts"]
             records = sum(counts.values()) if row["direction"] == "out" else sum(
-                c.get("new", 0) + c.get("updated", 0) + c.get("deleted", 0) for c in counts.values())
+                c.get("new", 0) + c.get("updated", 0) + c.get("deleted", 0) + c.get("conflicts", 0) for c in counts.values())
             self.history.insert("", "end", iid=row["id"], values=(
                 local_time(row["recorded_at"].isoformat()), _("Sent") if row["direction"] == "out" else _("Received"), row["peer"],
                 format_number(records), row["by_user"] or "—", row["file_name"]))
@@ -144,7 +144,7 @@ class SyncScreen(ttk.Frame):
         self.conflict_tree.delete(*self.conflict_tree.get_children())
         for conflict in self.open.values():
             self.conflict_tree.insert("", "end", iid=str(conflict.id), values=(
-                conflict.table_label, conflict.record_label, ", ".join(d.field for d in conflict.differences),
+                conflict.table_label, conflict.record_label, ", ".join(d.shown_label for d in conflict.differences),
                 _("this site's") if conflict.winner == "mine" else _("the other site's"), local_time(conflict.detected_at)))
         count = len(self.open)
         self.tabs.tab(self.conflicts_tab, text=_("Conflicts ({count})").format(count=count) if count else _("Conflicts"))
@@ -307,7 +307,7 @@ class SyncScreen(ttk.Frame):
         self.chosen = {d.field: conflict.winner for d in conflict.differences}
         for difference in conflict.differences:
             self.field_tree.insert("", "end", iid=difference.field, values=(
-                difference.field, _shown(difference.mine), _shown(difference.theirs), self._keep_label(difference.field)))
+                difference.shown_label, _shown(difference.mine), _shown(difference.theirs), self._keep_label(difference.field)))
 
     def _keep_label(self, field: str) -> str:
         return _("this site's") if self.chosen.get(field) == conflicts.KEEP_MINE else _("the other site's")
