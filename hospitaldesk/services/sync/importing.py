@@ -9,6 +9,7 @@ the deterministic winner, and a person decides later (services/sync/conflicts.py
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,56 +17,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peewee import ForeignKeyField
-
 from hospitaldesk.db import audit, stamping
 from hospitaldesk.db.connection import atomic, database
-from hospitaldesk.db.migrations import LATEST_VERSION
 from hospitaldesk.db.models import Record, SyncBundle, SyncConflict, utcnow
-from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import _
 from hospitaldesk.services import authority, readiness_templates
 from hospitaldesk.services.attachments import attachments_dir
-from hospitaldesk.services.audit_log import TABLES
 from hospitaldesk.services.sync import container, identity
+from hospitaldesk.services.sync.incoming import (
+    BATCH,
+    Scan,
+    SyncImportError,
+    UntrustedSiteError,
+    check_manifest,
+    check_trust,
+    records,
+    scan_records,
+    table_label,
+)
 from hospitaldesk.services.sync.records import (
     VECTOR,
-    Column,
     Order,
     Vector,
-    columns_of,
     compare,
     dumps_vector,
     in_force,
     merged,
-    parse_incoming_vector,
     same_content,
     stored_columns,
     synced_models,
     winner_is_theirs,
 )
 
-BATCH = 500
-MAX_PROBLEMS = 10  # listed in a refusal; more are counted
-STARTER_TABLES = {"checklist_template", "template_item"}
+__all__ = ["ImportResult", "SyncImportError", "TableChanges", "UntrustedSiteError", "import_bundle", "table_label"]
 FROZEN = {"agreement": ("frozen_json", "content_hash"), "amendment": ("frozen_json", "content_hash")}
 Progress = Callable[[int, int], None]
-
-
-class SyncImportError(HospitalDeskError):
-    """The bundle is refused as a whole; the database was not touched."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
-class UntrustedSiteError(SyncImportError):
-    """Signed correctly, by a site not trusted yet: the person may check its fingerprint and trust it."""
-
-    def __init__(self, message: str, sender: identity.Identity) -> None:
-        super().__init__("untrusted", message)
-        self.sender = sender
 
 
 @dataclass
@@ -106,173 +92,8 @@ class ImportResult:
                 "totals": self.totals().as_dict()}
 
 
-def table_label(table: str) -> str:
-    return _(TABLES[table]) if table in TABLES else table
-
-
 class _Preview(Exception):
     """Raised inside the transaction to roll a preview back."""
-
-
-# --- checks before anything is written --------------------------------------------------------------
-
-
-def _check_manifest(opened: container.OpenedBundle) -> identity.Identity:
-    manifest = opened.manifest
-    try:
-        sender = identity.identity_from_dict(manifest.get("source"), _("The bundle"))
-    except identity.IdentityError as exc:
-        raise SyncImportError("not_bundle", exc.message) from None
-    schema = manifest.get("schema_version")
-    if not isinstance(schema, int) or not isinstance(manifest.get("bundle_id"), str) or not isinstance(manifest.get("tables"), dict):
-        raise SyncImportError("not_bundle", _("The bundle's description is incomplete. Ask the sending site to export it again."))
-    if schema > LATEST_VERSION:
-        raise SyncImportError("newer_schema", _(
-            "This bundle was made by HospitalDesk {version} (database version {schema}); this one reads "
-            "database versions up to {ours}. Install HospitalDesk {version} or later, then import it again.").format(
-            version=manifest.get("app_version", "?"), schema=schema, ours=LATEST_VERSION))
-    local = str(stamping.local_site_id())
-    if sender.site_id == local:
-        raise SyncImportError("own_bundle", _("This bundle was made by this site; it is meant for another site."))
-    target = manifest.get("target")
-    if isinstance(target, dict) and target.get("site_id") not in (None, local):
-        raise SyncImportError("not_for_us", _(
-            "This bundle was made for '{name}', not for this site. Ask '{sender}' to export one for this site.").format(
-            name=target.get("name", "?"), sender=sender.name))
-    return sender
-
-
-def _digits(fingerprint: str) -> str:
-    return "".join(ch for ch in fingerprint if ch.isdigit())
-
-
-def _check_trust(sender: identity.Identity, trust_fingerprint: str | None) -> bool:
-    """Whether the sender is trusted (True: only now, by the fingerprint the person confirmed)."""
-    known = identity.peer(sender.site_id)
-    if known is not None:
-        if (known.signing_key, known.encryption_key) != (sender.signing_key, sender.encryption_key):
-            raise SyncImportError("wrong_key", _(
-                "This bundle says it comes from '{name}' but is signed with other keys than the ones trusted "
-                "for that site (fingerprint {new} instead of {old}). Do not import it; call the site to check.").format(
-                name=known.name, new=sender.fingerprint, old=known.fingerprint))
-        return False
-    if trust_fingerprint is not None and _digits(trust_fingerprint) == _digits(sender.fingerprint):
-        return True
-    raise UntrustedSiteError(_(
-        "'{name}' is not a trusted site yet. Call them and compare the fingerprint they read from their "
-        "Settings or Sync screen with this one: {fingerprint}. Trust the site only if every digit matches.").format(
-        name=sender.name, fingerprint=sender.fingerprint), sender)
-
-
-@dataclass
-class _Scan:
-    """What the first pass over the records learnt: the ids each table brings, the references made."""
-
-    ids: dict[str, set[str]] = field(default_factory=dict)
-    refs: dict[str, set[str]] = field(default_factory=dict)  # table referred to -> ids referred to
-    problems: list[str] = field(default_factory=list)
-    problem_count: int = 0
-    total: int = 0
-    starters: set[str] = field(default_factory=set)  # techniques whose shipped checklist must be put in place first
-
-    def problem(self, message: str) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(message)
-
-
-def _foreign_keys(model: type[Record]) -> list[tuple[str, str]]:
-    return [(f.column_name, f.rel_model._meta.table_name) for f in model._meta.sorted_fields if isinstance(f, ForeignKeyField)]
-
-
-def _clean(model: type[Record], columns: list[Column], raw: dict[str, Any], line: int, scan: _Scan) -> dict[str, Any] | None:
-    """The record with every value checked against its column's rule; None (and a problem noted) if not."""
-    table = model._meta.table_name
-    known = {c.name for c in columns} | {VECTOR}
-    where = _("{table}, line {line}").format(table=table_label(table), line=line)
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        scan.problem(_("{where}: unknown field '{field}'.").format(where=where, field=unknown[0]))
-        return None
-    record: dict[str, Any] = {}
-    for column in columns:
-        if column.name not in raw:
-            if column.required:
-                scan.problem(_("{where}: the field '{field}' is missing.").format(where=where, field=column.name))
-                return None
-            record[column.name] = column.default
-            continue
-        try:
-            record[column.name] = column.check(raw[column.name])
-        except ValueError as exc:
-            scan.problem(_("{where}, field '{field}': {problem} (found {value}).").format(
-                where=where, field=column.name, problem=str(exc), value=json.dumps(raw[column.name], ensure_ascii=False)[:60]))
-            return None
-    try:
-        record[VECTOR] = parse_incoming_vector(raw.get(VECTOR))
-    except ValueError as exc:
-        scan.problem(_("{where}, field '{field}': {problem}.").format(where=where, field=VECTOR, problem=str(exc)))
-        return None
-    return record
-
-
-def _records(opened: container.OpenedBundle, model: type[Record], scan: _Scan) -> Iterator[tuple[int, dict[str, Any]]]:
-    columns = columns_of(model)
-    for line, raw in enumerate(opened.records(model._meta.table_name), start=1):
-        record = _clean(model, columns, raw, line, scan)
-        if record is not None:
-            yield line, record
-
-
-def _scan(opened: container.OpenedBundle) -> _Scan:
-    scan = _Scan()
-    known_tables = {m._meta.table_name for m in synced_models()}
-    for table in opened.tables():
-        if table not in known_tables:
-            scan.problem(_("The bundle holds a table this version does not know: '{table}'. Install the same version of HospitalDesk as the sending site.").format(table=table))
-    for model in synced_models():
-        table = model._meta.table_name
-        ids = scan.ids.setdefault(table, set())
-        keys = _foreign_keys(model)
-        counted = 0
-        for _line, record in _records(opened, model, scan):
-            counted += 1
-            scan.total += 1
-            if record["id"] in ids:
-                scan.problem(_("{table}: the record {id} appears twice.").format(table=table_label(table), id=record["id"]))
-            ids.add(record["id"])
-            for column, target in keys:
-                if record.get(column) is not None:
-                    scan.refs.setdefault(target, set()).add(record[column])
-        declared = opened.manifest["tables"].get(table)
-        declared_count = declared.get("count") if isinstance(declared, dict) else declared
-        if declared is not None and declared_count != counted and not scan.problem_count:
-            scan.problem(_("{table}: the bundle says {declared} record(s) but holds {count}.").format(
-                table=table_label(table), declared=declared_count, count=counted))
-    starters = readiness_templates.starter_ids() if scan.refs.keys() & STARTER_TABLES else {}
-    for target, wanted in scan.refs.items():
-        missing = wanted - scan.ids.get(target, set())
-        missing -= _existing(target, missing)
-        if target in STARTER_TABLES:  # shipped checklists each site puts in place when first used
-            shipped = {m for m in missing if m in starters}
-            scan.starters.update(starters[m] for m in shipped)
-            missing -= shipped
-        if missing:
-            scan.problem(_(
-                "{count} record(s) point to a {table} this site does not have and the bundle does not bring (for "
-                "example {id}). Ask the sending site for a full bundle.").format(
-                count=len(missing), table=table_label(target), id=sorted(missing)[0]))
-    return scan
-
-
-def _existing(table: str, ids: set[str]) -> set[str]:
-    found: set[str] = set()
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), BATCH):
-        part = wanted[start:start + BATCH]
-        marks = ", ".join("?" for _id in part)
-        found.update(r[0] for r in database.execute_sql(f'SELECT id FROM "{table}" WHERE id IN ({marks})', part).fetchall())
-    return found
 
 
 # --- applying ------------------------------------------------------------------------------------------
@@ -419,9 +240,9 @@ def _store_files(opened: container.OpenedBundle) -> int:
     return stored
 
 
-def _apply(opened: container.OpenedBundle, result: ImportResult, checked: _Scan, progress: Progress | None) -> None:
+def _apply(opened: container.OpenedBundle, result: ImportResult, checked: Scan, progress: Progress | None) -> None:
     local_site = uuid.UUID(str(stamping.local_site_id())).hex
-    scan = _Scan()  # the records were checked by _scan; this one only satisfies the reader
+    scan = Scan()  # the records were checked by _scan; this one only satisfies the reader
     done, total = 0, checked.total
     database.execute_sql("PRAGMA defer_foreign_keys = ON")  # a record may point to one later in its table
     readiness_templates.put_starters_in_place(checked.starters)
@@ -431,7 +252,7 @@ def _apply(opened: container.OpenedBundle, result: ImportResult, checked: _Scan,
             continue
         changes = result.tables.setdefault(table, TableChanges())
         applier = _Applier(model, result.bundle_id, local_site, changes)
-        for batch in _batches(_records(opened, model, scan)):
+        for batch in _batches(records(opened, model, scan)):
             applier.apply(batch)
             done += len(batch)
             if progress:
@@ -446,8 +267,8 @@ def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str |
     `trust_fingerprint`: the sender's fingerprint as the person confirmed it, to trust a new site."""
     authority.require("import")
     with container.open_bundle(path, decryption_key=identity.encryption_key()) as opened:
-        sender = _check_manifest(opened)
-        newly_trusted = _check_trust(sender, trust_fingerprint)
+        sender = check_manifest(opened)
+        newly_trusted = check_trust(sender, trust_fingerprint)
         manifest = opened.manifest
         result = ImportResult(bundle_id=manifest["bundle_id"], sender=sender, created_at=str(manifest.get("created_at", "")),
                               newly_trusted=newly_trusted)
@@ -456,7 +277,7 @@ def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str |
         if before is not None:
             result.already_imported_at = before.recorded_at.isoformat(sep=" ", timespec="minutes")
             return result
-        scan = _scan(opened)
+        scan = scan_records(opened)
         if scan.problem_count:
             more = scan.problem_count - len(scan.problems)
             lines = scan.problems + ([_("… and {count} more.").format(count=more)] if more > 0 else [])
@@ -487,8 +308,6 @@ def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str |
 
 
 def _parse_created(value: str) -> Any:
-    import datetime as dt
-
     try:
         return dt.datetime.fromisoformat(value.rstrip("Z"))
     except ValueError:
