@@ -34,6 +34,39 @@ def read_everything(_tmp: Path) -> object:
     return retention.retention()
 
 
+def other_site(tmp: Path, ours: Path) -> None:
+    """Another site's identity card and a full bundle from it, in `tmp`; this site trusts it."""
+    from hospitaldesk.db.store import close_store, open_store
+    from hospitaldesk.services.sync import export, identity
+
+    close_store()
+    open_store(tmp / "other.sqlite3")
+    site.init_site("Sở Y tế Cà Mau")
+    add()
+    identity.write_identity_file(tmp / "other.json")
+    export.export_bundle(tmp / "other.hdsync")
+    close_store()
+    open_store(ours)
+
+
+def trust_other(tmp: Path) -> object:
+    from hospitaldesk.services.sync import identity
+
+    return identity.trust(identity.read_identity_file(tmp / "other.json"))
+
+
+def import_bundle(tmp: Path) -> object:
+    from hospitaldesk.services.sync import importing
+
+    return importing.import_bundle(tmp / "other.hdsync")
+
+
+def export_bundle(tmp: Path) -> object:
+    from hospitaldesk.services.sync import export
+
+    return export.export_bundle(tmp / "ours.hdsync")
+
+
 ACTIONS: dict[str, Action] = {
     "add a facility": add_facility,
     "add a staff member": lambda _tmp: add(),
@@ -46,7 +79,11 @@ ACTIONS: dict[str, Action] = {
     "restore a backup": lambda tmp: maintenance.restore(tmp / "restore-me.sqlite3"),
     "read lists and retention": read_everything,
     "print a blank checklist": lambda tmp: readiness_print.print_checklist(technique_id("NHI-LOC-MAU-LIEN-TUC"), tmp / "bk.pdf"),
+    "export a sync bundle": export_bundle,
+    "import a sync bundle (trusted site)": import_bundle,
+    "trust another site": trust_other,
 }
+NEEDS_OTHER_SITE = {"import a sync bundle (trusted site)", "trust another site"}
 
 # By hand, from the issue: administrator everything; editor records, print, export; viewer read and print.
 EXPECTED = {
@@ -62,6 +99,9 @@ EXPECTED = {
     "restore a backup":             (True,         False,  False),
     "read lists and retention":     (True,         True,   True),
     "print a blank checklist":      (True,         True,   True),
+    "export a sync bundle":         (True,         True,   False),
+    "import a sync bundle (trusted site)": (True,  True,   False),
+    "trust another site":           (True,         False,  False),
 }
 READ_ONLY = {"read lists and retention", "print a blank checklist"}
 ROLES = {"administrator": ("quan.tri", 0), "editor": ("hanh", 1), "viewer": ("thanh.tra", 2)}
@@ -79,6 +119,10 @@ def test_role_against_action(site_store: Path, tmp_path: Path, role: str, name: 
     values = catalog("facilities").get(str(facility_by_code("CM-SANNHI").id))
     catalog("facilities").save({**values, "code": "TEST-DELETE", "name": "Phòng khám sẽ xóa", "short_name": ""})
     maintenance.backup(tmp_path / "restore-me.sqlite3")
+    if name in NEEDS_OTHER_SITE:
+        other_site(tmp_path, site_store)
+        if name != "trust another site":
+            trust_other(tmp_path)  # before accounts exist: anyone may
     people()
     username, column = ROLES[role]
     authority.sign_in(username, PASSWORD)
@@ -95,6 +139,7 @@ def test_role_against_action(site_store: Path, tmp_path: Path, role: str, name: 
             ACTIONS[name](tmp_path)
         assert _written() == before  # refused: nothing written
         assert not (tmp_path / "cs.xlsx").exists() and not (tmp_path / "backup.sqlite3").exists()
+        assert not (tmp_path / "ours.hdsync").exists()
 
 
 def test_deleting_asks_for_the_password_again_after_two_minutes(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
