@@ -9,6 +9,7 @@ import ttkbootstrap as ttk
 
 from hospitaldesk.i18n import N_, _, format_number
 from hospitaldesk.services.sync import identity, importing
+from hospitaldesk.ui.screens.audit import local_time
 from hospitaldesk.ui.widgets.tree_columns import scrolled_tree
 
 PREVIEW_COLUMNS = [("table", N_("Table"), 200, "w"), ("new", N_("New"), 80, "e"), ("updated", N_("Updated"), 90, "e"),
@@ -23,7 +24,7 @@ class PreviewDialog(ttk.Toplevel):
         self.on_confirm = on_confirm
         body = ttk.Frame(self, padding=16)
         body.pack(fill="both", expand=True)
-        ttk.Label(body, text=_("From {name}, made {when} (UTC).").format(name=result.sender.name, when=result.created_at.replace("T", " ").rstrip("Z")),
+        ttk.Label(body, text=_("From {name}, made {when}.").format(name=result.sender.name, when=local_time(result.created_at)),
                   font=("TkDefaultFont", 10, "bold")).pack(anchor="w")
         ttk.Label(body, text=_("Fingerprint: {fingerprint}").format(fingerprint=result.sender.fingerprint), bootstyle="secondary").pack(anchor="w", pady=(2, 8))
         self.tree = scrolled_tree(body, PREVIEW_COLUMNS, min(12, max(3, len(result.tables))))
@@ -46,6 +47,7 @@ class PreviewDialog(ttk.Toplevel):
         self.import_button.pack(side="right")
         ttk.Button(buttons, text=_("Cancel"), bootstyle="secondary-outline", command=self.destroy).pack(side="right", padx=8)
         self.bind("<Escape>", lambda _e: self.destroy())
+        self.place_window_center()
 
     def confirm(self) -> None:
         self.destroy()
@@ -71,6 +73,7 @@ class FingerprintDialog(ttk.Toplevel):
         self.match_button.pack(side="right")
         ttk.Button(buttons, text=_("Cancel"), bootstyle="secondary-outline", command=self.destroy).pack(side="right", padx=8)
         self.bind("<Escape>", lambda _e: self.destroy())
+        self.place_window_center()
 
     def match(self) -> None:
         self.destroy()
