@@ -19,10 +19,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hospitaldesk.services.sync import container
+from hospitaldesk.services.sync import container, envelope
+from hospitaldesk.services.sync.bundle_encoding import b64
 from hospitaldesk.services.sync.container import (
-    ENCRYPTED_MAGIC, FORMAT, FORMAT_VERSION, BundleError, OpenedBundle, encode_records, open_bundle, write_bundle,
+    FORMAT, FORMAT_VERSION, BundleError, OpenedBundle, encode_records, open_bundle, write_bundle,
 )
+from hospitaldesk.services.sync.envelope import ENCRYPTED_MAGIC
 
 NAME = unicodedata.normalize("NFC", "Nguyễn Thị Hồng Đào")
 SITE_NAME = "Bệnh viện Đa khoa tỉnh Sóc Trăng"
@@ -77,7 +79,7 @@ def craft(path: Path, key: Ed25519PrivateKey, entries: list[tuple[str, bytes]], 
     """A bundle built by hand, signed like the writer signs; `extra` entries are added unlisted."""
     manifest: dict[str, Any] = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
-        "source": {"site_id": "site-a", "signing_key": container._b64(key.public_key().public_bytes_raw())},
+        "source": {"site_id": "site-a", "signing_key": b64(key.public_key().public_bytes_raw())},
         "members": members if members is not None else {
             name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for name, data in entries},
     }
@@ -237,7 +239,7 @@ def test_round_trip_encrypted(tmp_path: Path, key: Ed25519PrivateKey, recipient_
 
 def test_encrypted_bundle_over_many_chunks(tmp_path: Path, key: Ed25519PrivateKey, recipient_key: X25519PrivateKey,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(container, "ENCRYPTION_CHUNK", 4096)
+    monkeypatch.setattr(envelope, "ENCRYPTION_CHUNK", 4096)
     blob = os.urandom(50_000)
     sha = hashlib.sha256(blob).hexdigest()
     path = tmp_path / "b.hdsync"
@@ -254,7 +256,7 @@ def test_zip_that_fills_whole_chunks(
     write(plain, key)
     size = plain.stat().st_size
     divisor = next(d for d in range(2, size) if size % d == 0)
-    monkeypatch.setattr(container, "ENCRYPTION_CHUNK", size // divisor)
+    monkeypatch.setattr(envelope, "ENCRYPTION_CHUNK", size // divisor)
     # The zip differs only by the signature, which has a fixed size: the same length again.
     path = tmp_path / "enc.hdsync"
     write(path, key, recipient=("fp", recipient_key.public_key()))
@@ -342,7 +344,7 @@ def test_encrypted_file_cut_at_half(tmp_path: Path, key: Ed25519PrivateKey, reci
 
 def test_encrypted_file_missing_its_last_chunks(tmp_path: Path, key: Ed25519PrivateKey,
                                                 recipient_key: X25519PrivateKey, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(container, "ENCRYPTION_CHUNK", 1024)
+    monkeypatch.setattr(envelope, "ENCRYPTION_CHUNK", 1024)
     path = tmp_path / "a.hdsync"
     write(path, key, recipient=("fp", recipient_key.public_key()))
     head, chunks = split_envelope(path.read_bytes())
@@ -636,7 +638,7 @@ def test_plain_bundle_opens_even_with_a_key(tmp_path: Path, key: Ed25519PrivateK
 def chunked(tmp_path: Path, key: Ed25519PrivateKey, recipient_key: X25519PrivateKey,
             monkeypatch: pytest.MonkeyPatch) -> tuple[Path, bytes, list[bytes]]:
     """An encrypted bundle of several small chunks: (path, magic + header, chunks)."""
-    monkeypatch.setattr(container, "ENCRYPTION_CHUNK", 1024)
+    monkeypatch.setattr(envelope, "ENCRYPTION_CHUNK", 1024)
     path = tmp_path / "enc.hdsync"
     write(path, key, recipient=("fp", recipient_key.public_key()))
     head, chunks = split_envelope(path.read_bytes())
@@ -690,7 +692,7 @@ def slow_member(pieces: int = 50) -> Iterator[bytes]:
 @pytest.mark.parametrize("encrypted", [False, True])
 def test_cancelled_write_leaves_nothing(tmp_path: Path, key: Ed25519PrivateKey, recipient_key: X25519PrivateKey,
                                         monkeypatch: pytest.MonkeyPatch, encrypted: bool) -> None:
-    monkeypatch.setattr(container, "ENCRYPTION_CHUNK", 1024)
+    monkeypatch.setattr(envelope, "ENCRYPTION_CHUNK", 1024)
     path = tmp_path / "a.hdsync"
     part = tmp_path / "a.hdsync.part"
     calls = [0]
@@ -765,7 +767,7 @@ def test_writer_programming_errors(tmp_path: Path, key: Ed25519PrivateKey, chang
     elif change == "no_site":
         manifest["source"] = {"name": SITE_NAME}
     elif change == "other_key":
-        manifest["source"]["signing_key"] = container._b64(Ed25519PrivateKey.generate().public_key().public_bytes_raw())
+        manifest["source"]["signing_key"] = b64(Ed25519PrivateKey.generate().public_key().public_bytes_raw())
     elif change == "not_json":
         manifest["when"] = object()
     with pytest.raises((ValueError, TypeError)):
@@ -775,7 +777,7 @@ def test_writer_programming_errors(tmp_path: Path, key: Ed25519PrivateKey, chang
 
 def test_caller_may_give_its_own_signing_key_in_the_source(tmp_path: Path, key: Ed25519PrivateKey) -> None:
     manifest = caller_manifest()
-    manifest["source"]["signing_key"] = container._b64(key.public_key().public_bytes_raw())
+    manifest["source"]["signing_key"] = b64(key.public_key().public_bytes_raw())
     written = write_bundle(tmp_path / "a.hdsync", manifest, [], key)
     with open_bundle(written.path) as opened:
         assert opened.tables() == [] and opened.manifest["members"] == {}

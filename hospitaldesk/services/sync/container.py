@@ -21,24 +21,13 @@ The signature covers the manifest, the manifest covers every member's hash and s
 reader that checks all three knows every byte is as the signer wrote it. The key is taken
 from the manifest itself: the signature proves integrity, not who the sender is.
 
-A bundle for one recipient is encrypted as a whole after signing ("sign inside, encrypt
-outside"), so nobody but the recipient sees even the manifest::
+A bundle for one recipient is then encrypted as a whole, after signing: see envelope.py. Plain
+bundles start with b"PK\\x03\\x04".
 
-    b"HDSYNC-ENC\\x01" | u32 header length | header JSON {"recipient", "ephemeral", "salt", "chunk"}
-    then chunks of the zip, each: u32 ciphertext length | AES-256-GCM(chunk)
-
-The key is HKDF-SHA256 over the X25519 secret between an ephemeral key and the recipient's
-key (info binds both public keys). Chunk nonces are an 11-byte counter and a final flag
-(the STREAM construction), and the header is associated data, so reordered, dropped or
-appended chunks and a file cut short are all detected. Plain bundles start with b"PK\\x03\\x04".
-
-Reading never extracts anything to disk: an encrypted bundle is decrypted into a spooled
-temporary file (memory, then an anonymous temporary file), and every check is made before
-`open_bundle` returns.
+Reading never extracts anything to disk, and every check is made before `open_bundle` returns.
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import json
@@ -54,15 +43,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import _, format_number
+from hospitaldesk.services.sync import envelope
+from hospitaldesk.services.sync.bundle_encoding import b64, canonical, unb64
+from hospitaldesk.services.sync.bundle_errors import BundleError, not_bundle, shown, size_text, truncated
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -79,11 +67,8 @@ RATIO_MIN_SIZE = 1024**2  # small members may compress absurdly well without har
 MAX_MANIFEST_SIZE = 4 * 1024**2
 MAX_LINE = 16 * 1024**2
 
-ENCRYPTION_CHUNK = 1024**2
-SPOOL_IN_MEMORY = 64 * 1024**2  # a decrypted bundle larger than this spills to an anonymous temp file
 COMPRESS_LEVEL = 5
 
-ENCRYPTED_MAGIC = b"HDSYNC-ENC\x01"
 ZIP_MAGIC = b"PK\x03\x04"
 
 MANIFEST = "manifest.json"
@@ -92,30 +77,15 @@ _TABLE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MEMBER = re.compile(r"tables/[a-z][a-z0-9_]{0,63}\.jsonl|files/[0-9a-f]{64}")
 _SIGNATURE_SIZE = 64
-_TAG_SIZE = 16
-_MAX_HEADER = 64 * 1024
-_MAX_ENCRYPTION_CHUNK = 16 * 1024**2  # the writer uses 1 MiB; a larger claim is refused to bound memory
-_HKDF_INFO = b"hospitaldesk-sync v1"
 _READ_CHUNK = 1024**2
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # no clock in the zip: the manifest says when it was made
 _LOCAL_HEADER_SIZE = 30
-_SHOWN_NAME = 80
 
 # What zipfile and zlib raise on hostile input: none of them may escape as a traceback.
 _ZIP_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, struct.error,
     RuntimeError, zlib.error, IndexError, KeyError, OverflowError,
 )
-
-
-class BundleError(HospitalDeskError):
-    """A bundle cannot be written or must not be read. `reason` is a short code for callers and tests:
-    not_bundle, truncated, tampered, bad_signature, unsafe_name, duplicate_member, unlisted_member,
-    missing_member, too_big, bad_json, newer_format, not_for_us, cancelled."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -157,7 +127,7 @@ def write_bundle(path: Path, manifest: dict[str, Any], members: Iterable[tuple[s
                 with tempfile.TemporaryFile() as plain:
                     written = _write_zip(plain, base, members, signing_key, check_cancelled)
                     plain.seek(0)
-                    _encrypt(plain, out, recipient, check_cancelled)
+                    envelope.encrypt(plain, out, recipient, check_cancelled)
             out.flush()
             os.fsync(out.fileno())
         digest, size = _file_digest(part)
@@ -195,11 +165,11 @@ def _base_manifest(manifest: dict[str, Any], signing_key: Ed25519PrivateKey) -> 
     source = manifest.get("source")
     if not isinstance(source, dict) or not isinstance(source.get("site_id"), str) or not source["site_id"]:
         raise ValueError("manifest['source'] must be a dict with a non-empty 'site_id'")
-    key_text = _b64(signing_key.public_key().public_bytes_raw())
+    key_text = b64(signing_key.public_key().public_bytes_raw())
     if source.get("signing_key", key_text) != key_text:
         raise ValueError("manifest['source']['signing_key'] is not the public half of signing_key")
     base = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "source": {**source, "signing_key": key_text}}
-    _canonical(base)  # not JSON: fail now, before any file exists
+    canonical(base)  # not JSON: fail now, before any file exists
     return base
 
 
@@ -221,11 +191,11 @@ def _write_zip(out: IO[bytes], manifest: dict[str, Any], members: Iterable[tuple
             if name.startswith("files/") and name != f"files/{sha256}":
                 raise ValueError(f"the content of {name} does not have that SHA-256")
             listed[name] = {"sha256": sha256, "size": size}
-        data = _canonical({**manifest, "members": listed})
+        data = canonical({**manifest, "members": listed})
         if len(data) > MAX_MANIFEST_SIZE:
             raise BundleError("too_big", _(
                 "The export's list of contents is too large ({size}, at most {limit}). "
-                "Export fewer records or attached files at a time.").format(size=_size(len(data)), limit=_size(MAX_MANIFEST_SIZE)))
+                "Export fewer records or attached files at a time.").format(size=size_text(len(data)), limit=size_text(MAX_MANIFEST_SIZE)))
         _check_total(total + len(data) + _SIGNATURE_SIZE)
         zf.writestr(_new_info(MANIFEST), data)
         zf.writestr(_new_info(SIGNATURE), signing_key.sign(data))
@@ -265,7 +235,7 @@ def _check_total(total: int) -> None:
     if total > MAX_TOTAL_SIZE:
         raise BundleError("too_big", _(
             "The export is too large for one file (more than {limit}). "
-            "Export fewer records or attached files at a time.").format(limit=_size(MAX_TOTAL_SIZE)))
+            "Export fewer records or attached files at a time.").format(limit=size_text(MAX_TOTAL_SIZE)))
 
 
 def _new_info(name: str) -> zipfile.ZipInfo:
@@ -273,30 +243,6 @@ def _new_info(name: str) -> zipfile.ZipInfo:
     info.compress_type = zipfile.ZIP_STORED if name.startswith("files/") else zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
     return info
-
-
-def _encrypt(plain: IO[bytes], out: IO[bytes], recipient: tuple[str, X25519PublicKey],
-             check_cancelled: Callable[[], None]) -> None:
-    """Stream-encrypt `plain` into `out` as the envelope described in the module docstring."""
-    label, public = recipient
-    ephemeral = X25519PrivateKey.generate()
-    ephemeral_raw = ephemeral.public_key().public_bytes_raw()
-    salt = os.urandom(16)
-    header = _canonical({"recipient": label, "ephemeral": _b64(ephemeral_raw), "salt": _b64(salt), "chunk": ENCRYPTION_CHUNK})
-    aead = AESGCM(_derive_key(ephemeral.exchange(public), salt, ephemeral_raw, public.public_bytes_raw()))
-    out.write(ENCRYPTED_MAGIC + struct.pack(">I", len(header)) + header)
-    counter = 0
-    block = _read_up_to(plain, ENCRYPTION_CHUNK)
-    while True:
-        check_cancelled()
-        following = _read_up_to(plain, ENCRYPTION_CHUNK)
-        final = not following  # one chunk of look-ahead: the last one carries the final flag
-        sealed = aead.encrypt(_nonce(counter, final), block, header)
-        out.write(struct.pack(">I", len(sealed)) + sealed)
-        if final:
-            return
-        block = following
-        counter += 1
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -391,7 +337,7 @@ class OpenedBundle:
                     raise BundleError("too_big", _(
                         "Line {line} of the table {table} in the file {file} is too long (more than {limit}). "
                         "Ask the sending site to export it again; if this happens again, please report it.").format(
-                        line=format_number(line_number), table=table, file=self._label, limit=_size(MAX_LINE)))
+                        line=format_number(line_number), table=table, file=self._label, limit=size_text(MAX_LINE)))
                 yield _parse_record(line, table, line_number, self._label)
         if size != listed.size or digest.hexdigest() != listed.sha256:
             raise _tampered(self._label, name)
@@ -452,17 +398,17 @@ def open_bundle(path: Path, *, decryption_key: X25519PrivateKey | None = None) -
             file=label)) from None
     source: IO[bytes] = handle
     try:
-        start = handle.peek(len(ENCRYPTED_MAGIC))[:len(ENCRYPTED_MAGIC)]
-        if start.startswith(ENCRYPTED_MAGIC):
-            spool, digest, recipient = _decrypt(handle, label, decryption_key)
+        if envelope.is_envelope(handle):
+            spool, digest, recipient = envelope.decrypt(handle, label, decryption_key,
+                                                        max_size=_max_zip_size(), size_limit=MAX_TOTAL_SIZE)
             handle.close()
             source, encrypted_for = spool, recipient
-        elif start.startswith(ZIP_MAGIC):
+        elif handle.peek(len(ZIP_MAGIC)).startswith(ZIP_MAGIC):
             digest = _stream_digest(handle)
             handle.seek(0)
             encrypted_for = None
         else:
-            raise _not_bundle(label)
+            raise not_bundle(label)
         return _open_zip(source, label, digest, encrypted_for)
     except BaseException:
         handle.close()
@@ -475,8 +421,8 @@ def _open_zip(source: IO[bytes], label: str, digest: str, encrypted_for: str | N
         zf = zipfile.ZipFile(source)
     except _ZIP_ERRORS:
         if encrypted_for is None:  # it starts like a zip: cut short, it lost its table of contents, at the end
-            raise _truncated(label) from None
-        raise _not_bundle(label) from None  # decrypted whole, so not cut short: the sender wrote no zip
+            raise truncated(label) from None
+        raise not_bundle(label) from None  # decrypted whole, so not cut short: the sender wrote no zip
     try:
         _refuse_newer_format(zf, label)
         infos = _check_entries(zf, label)
@@ -508,7 +454,7 @@ def _refuse_newer_format(zf: zipfile.ZipFile, label: str) -> None:
 def _check_version(manifest: dict[str, Any], label: str) -> None:
     version = manifest.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _not_bundle(label)
+        raise not_bundle(label)
     if version > FORMAT_VERSION:
         raise BundleError("newer_format", _(
             "The file {file} was made by a newer version of HospitalDesk (sync format {version}; this version "
@@ -530,7 +476,7 @@ def _check_entries(zf: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipInfo
             raise BundleError("unsafe_name", _(
                 "The file {file} contains a part with a forbidden name ({member}). It was not made by HospitalDesk "
                 "and may be harmful: do not use it, and tell the sending site.").format(
-                file=label, member=_shown(info.orig_filename)))
+                file=label, member=shown(info.orig_filename)))
     infos: dict[str, zipfile.ZipInfo] = {}
     for info in entries:
         if info.orig_filename in infos:
@@ -540,7 +486,7 @@ def _check_entries(zf: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipInfo
         infos[info.orig_filename] = info
     for info in entries:
         if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _not_bundle(label)  # zip passwords and other compressions: not written by HospitalDesk
+            raise not_bundle(label)  # zip passwords and other compressions: not written by HospitalDesk
     _check_layout(entries, getattr(zf, "start_dir", None), label)
     _check_declared_sizes(entries, label)
     return infos
@@ -569,7 +515,7 @@ def _check_declared_sizes(entries: list[zipfile.ZipInfo], label: str) -> None:
         raise BundleError("too_big", _(
             "The file {file} would take {size} once unpacked, more than the {limit} a sync file may hold. "
             "Do not use it; ask the sending site to export less at a time.").format(
-            file=label, size=_size(total), limit=_size(MAX_TOTAL_SIZE)))
+            file=label, size=size_text(total), limit=size_text(MAX_TOTAL_SIZE)))
     for info in entries:
         if _too_compressed(info):
             raise BundleError("too_big", _(
@@ -585,18 +531,18 @@ def _too_compressed(info: zipfile.ZipInfo) -> bool:
 def _check_manifest(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], label: str) -> tuple[dict[str, Any], Ed25519PublicKey]:
     """The manifest, its format and version, then its signature by the key it names."""
     if MANIFEST not in infos or SIGNATURE not in infos:
-        raise _not_bundle(label)
+        raise not_bundle(label)
     if infos[MANIFEST].file_size > MAX_MANIFEST_SIZE:
         raise BundleError("too_big", _(
             "The list of contents of the file {file} is larger than {limit}. It was not made by HospitalDesk: "
-            "do not use it, and tell the sending site.").format(file=label, limit=_size(MAX_MANIFEST_SIZE)))
+            "do not use it, and tell the sending site.").format(file=label, limit=size_text(MAX_MANIFEST_SIZE)))
     data = _read_small(zf, infos[MANIFEST], MAX_MANIFEST_SIZE, label)
     try:
         manifest = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, RecursionError):
-        raise _not_bundle(label) from None
+        raise not_bundle(label) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _not_bundle(label)
+        raise not_bundle(label)
     _check_version(manifest, label)
     if infos[SIGNATURE].file_size != _SIGNATURE_SIZE:
         raise _bad_signature(label)
@@ -613,11 +559,11 @@ def _signing_key(manifest: dict[str, Any], label: str) -> Ed25519PublicKey:
     source = manifest.get("source")
     text = source.get("signing_key") if isinstance(source, dict) else None
     if not isinstance(source, dict) or not isinstance(source.get("site_id"), str) or not isinstance(text, str):
-        raise _not_bundle(label)
+        raise not_bundle(label)
     try:
-        return Ed25519PublicKey.from_public_bytes(_unb64(text))
+        return Ed25519PublicKey.from_public_bytes(unb64(text))
     except ValueError:
-        raise _not_bundle(label) from None
+        raise not_bundle(label) from None
 
 
 def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, label: str) -> bytes:
@@ -658,16 +604,16 @@ def _check_members(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], manif
 def _listed_members(manifest: dict[str, Any], label: str) -> dict[str, _Listed]:
     members = manifest.get("members")
     if not isinstance(members, dict):
-        raise _not_bundle(label)
+        raise not_bundle(label)
     listed: dict[str, _Listed] = {}
     for name, entry in members.items():
         if not _MEMBER.fullmatch(name) or not isinstance(entry, dict):
-            raise _not_bundle(label)
+            raise not_bundle(label)
         sha256, size = entry.get("sha256"), entry.get("size")
         if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
-            raise _not_bundle(label)
+            raise not_bundle(label)
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise _not_bundle(label)
+            raise not_bundle(label)
         listed[name] = _Listed(sha256, size)
     return listed
 
@@ -707,107 +653,6 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-# --- the encrypted envelope ----------------------------------------------------------------------------
-
-
-def _decrypt(handle: io.BufferedReader, label: str, key: X25519PrivateKey | None) -> tuple[IO[bytes], str, str]:
-    """Decrypt the envelope in `handle` into a spooled temporary file; return it, the SHA-256 of
-    everything read, and the recipient named in the header."""
-    digest = hashlib.sha256()
-
-    def read(size: int) -> bytes:
-        data = _read_up_to(handle, size)
-        digest.update(data)
-        if len(data) < size:
-            raise _truncated(label)
-        return data
-
-    read(len(ENCRYPTED_MAGIC))
-    (header_size,) = struct.unpack(">I", read(4))
-    if header_size > _MAX_HEADER:
-        raise _not_bundle(label)
-    header = read(header_size)
-    recipient, ephemeral_raw, salt, chunk = _parse_envelope_header(header, label)
-    if key is None:
-        raise _not_for_us(label, recipient)
-    try:
-        shared = key.exchange(X25519PublicKey.from_public_bytes(ephemeral_raw))
-    except ValueError:  # a degenerate ephemeral key: no honest writer makes one
-        raise _not_bundle(label) from None
-    aead = AESGCM(_derive_key(shared, salt, ephemeral_raw, key.public_key().public_bytes_raw()))
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-    try:
-        _decrypt_chunks(handle, read, aead, header, chunk, spool, label, recipient)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return spool, digest.hexdigest(), recipient
-
-
-def _decrypt_chunks(handle: io.BufferedReader, read: Callable[[int], bytes], aead: AESGCM, header: bytes, chunk: int,
-                    spool: IO[bytes], label: str, recipient: str) -> None:
-    written = 0
-    counter = 0
-    while True:
-        (size,) = struct.unpack(">I", read(4))
-        if not _TAG_SIZE <= size <= chunk + _TAG_SIZE:
-            raise _tampered_envelope(label)
-        sealed = read(size)
-        at_end = not handle.peek(1)
-        plain = _open_chunk(aead, counter, at_end, sealed, header, label, recipient)
-        written += len(plain)
-        if written > _max_zip_size():  # bounds the temporary disk space a hostile file can take
-            raise BundleError("too_big", _(
-                "The file {file} would take more than {limit} once unpacked, more than a sync file may hold. "
-                "Do not use it; ask the sending site to export less at a time.").format(file=label, limit=_size(MAX_TOTAL_SIZE)))
-        spool.write(plain)
-        if at_end:
-            return
-        counter += 1
-
-
-def _open_chunk(aead: AESGCM, counter: int, at_end: bool, sealed: bytes, header: bytes, label: str, recipient: str) -> bytes:
-    """Decrypt one chunk; when that fails, say why as precisely as the envelope allows."""
-    try:
-        return aead.decrypt(_nonce(counter, at_end), sealed, header)
-    except InvalidTag:
-        pass
-    try:
-        aead.decrypt(_nonce(counter, not at_end), sealed, header)
-        flag_mismatch = True
-    except InvalidTag:
-        flag_mismatch = False
-    if flag_mismatch and at_end:  # the file stops after a chunk that was not the last one
-        raise _truncated(label)
-    if counter == 0 and not flag_mismatch:  # the very first chunk: the key is not ours
-        raise _not_for_us(label, recipient)
-    raise _tampered_envelope(label)
-
-
-def _parse_envelope_header(header: bytes, label: str) -> tuple[str, bytes, bytes, int]:
-    try:
-        fields = json.loads(header.decode("utf-8"))
-        recipient, chunk = fields["recipient"], fields["chunk"]
-        ephemeral, salt = _unb64(fields["ephemeral"]), _unb64(fields["salt"])
-    except (ValueError, TypeError, KeyError, RecursionError):
-        raise _not_bundle(label) from None
-    if not isinstance(recipient, str) or len(ephemeral) != 32 or len(salt) != 16:
-        raise _not_bundle(label)
-    if not isinstance(chunk, int) or isinstance(chunk, bool) or not 1 <= chunk <= _MAX_ENCRYPTION_CHUNK:
-        raise _not_bundle(label)
-    return recipient, ephemeral, salt, chunk
-
-
-def _derive_key(shared: bytes, salt: bytes, ephemeral_raw: bytes, recipient_raw: bytes) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_HKDF_INFO + ephemeral_raw + recipient_raw)
-    return hkdf.derive(shared)
-
-
-def _nonce(counter: int, final: bool) -> bytes:
-    return counter.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
-
-
 def _max_zip_size() -> int:
     """The largest zip that can hold MAX_TOTAL_SIZE of members: stored data plus headers, generously."""
     return MAX_TOTAL_SIZE + MAX_TOTAL_SIZE // 64 + MAX_MEMBERS * 1024 + 64 * 1024
@@ -816,37 +661,10 @@ def _max_zip_size() -> int:
 # --- small helpers ---------------------------------------------------------------------------------------
 
 
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def _unb64(text: object) -> bytes:
-    if not isinstance(text, str):
-        raise ValueError("not base64 text")
-    return base64.b64decode(text.encode("ascii"), validate=True)  # UnicodeEncodeError is a ValueError
-
-
 def _file_member(sha256: str) -> str:
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         raise ValueError(f"not a lowercase hex SHA-256: {sha256!r}")
     return f"files/{sha256}"
-
-
-def _read_up_to(stream: IO[bytes], size: int) -> bytes:
-    """`size` bytes, fewer only at the end of the stream."""
-    parts: list[bytes] = []
-    wanted = size
-    while wanted > 0:
-        data = stream.read(wanted)
-        if not data:
-            break
-        parts.append(data)
-        wanted -= len(data)
-    return b"".join(parts)
 
 
 def _stream_digest(stream: IO[bytes]) -> str:
@@ -862,49 +680,13 @@ def _file_digest(path: Path) -> tuple[str, int]:
         return digest, handle.tell()
 
 
-def _size(count: int) -> str:
-    if count < 1024**2:
-        return _("{count} bytes").format(count=format_number(count))
-    return _("{count} MB").format(count=format_number(count // 1024**2))
-
-
-def _shown(name: str) -> str:
-    """A name from a hostile file, made printable and short before it is shown to a person."""
-    text = name.encode("unicode_escape").decode("ascii")
-    return text if len(text) <= _SHOWN_NAME else text[:_SHOWN_NAME] + "…"
-
-
-def _not_bundle(label: str) -> BundleError:
-    return BundleError("not_bundle", _(
-        "The file {file} is not a HospitalDesk sync file, or it is damaged. Choose the .hdsync file the other site "
-        "sent; if it is the right file, ask the sending site to export it again.").format(file=label))
-
-
 def _bad_signature(label: str) -> BundleError:
     return BundleError("bad_signature", _(
         "The signature of the file {file} does not match its contents: the file was changed after the sending "
         "site signed it. Do not use it; ask the sending site to export it again.").format(file=label))
 
 
-def _truncated(label: str) -> BundleError:
-    return BundleError("truncated", _(
-        "The file {file} seems incomplete: it was probably cut short while being copied, sent or downloaded. "
-        "Ask the sending site to send it again.").format(file=label))
-
-
 def _tampered(label: str, member: str) -> BundleError:
     return BundleError("tampered", _(
         "The part {member} of the file {file} is not what the sending site signed: the file was damaged or changed "
         "after it was exported. Do not use it; ask the sending site to export it again.").format(member=member, file=label))
-
-
-def _tampered_envelope(label: str) -> BundleError:
-    return BundleError("tampered", _(
-        "The file {file} was damaged or changed after it was encrypted. "
-        "Do not use it; ask the sending site to export it again.").format(file=label))
-
-
-def _not_for_us(label: str, recipient: str) -> BundleError:
-    return BundleError("not_for_us", _(
-        "The file {file} was encrypted for another site ({recipient}), so this site cannot open it. If it was meant "
-        "for this site, ask the sending site to export it again for this site.").format(file=label, recipient=_shown(recipient)))

@@ -43,6 +43,7 @@ from hospitaldesk.services.sync.records import (
     dumps_vector,
     in_force,
     merged,
+    parse_vector,
     same_content,
     stored_columns,
     synced_models,
@@ -193,8 +194,15 @@ class _Applier:
         rows = inserts + updates
         if not rows:
             return
-        first = stamping.next_change_seq(len(rows))  # so these records travel on to this site's other peers
-        for n, row in enumerate(rows):
+        # A version another site made gets a new change number here, so it travels on to this site's other
+        # peers. A version this site made itself (come back, and now in force) keeps the number it was made
+        # with: a new one would read as a new local edit (records.in_force) and turn later edits into conflicts.
+        relayed = [row for row in rows if row.get("last_site") != self.local_site]
+        for row in rows:
+            if row.get("last_site") == self.local_site:
+                row["change_seq"] = parse_vector(row[VECTOR]).get(self.local_site, 0)
+        first = stamping.next_change_seq(len(relayed)) if relayed else 0
+        for n, row in enumerate(relayed):
             row["change_seq"] = first + n
         columns = ", ".join(f'"{n}"' for n in self.names)
         marks = ", ".join("?" for _n in self.names)
