@@ -190,19 +190,17 @@ def _uuid(value: Any) -> Any:
     return uuid.UUID(value).hex
 
 
+# Field type -> its rule, most specific first (a DateTimeField is not a DateField, a UUID key is checked as a UUID).
+_RULES: tuple[tuple[type[Field] | tuple[type[Field], ...], Callable[[Any], Any]], ...] = (
+    ((ForeignKeyField, UUIDField), _uuid), (BooleanField, _boolean), (DateTimeField, _timestamp), (DateField, _date),
+    (IntegerField, _integer), (FloatField, _number),
+)
+
+
 def _checker(field: Field) -> Callable[[Any], Any]:
-    if isinstance(field, (ForeignKeyField, UUIDField)):
-        return _uuid
-    if isinstance(field, BooleanField):
-        return _boolean
-    if isinstance(field, DateTimeField):
-        return _timestamp
-    if isinstance(field, DateField):
-        return _date
-    if isinstance(field, IntegerField):
-        return _integer
-    if isinstance(field, FloatField):
-        return _number
+    for kinds, rule in _RULES:
+        if isinstance(field, kinds):
+            return rule
     if isinstance(field, CharField):
         return _text(field.max_length)
     if isinstance(field, TextField):
