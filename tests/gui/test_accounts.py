@@ -187,3 +187,24 @@ def test_the_audit_log_screen_lists_verifies_and_opens_the_record(window: Any) -
     screen.open_selected()
     pump(window.root)
     assert window.current == "staff" and window.screens["staff"].current_id == person
+
+
+def test_a_viewer_finds_the_agreement_and_sync_actions_off_but_may_print(window: Any) -> None:
+    from hospitaldesk.db.models import Agreement
+    from hospitaldesk.services import demo_agreements
+
+    people()
+    authority.sign_in("quan.tri", PASSWORD)
+    demo_agreements.demo_agreements()
+    signed = Agreement.select().where(Agreement.status == "in_progress").first()
+    authority.sign_in("thanh.tra", PASSWORD)
+    screen = open_screen(window, "agreements")
+    screen.panel.show(str(signed.id))
+    pump(window.root)
+    panel = screen.panel
+    shown = {k: str(b.cget("state")) for k, b in panel.buttons.items() if b.winfo_ismapped()}
+    assert shown == {"preview": "normal", "status": "disabled", "review": "disabled"}
+    assert str(panel.progress_button.cget("state")) == "disabled" and str(panel.attach_button.cget("state")) == "disabled"
+    assert str(panel.remove_button.cget("state")) == "disabled" and str(panel.amendment_buttons["new"].cget("state")) == "disabled"
+    sync = open_screen(window, "sync")
+    assert {str(b.cget("state")) for b in (sync.export_button, sync.import_button, sync.trust_button, sync.keep_mine_button)} == {"disabled"}

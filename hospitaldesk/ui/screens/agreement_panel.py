@@ -9,7 +9,7 @@ import ttkbootstrap as ttk
 
 from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import _
-from hospitaldesk.services import agreements
+from hospitaldesk.services import agreements, authority
 
 if TYPE_CHECKING:
     from hospitaldesk.ui.screens.agreements import AgreementsScreen
@@ -109,7 +109,8 @@ class AgreementPanel(ttk.Frame):
         self.attach_button = ttk.Button(bar, text=_("Attach a file…"), bootstyle="success-outline", command=self._attach)
         self.attach_button.pack(side="left")
         ttk.Button(bar, text=_("Open"), bootstyle="secondary-outline", command=self._open_attachment).pack(side="left", padx=4)
-        ttk.Button(bar, text=_("Remove"), bootstyle="danger-outline", command=self._remove_attachment).pack(side="left")
+        self.remove_button = ttk.Button(bar, text=_("Remove"), bootstyle="danger-outline", command=self._remove_attachment)
+        self.remove_button.pack(side="left")
         self.attachments = _tree(tab, [("file", _("File"), 200), ("added", _("Added"), 85), ("size", _("Size"), 80)])
         self.attachments.bind("<Double-1>", lambda _e: self._open_attachment())
 
@@ -156,8 +157,10 @@ class AgreementPanel(ttk.Frame):
         visible = ["edit", "preview", "status", "delete"] if draft else ["preview", "status"]
         if info["status"] in ("signed", "in_progress"):
             visible.append("review")
+        editable = authority.allowed("edit")  # a viewer sees the buttons off; the services refuse anyway
         for index, key in enumerate(visible):  # two a row: the panel is narrow and Vietnamese labels long
             self.buttons[key].grid(row=index // 2, column=index % 2, sticky="ew", padx=(0, 4), pady=2)
+            self.buttons[key].configure(state="normal" if editable or key == "preview" else "disabled")
         self._fill(record_id)
 
     def _fill(self, record_id: str) -> None:
@@ -172,7 +175,10 @@ class AgreementPanel(ttk.Frame):
             name = row.get("name") or names.get(row["technique"], "")
             self.techniques.insert("", "end", iid=row["id"], values=(name, row.get("progress_label", _("(draft)"))))
         self._progress_rows = {row["id"]: row for row in rows}
-        self.progress_button.configure(state="disabled" if draft or self.facts_shown["status"] in ("closed", "terminated") else "normal")
+        editable = authority.allowed("edit")
+        self.progress_button.configure(state="disabled" if not editable or draft or self.facts_shown["status"] in ("closed", "terminated") else "normal")
+        for button in (self.attach_button, self.remove_button):
+            button.configure(state="normal" if editable else "disabled")
         for index, event in enumerate(life.history(record_id)):
             self.history.insert("", "end", iid=str(index), values=(event.on_date, event.description, event.reason))
         for row in amendments.amendments_of(record_id):
@@ -188,13 +194,14 @@ class AgreementPanel(ttk.Frame):
 
         selected = self._selected(self.amendments)
         row = self._amendment_rows.get(selected or "") if hasattr(self, "_amendment_rows") else None
-        amendable = self.facts_shown.get("status") in AMENDABLE
+        amendable = self.facts_shown.get("status") in AMENDABLE and authority.allowed("edit")
         self.amendment_buttons["new"].configure(state="normal" if amendable else "disabled")
         draft = row is not None and row["status"] == "draft" and amendable
         self.amendment_buttons["edit"].configure(state="normal" if draft else "disabled")
         self.amendment_buttons["sign"].configure(state="normal" if draft else "disabled")
         self.amendment_buttons["print"].configure(state="normal" if row is not None else "disabled")
-        self.amendment_buttons["delete"].configure(state="normal" if row is not None and row["status"] == "draft" else "disabled")
+        deletable = row is not None and row["status"] == "draft" and authority.allowed("edit")
+        self.amendment_buttons["delete"].configure(state="normal" if deletable else "disabled")
 
     @staticmethod
     def _selected(tree: ttk.Treeview) -> str | None:
