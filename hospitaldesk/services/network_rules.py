@@ -66,15 +66,14 @@ class Duplication:
 def duplications(members: list[MemberFact], provinces: ProvinceMap) -> list[Duplication]:
     """Every pair of different hospitals in neighbouring provinces planning the same technique in the same
     specialty's networks, by technique and then by hospital name."""
-    planned: dict[tuple[str, str], list[MemberFact]] = {}
-    for member in members:
+    planned: dict[tuple[str, str], dict[str, MemberFact]] = {}  # a hospital once, even if two networks list its plan
+    for member in sorted(members, key=lambda m: (m.facility, m.member_id)):
         if member.status == "plans":
-            planned.setdefault((member.specialty_id, member.technique_id), []).append(member)
+            planned.setdefault((member.specialty_id, member.technique_id), {}).setdefault(member.facility_id, member)
     found = []
     for group in planned.values():
-        group = sorted(group, key=lambda m: (m.facility, m.member_id))
-        for first, second in itertools.combinations(group, 2):
-            if first.facility_id == second.facility_id or not provinces.neighbours(first.province, second.province):
+        for first, second in itertools.combinations(group.values(), 2):
+            if not provinces.neighbours(first.province, second.province):
                 continue
             found.append(Duplication(first.technique_id, first.technique, first, second, provinces.name_today(first.province),
                                      provinces.name_today(second.province),
