@@ -10,10 +10,10 @@ from typing import Any
 
 from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import CaseLog, Facility, Technique
-from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
+from hospitaldesk.errors import FieldError, ValidationError
 from hospitaldesk.i18n import N_, _, parse_date
 from hospitaldesk.services import authority
-from hospitaldesk.services.catalog import live_by_id, parse_id
+from hospitaldesk.services.catalog import get_live, live_by_id, parse_id, tombstone
 from hospitaldesk.services.forms import FieldSpec, validate
 
 COUNTS = ("cases_with_support", "cases_independent", "referred_to_hcmc")
@@ -135,19 +135,11 @@ def save_many(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def get_case_log(case_log_id: str | uuid.UUID) -> CaseLog:
-    record = CaseLog.live().where(CaseLog.id == parse_id(case_log_id)).first()
-    if record is None:
-        raise NotFoundError(_("No such record: {id}").format(id=case_log_id))
-    return record
+    return get_live(CaseLog, case_log_id)
 
 
 def delete(case_log_id: str | uuid.UUID) -> None:
-    """A tombstone, so the deletion travels to the other sites."""
-    authority.require("delete")
-    with atomic():
-        record = get_case_log(case_log_id)
-        record.deleted = True
-        record.save()
+    tombstone(CaseLog, case_log_id)
 
 
 def listing(facility_id: str | uuid.UUID | None = None, technique_id: str | uuid.UUID | None = None,

@@ -185,6 +185,23 @@ def live_by_id(model: type[M], record_id: Any) -> M | None:
     return cast(M | None, model.live().where(model.id == key).first())
 
 
+def get_live(model: type[M], record_id: Any) -> M:
+    """The live record of `model` with this id, or NotFoundError saying which id was asked for."""
+    record = live_by_id(model, record_id)
+    if record is None:
+        raise NotFoundError(_("No such record: {id}").format(id=record_id))
+    return record
+
+
+def tombstone(model: type[M], record_id: Any) -> None:
+    """Delete a record the way other sites learn of it: the row stays, marked deleted, and travels."""
+    authority.require("delete")
+    with atomic():
+        record = get_live(model, record_id)
+        record.deleted = True
+        record.save()
+
+
 def reindex(records: list[CatalogRecord]) -> None:
     """Recompute derived search keys. Not a user's change: no stamp, nothing to sync."""
     for record in records:

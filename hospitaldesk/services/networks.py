@@ -8,11 +8,11 @@ from typing import Any
 
 from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import Facility, Network, NetworkHub, NetworkMember, Province, Specialty, Technique
-from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
+from hospitaldesk.errors import FieldError, ValidationError
 from hospitaldesk.i18n import N_, _
 from hospitaldesk.services import authority
 from hospitaldesk.services.adjacency import ProvinceMap, province_map
-from hospitaldesk.services.catalog import live_by_id, parse_id
+from hospitaldesk.services.catalog import get_live, live_by_id, parse_id, tombstone
 from hospitaldesk.services.forms import FieldSpec, code_choices, code_label, validate
 from hospitaldesk.services.network_rules import Duplication, MemberFact, ProvinceAccess, coverage, duplications
 
@@ -55,10 +55,7 @@ def _live_or_error(model: type[Any], value: Any, field: str, label: str, row: in
 
 
 def get_network(network_id: str | uuid.UUID) -> Network:
-    record = Network.live().where(Network.id == parse_id(network_id)).first()
-    if record is None:
-        raise NotFoundError(_("No such record: {id}").format(id=network_id))
-    return record
+    return get_live(Network, network_id)
 
 
 def save_network(raw: dict[str, Any], network_id: str | uuid.UUID | None = None, hubs: list[str] | None = None) -> str:
@@ -148,18 +145,11 @@ def save_member(network_id: str | uuid.UUID, raw: dict[str, Any], member_id: str
 
 
 def get_member(member_id: str | uuid.UUID) -> NetworkMember:
-    record = NetworkMember.live().where(NetworkMember.id == parse_id(member_id)).first()
-    if record is None:
-        raise NotFoundError(_("No such record: {id}").format(id=member_id))
-    return record
+    return get_live(NetworkMember, member_id)
 
 
 def delete_member(member_id: str | uuid.UUID) -> None:
-    authority.require("delete")
-    with atomic():
-        record = get_member(member_id)
-        record.deleted = True
-        record.save()
+    tombstone(NetworkMember, member_id)
 
 
 # --- reading ------------------------------------------------------------------------------------
