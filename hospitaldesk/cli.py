@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from pathlib import Path
 
-from hospitaldesk import __version__, cli_sync, config
+from hospitaldesk import __version__, cli_networks, cli_sync, config
 from hospitaldesk.db.store import open_store
 from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import _
@@ -39,8 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("check the database: integrity, schema version, counts"))
     check.add_argument("--json", action="store_true", help=_("print JSON"))
     lst = sub.add_parser("list", help=_("list reference data"))
-    lst.add_argument("what", choices=("agreements", "assessments", "enrollments", "facilities", "provinces", "specialties", "staff",
-                                      "techniques"))
+    lst.add_argument("what", choices=("agreements", "assessments", "enrollments", "facilities", "networks", "provinces", "specialties",
+                                      "staff", "techniques"))
     lst.add_argument("--search", default="", metavar="TEXT", help=_("only rows matching this text (accents and case ignored)"))
     lst.add_argument("--json", action="store_true", help=_("print a JSON array"))
     backup = sub.add_parser("backup", help=_("copy the database to a backup file, verified"))
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--limit", type=int, default=500, help=_("at most this many entries, newest first (default 500)"))
     aud.add_argument("--json", action="store_true", help=_("print a JSON array"))
     cli_sync.add_parsers(sub)
+    cli_networks.add_parsers(sub)
     sub.add_parser("version", help=_("print the version"))
     return parser
 
@@ -147,6 +148,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return _list_assessments(args)
     if args.what == "enrollments":
         return _list_enrollments(args)
+    if args.what == "networks":
+        return cli_networks.list_networks(args)
     columns = catalog(args.what).columns
     return _emit(args, all_rows(args.what, args.search), lambda row: [str(row.get(c.key, "")) for c in columns])
 
@@ -361,6 +364,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "users": cmd_users,
     "audit": cmd_audit,
     **cli_sync.COMMANDS,
+    **cli_networks.COMMANDS,
 }
 
 

@@ -24,7 +24,16 @@ from typing import Any
 from peewee import SqliteDatabase
 
 from hospitaldesk.db.connection import database
-from hospitaldesk.db.models import ACCOUNT_TABLES, AGREEMENT_TABLES, FOUNDATION_TABLES, READINESS_TABLES, TRAINEE_TABLES, BaseModel, Record
+from hospitaldesk.db.models import (
+    ACCOUNT_TABLES,
+    AGREEMENT_TABLES,
+    FOUNDATION_TABLES,
+    NETWORK_TABLES,
+    READINESS_TABLES,
+    TRAINEE_TABLES,
+    BaseModel,
+    Record,
+)
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 # Columns that change on every save or are derived, and say nothing about what a person did.
@@ -57,7 +66,7 @@ CREATE_LOG = [
 
 def audited_models() -> list[type[BaseModel]]:
     """Every table a person changes: the synced records and the accounts (not the derived or local ones)."""
-    tables = [*FOUNDATION_TABLES, *AGREEMENT_TABLES, *READINESS_TABLES, *TRAINEE_TABLES]
+    tables = [*FOUNDATION_TABLES, *AGREEMENT_TABLES, *READINESS_TABLES, *TRAINEE_TABLES, *NETWORK_TABLES]
     return [m for m in tables if issubclass(m, Record)] + list(ACCOUNT_TABLES)
 
 
@@ -126,6 +135,8 @@ def refresh_triggers(db: SqliteDatabase) -> None:
     """Every audited table's triggers made again from its model: a migration that adds or removes a
     column calls this, so the new column is logged (tests/unit/test_audit.py checks they agree)."""
     for model in audited_models():
+        if not db.table_exists(model._meta.table_name):
+            continue  # made by a later migration, which creates its triggers itself
         drop_triggers(db, model)
         create_triggers(db, model)
 

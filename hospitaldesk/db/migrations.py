@@ -15,6 +15,7 @@ from hospitaldesk.db.models import (
     ACCOUNT_TABLES,
     AGREEMENT_TABLES,
     FOUNDATION_TABLES,
+    NETWORK_TABLES,
     READINESS_TABLES,
     RETENTION_TABLES,
     SYNC_TABLES,
@@ -146,6 +147,16 @@ def _m11_sync(db: SqliteDatabase) -> None:
     db.create_tables(SYNC_TABLES)
 
 
+def _m12_networks(db: SqliteDatabase) -> None:
+    """Case logs and regional specialty networks, audited like every synced table (db/audit.py)."""
+    db.create_tables(NETWORK_TABLES)
+    # A facility's outcomes read its months of one technique in order.
+    db.execute_sql("CREATE INDEX case_log_month ON case_log (facility_id, technique_id, month)")
+    db.execute_sql("CREATE INDEX network_member_technique ON network_member (technique_id, status)")
+    for model in NETWORK_TABLES:
+        audit.create_triggers(db, model)
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -158,6 +169,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (9, "accounts: people who sign in, their roles and password hashes", _m9_accounts),
     (10, "audit log: every change and event, hash-chained, written by triggers", _m10_audit_log),
     (11, "sync: version vectors, trusted peers, bundles sent and received, conflicts", _m11_sync),
+    (12, "networks: case logs, regional specialty networks, their hubs and members", _m12_networks),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -514,6 +514,60 @@ class Enrollment(Record):
 TRAINEE_TABLES: list[type[BaseModel]] = [Staff, StaffDeparture, Enrollment]
 
 
+# --- case logs and regional specialty networks (migration 12) ------------------------------
+
+
+class CaseLog(Record):
+    """A month of a technique at a facility: cases done with the transferring hospital's support, cases
+    done independently, and patients still sent to HCMC for it. Counts only: no patient is named.
+    One live row per facility, technique and month (services/case_logs.py holds that rule)."""
+
+    facility = ForeignKeyField(Facility, backref="case_logs", on_delete="RESTRICT")
+    facility_id: uuid.UUID
+    technique = ForeignKeyField(Technique, backref="case_logs", on_delete="RESTRICT")
+    technique_id: uuid.UUID
+    month = DateField()  # always the first day of the month
+    cases_with_support = IntegerField(default=0)
+    cases_independent = IntegerField(default=0)
+    referred_to_hcmc = IntegerField(default=0)
+
+
+class Network(Record):
+    """A regional specialty network (level 2 in the 2023 plan): hubs at HCMC, member hospitals in the
+    provinces, and the techniques each member offers or plans (services/networks.py)."""
+
+    specialty = ForeignKeyField(Specialty, backref="networks", on_delete="RESTRICT")
+    specialty_id: uuid.UUID
+    name = CharField(max_length=300)
+    level = IntegerField(default=2)  # level 2: a regional network (level 1 is a hospital's own demand)
+    notes = TextField(default="")
+
+
+class NetworkHub(Record):
+    """An HCMC end-line hospital leading a network."""
+
+    network = ForeignKeyField(Network, backref="hubs", on_delete="RESTRICT")
+    network_id: uuid.UUID
+    facility = ForeignKeyField(Facility, backref="network_hubs", on_delete="RESTRICT")
+    facility_id: uuid.UUID
+
+
+class NetworkMember(Record):
+    """A member hospital and one technique it offers, or plans to offer by `planned_year`."""
+
+    network = ForeignKeyField(Network, backref="members", on_delete="RESTRICT")
+    network_id: uuid.UUID
+    facility = ForeignKeyField(Facility, backref="network_members", on_delete="RESTRICT")
+    facility_id: uuid.UUID
+    technique = ForeignKeyField(Technique, backref="network_members", on_delete="RESTRICT")
+    technique_id: uuid.UUID
+    status = CharField(max_length=10, default="plans")  # offers | plans
+    planned_year = IntegerField(null=True)  # when a planned technique should start
+
+
+NETWORK_TABLES: list[type[BaseModel]] = [CaseLog, Network, NetworkHub, NetworkMember]
+
+
 class RetentionFact(BaseModel):
     """Derived, never synced: a person trained in a technique (under an agreement), with the days
     retention is read on and whether they were working there on each. Rebuilt from the person's

@@ -32,6 +32,7 @@ TABLES = {
     "staff": N_("Staff member"), "staff_departure": N_("Departure"), "enrollment": N_("Training"), "account": N_("Account"),
     "retention": N_("Retention"), "local_state": N_("Setting of this computer"), "backup": N_("Backup"),
     "sync_bundle": N_("Sync bundle"), "sync_peer": N_("Trusted site"),
+    "case_log": N_("Case log"), "network": N_("Network"), "network_hub": N_("Network hub"), "network_member": N_("Network member"),
 }
 PAGE = 500  # the newest entries first; a filter narrows further
 

@@ -13,7 +13,7 @@ from peewee import Expression, Field
 
 from hospitaldesk import text
 from hospitaldesk.db.connection import atomic
-from hospitaldesk.db.models import CatalogRecord
+from hospitaldesk.db.models import CatalogRecord, Record
 from hospitaldesk.db.search import where_matches
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
 from hospitaldesk.i18n import _
@@ -21,6 +21,7 @@ from hospitaldesk.services.forms import Column, FieldSpec, FilterSpec, ListQuery
 from hospitaldesk.services import authority
 
 R = TypeVar("R", bound=CatalogRecord)
+M = TypeVar("M", bound=Record)
 
 MAX_PAGE_SIZE = 1000
 SEARCH_COUNT_CAP = 1000  # a search with more matches says "more than 1,000": refine it
@@ -173,6 +174,32 @@ def parse_id(record_id: str | uuid.UUID) -> uuid.UUID:
         return uuid.UUID(str(record_id))
     except ValueError as exc:
         raise NotFoundError(_("No such record: {id}").format(id=record_id)) from exc
+
+
+def live_by_id(model: type[M], record_id: Any) -> M | None:
+    """The live record of `model` with this id (text or UUID); None when there is none, or the id is not one."""
+    try:
+        key = uuid.UUID(str(record_id))
+    except ValueError:
+        return None
+    return cast(M | None, model.live().where(model.id == key).first())
+
+
+def get_live(model: type[M], record_id: Any) -> M:
+    """The live record of `model` with this id, or NotFoundError saying which id was asked for."""
+    record = live_by_id(model, record_id)
+    if record is None:
+        raise NotFoundError(_("No such record: {id}").format(id=record_id))
+    return record
+
+
+def tombstone(model: type[M], record_id: Any) -> None:
+    """Delete a record the way other sites learn of it: the row stays, marked deleted, and travels."""
+    authority.require("delete")
+    with atomic():
+        record = get_live(model, record_id)
+        record.deleted = True
+        record.save()
 
 
 def reindex(records: list[CatalogRecord]) -> None:

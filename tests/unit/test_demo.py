@@ -92,3 +92,17 @@ def test_demo_retention_per_agreement(store: Path) -> None:
     rows = retention.retention(agreement_id=paediatrics.id)
     assert {r.facility for r in rows} == {"Bệnh viện Sản – Nhi Cà Mau"}
     assert {r.technique for r in rows} == {"Lọc máu liên tục ở trẻ em", "Thở máy rung tần số cao (HFOV) ở trẻ em"}
+
+
+def test_demo_networks_warn_once_and_referrals_fall(store: Path) -> None:
+    from hospitaldesk.services import case_outcomes, networks
+
+    load_demo()
+    assert [n["name"] for n in networks.listing()] == ["Mạng lưới Hồi sức tích cực Nhi vùng Đồng bằng sông Cửu Long",
+                                                         "Mạng lưới Tim mạch vùng Đồng bằng sông Cửu Long"]
+    [warning] = networks.duplication_warnings()
+    assert {warning.first.facility, warning.second.facility} == {"Bệnh viện Đa khoa Cà Mau", "Bệnh viện Đa khoa tỉnh Bạc Liêu"}
+    for code in ("ST-BVDK", "CM-SANNHI"):
+        [outcome] = case_outcomes.outcomes(Facility.get(Facility.code == code).id)
+        assert len(outcome["months"]) == 18 and outcome["start_from_agreement"] and outcome["referrals_falling"]
+        assert outcome["independence_month"] is not None

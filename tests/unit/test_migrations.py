@@ -138,3 +138,35 @@ def test_a_failed_upgrade_does_not_leave_the_database_open(tmp_path: Path, monke
     with pytest.raises(StoreError):
         open_store(path)
     assert store.database.obj.is_closed()
+
+
+def test_a_version_11_database_gains_the_networks_and_keeps_its_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made by the build before migration 12 (sync was the last step), then opened by this one."""
+    from hospitaldesk.db import audit
+    from hospitaldesk.services import case_logs, site
+    from tests.unit.conftest import facility_by_code, technique_id
+    from tests.unit.test_trainees import add
+
+    path = tmp_path / "v11.sqlite3"
+    before = [m for m in migrations.MIGRATIONS if m[0] <= 11]
+    monkeypatch.setattr(migrations, "MIGRATIONS", before)
+    monkeypatch.setattr(store, "LATEST_VERSION", 11)
+    assert open_store(path).schema_version == 11
+    site.init_site("Bệnh viện Đa khoa tỉnh Sóc Trăng")
+    person = add()
+    close_store()
+    assert not {"case_log", "network", "network_hub", "network_member"} & table_names(path)
+    monkeypatch.undo()
+
+    opened = open_store(path)
+    assert opened.schema_version == 12 and opened.backup_before_migration is not None
+    assert {"case_log", "network", "network_hub", "network_member"} <= table_names(path)
+    assert inspect_schema_version(opened.backup_before_migration) == 11
+    from hospitaldesk.services.staff import StaffCatalog
+
+    assert StaffCatalog().get(person)["full_name"] == "Nguyễn Thị Hạnh"
+    logged = case_logs.save({"facility": str(facility_by_code("ST-BVDK").id), "technique": technique_id("TM-PCI"), "month": "03/2024"})
+    changes = store.database.execute_sql("SELECT action, changes FROM audit_entry WHERE record_id = ?",
+                                         (logged.replace("-", ""),)).fetchall()
+    assert [c[0] for c in changes] == ["insert"] and '"referred_to_hcmc":0' in changes[0][1]
+    assert audit.verify().ok

@@ -29,6 +29,30 @@ def delete_facility(_tmp: Path) -> object:
     return catalog("facilities").delete(str(facility_by_code("TEST-DELETE").id))
 
 
+def record_cases(_tmp: Path) -> object:
+    from hospitaldesk.services import case_logs
+
+    return case_logs.save({"facility": str(facility_by_code("ST-BVDK").id), "technique": technique_id("TM-PCI"), "month": "03/2024",
+                           "cases_with_support": "4", "cases_independent": "1", "referred_to_hcmc": "2"})
+
+
+def add_network(_tmp: Path) -> object:
+    from hospitaldesk.db.models import Specialty
+    from hospitaldesk.services import networks
+
+    specialty = Specialty.get(Specialty.code == "HSTC-NHI")
+    return networks.save_network({"specialty": str(specialty.id), "name": "Mạng lưới Hồi sức Nhi", "notes": ""},
+                                 hubs=[str(facility_by_code("HCM-NHIDONG1").id)])
+
+
+def read_networks_and_outcomes(_tmp: Path) -> object:
+    from hospitaldesk.services import case_outcomes, networks
+
+    networks.listing()
+    networks.technique_coverage(technique_id("TM-PCI"))
+    return case_outcomes.outcomes(facility_by_code("ST-BVDK").id)
+
+
 def read_everything(_tmp: Path) -> object:
     catalog("staff").list_page(ListQuery(search="hanh"))
     return retention.retention()
@@ -70,6 +94,9 @@ def export_bundle(tmp: Path) -> object:
 ACTIONS: dict[str, Action] = {
     "add a facility": add_facility,
     "add a staff member": lambda _tmp: add(),
+    "record a month of cases": record_cases,
+    "add a network": add_network,
+    "read networks and outcomes": read_networks_and_outcomes,
     "delete a facility": delete_facility,
     "import a staff file": lambda tmp: staff_import.import_staff(workbook(tmp / "ds.xlsx", good_rows())),
     "export a list to Excel": lambda tmp: exports.export_list(catalog("facilities"), ListQuery(), tmp / "cs.xlsx"),
@@ -90,6 +117,9 @@ EXPECTED = {
     #                               administrator  editor  viewer
     "add a facility":               (True,         True,   False),
     "add a staff member":           (True,         True,   False),
+    "record a month of cases":      (True,         True,   False),
+    "add a network":                (True,         True,   False),
+    "read networks and outcomes":   (True,         True,   True),
     "delete a facility":            (True,         True,   False),
     "import a staff file":          (True,         True,   False),
     "export a list to Excel":       (True,         True,   False),
@@ -103,7 +133,7 @@ EXPECTED = {
     "import a sync bundle (trusted site)": (True,  True,   False),
     "trust another site":           (True,         False,  False),
 }
-READ_ONLY = {"read lists and retention", "print a blank checklist"}
+READ_ONLY = {"read lists and retention", "print a blank checklist", "read networks and outcomes"}
 ROLES = {"administrator": ("quan.tri", 0), "editor": ("hanh", 1), "viewer": ("thanh.tra", 2)}
 
 

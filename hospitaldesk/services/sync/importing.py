@@ -133,10 +133,10 @@ class _Applier:
                 self.changes.unchanged += 1
             elif same_content(mine, incoming):
                 # The same content with other bookkeeping: ours come back with more history, or one edit
-                # made at both sites. Take the later stamp (as every site will), or just the longer history
-                # when ours is kept or the version is this site's own (a new change number would claim an edit).
+                # made at both sites. Take the stamp every site takes (the newer version's, or the winner's);
+                # when ours is kept, only the longer history.
                 both = merged(theirs, mine_vector)
-                if incoming.get("last_site") != self.local_site and (order is Order.NEWER or winner_is_theirs(mine, incoming)):
+                if order is Order.NEWER or winner_is_theirs(mine, incoming):
                     updates.append(self._stored(incoming, both))
                 else:
                     vectors.append((dumps_vector(both), mine["id"]))
