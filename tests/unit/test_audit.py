@@ -226,3 +226,15 @@ def test_a_password_typed_as_the_user_name_is_not_logged(site_store: Path) -> No
     names = [e["changes"]["username"] for e in entries("action = 'sign_in_failed'")]
     assert names == ["", "hanh"]
     assert "bi-mat" not in json.dumps(entries()) and "bí-mật" not in json.dumps(entries(), ensure_ascii=False)
+
+
+def test_a_transaction_longer_than_a_seal_slice_is_sealed_whole_and_in_order(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit, "SEAL_SLICE", 3)
+    before = audit.head()[0]
+    with atomic():
+        for n in range(8):  # one entry each, over several slices
+            add(full_name=f"Người thứ {n}", national_id=f"08919000000{n}", phone="")
+    unsealed = database.execute_sql("SELECT COUNT(*) FROM audit_entry WHERE hash IS NULL").fetchone()[0]
+    count = database.execute_sql("SELECT COUNT(*) FROM audit_entry WHERE seq > ?", (before,)).fetchone()[0]
+    assert unsealed == 0 and count == 8  # three slices: 3 + 3 + 2
+    assert audit.verify().ok
