@@ -114,41 +114,46 @@ def _foreign_keys(model: type[Record]) -> list[tuple[str, str]]:
     return [(f.column_name, f.rel_model._meta.table_name) for f in model._meta.sorted_fields if isinstance(f, ForeignKeyField)]
 
 
-def _clean(model: type[Record], columns: list[Column], raw: dict[str, Any], line: int, scan: Scan) -> dict[str, Any] | None:
+def _clean(table: str, columns: list[Column], known: frozenset[str], raw: dict[str, Any], line: int,
+           scan: Scan) -> dict[str, Any] | None:
     """The record with every value checked against its column's rule; None (and a problem noted) if not."""
-    table = model._meta.table_name
-    known = {c.name for c in columns} | {VECTOR}
-    where = _("{table}, line {line}").format(table=table_label(table), line=line)
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        scan.problem(_("{where}: unknown field '{field}'.").format(where=where, field=unknown[0]))
+
+    def where() -> str:  # only for a problem: this runs for every record of a bundle
+        return _("{table}, line {line}").format(table=table_label(table), line=line)
+
+    if not known.issuperset(raw):
+        unknown = sorted(set(raw) - known)
+        scan.problem(_("{where}: unknown field '{field}'.").format(where=where(), field=unknown[0]))
         return None
     record: dict[str, Any] = {}
     for column in columns:
-        if column.name not in raw:
+        name = column.name
+        if name not in raw:
             if column.required:
-                scan.problem(_("{where}: the field '{field}' is missing.").format(where=where, field=column.name))
+                scan.problem(_("{where}: the field '{field}' is missing.").format(where=where(), field=name))
                 return None
-            record[column.name] = column.default
+            record[name] = column.default
             continue
         try:
-            record[column.name] = column.check(raw[column.name])
+            record[name] = column.check(raw[name])
         except ValueError as exc:
             scan.problem(_("{where}, field '{field}': {problem} (found {value}).").format(
-                where=where, field=column.name, problem=str(exc), value=json.dumps(raw[column.name], ensure_ascii=False)[:60]))
+                where=where(), field=name, problem=str(exc), value=json.dumps(raw[name], ensure_ascii=False)[:60]))
             return None
     try:
         record[VECTOR] = parse_incoming_vector(raw.get(VECTOR))
     except ValueError as exc:
-        scan.problem(_("{where}, field '{field}': {problem}.").format(where=where, field=VECTOR, problem=str(exc)))
+        scan.problem(_("{where}, field '{field}': {problem}.").format(where=where(), field=VECTOR, problem=str(exc)))
         return None
     return record
 
 
 def records(opened: container.OpenedBundle, model: type[Record], scan: Scan) -> Iterator[tuple[int, dict[str, Any]]]:
+    table = model._meta.table_name
     columns = columns_of(model)
-    for line, raw in enumerate(opened.records(model._meta.table_name), start=1):
-        record = _clean(model, columns, raw, line, scan)
+    known = frozenset(c.name for c in columns) | {VECTOR}
+    for line, raw in enumerate(opened.records(table), start=1):
+        record = _clean(table, columns, known, raw, line, scan)
         if record is not None:
             yield line, record
 
