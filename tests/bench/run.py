@@ -3,6 +3,7 @@
     python tests/bench/run.py [--fresh] [--facilities N] [--techniques N] [--agreements N] [--assessments N]
                               [--seed N] [--as-of YYYY-MM-DD] [--repeat N] [--list-repeat N] [--readiness-repeat N]
                               [--score-passes N] [--answer-calls N] [--runs N] [--timeout S] [--skip-startup] [--pdf-runs N]
+                              [--sync-records N] [--sync-big-import] [--skip-sync]
 
 See tests/bench/README.md for what each number means and the goals.
 """
@@ -47,6 +48,7 @@ from hospitaldesk.services.catalogs import catalog  # noqa: E402
 from hospitaldesk.services.forms import ListQuery  # noqa: E402
 from hospitaldesk.services.readiness_score import ScoredItem, score  # noqa: E402
 from tests.bench import contract_pdf, readiness_pdf, synthetic  # noqa: E402
+from tests.bench import sync as sync_bench  # noqa: E402
 
 SEARCH_GOAL_MS = 30.0
 OPEN_GOAL_MS = 200.0
@@ -209,9 +211,10 @@ def ensure_database(args: argparse.Namespace) -> tuple[Path, str]:
     print(f"Generating {args.facilities:,} facilities, {args.techniques:,} techniques, {args.agreements:,} agreements"
           f", {args.assessments:,} readiness assessments and {args.staff:,} staff with {2 * args.staff:,} trainings"
           f" (as of {args.as_of.isoformat()}) into {path.parent} ...", flush=True)
-    report = synthetic.generate(part, args.facilities, args.techniques, args.seed,
-                                extra={"agreements": args.agreements, "assessments": args.assessments, "trainees": args.staff},
-                                as_of=args.as_of, log=lambda line: print(line, flush=True))
+    with sync_bench.generator_fix():  # the generator's rows lack the sync `vector` column (see sync.generator_fix)
+        report = synthetic.generate(part, args.facilities, args.techniques, args.seed,
+                                    extra={"agreements": args.agreements, "assessments": args.assessments, "trainees": args.staff},
+                                    as_of=args.as_of, log=lambda line: print(line, flush=True))
     for suffix in ("-wal", "-shm"):
         Path(str(part) + suffix).unlink(missing_ok=True)  # empty after a clean close
     part.replace(path)
@@ -786,6 +789,14 @@ def print_table(sections: list[tuple[str, list[Row]]]) -> None:
         print(line(b) if b else "")
 
 
+def sync_rows(result: sync_bench.SyncBench | None) -> list[Row]:
+    """Section i's lines as table rows: one timed run each, in milliseconds like every other row."""
+    if result is None:
+        return [Row("sync export and import", [], unavailable="skipped (--skip-sync)")]
+    return [Row(line.label, [] if line.seconds is None else [line.seconds * 1000], ratio=line.ratio, note=line.note)
+            for line in result.lines()]
+
+
 @dataclass
 class TraineeBench:
     search: SearchResult
@@ -902,6 +913,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pdf-runs", type=int, default=15, help="timed builds of each PDF (contract, readiness; default 15)")
     parser.add_argument("--reference-wait", type=float, default=600.0, help="seconds to wait for assets/reference/*.json")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "hospitaldesk-bench")
+    parser.add_argument("--sync-records", type=int, default=sync_bench.RECORDS,
+                        help="records in section i's measured sync bundle (default 100,000)")
+    parser.add_argument("--sync-big-import", action="store_true",
+                        help="section i: also import the whole benchmark database into a fresh one (minutes)")
+    parser.add_argument("--skip-sync", action="store_true", help="leave out section i (sync export and import)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -948,6 +964,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             bare_row, app_row, where = measure_startup(db_path, args.runs, args.timeout, workdir)
 
+        # i. sync: its own 100,000-record site, then this run's copy of the big database exported whole.
+        # Each export and import runs in a child process, so its memory is its own.
+        sync_result = None if args.skip_sync else sync_bench.measure(
+            workdir, args.sync_records, db_path, big_import=args.sync_big_import, log=lambda line: print(line, flush=True))
+
         # d. runs last: it installs the Vietnamese catalog, which the sections above never needed.
         pdf = contract_pdf.measure(args.pdf_runs)
         pdf_base = Row(contract_pdf.BASELINE_LABEL, pdf.baseline_ms)
@@ -976,6 +997,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             (f"h. Trainees ({trainees.staff:,} staff, {trainees.enrollments:,} trainings; the retention view has {trainees.pairs:,} "
              f"facility-technique rows, {trainees.at_risk:,} at risk)",
              [trainees.search.row, trainees.search.baseline, *trainees.retention_rows, *trainees.import_rows]),
+            ("i. Sync: a full bundle made (export_bundle) and taken in by a fresh site (import_bundle), each in a child process",
+             sync_rows(sync_result)),
         ])
         print(f"Import memory: tracemalloc peak {trainees.import_peak_mb:.1f} MB while checking {args.import_rows:,} rows;"
               f" process peak RSS {trainees.import_rss_mb:.0f} MB (the whole run).")
@@ -1049,6 +1072,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 whole.p95 <= RETENTION_GOAL_MS))
         verdicts.append(Verdict(f"   {args.import_rows:,}-row Excel import <= {IMPORT_GOAL_S:.0f} s", f"{trainees.import_seconds:.1f} s,"
                                 f" {trainees.import_peak_mb:.0f} MB peak (tracemalloc)", trainees.import_seconds <= IMPORT_GOAL_S))
+        if sync_result is None:
+            verdicts.append(Verdict("i. sync export and import", "skipped (--skip-sync)", None))
+        else:
+            verdicts += [Verdict(g.goal, g.value, g.met) for g in sync_result.goals()]
         print("Goals:")
         width = max(len(v.goal) for v in verdicts)
         for v in verdicts:
