@@ -213,6 +213,7 @@ class Context:
             "last_site": self.site_id,
             "change_seq": change_seq,
             "deleted": False,
+            "vector": "{}",  # NOT NULL since migration 11 (sync); insert_rows writes every key it is given
         }
 
     def insert(self, model: type[Record], rows: list[dict[str, Any]]) -> None:
