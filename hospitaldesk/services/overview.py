@@ -226,12 +226,12 @@ def readiness_not_met(scope: Scope) -> Listing:
     technique_names = names_of(Technique.id, Technique.name, {l.technique_id.hex for l in lines}, Technique.select(Technique.id))
     for line in sorted(lines, key=lambda l: (numbers.get(l.agreement_id, ""), technique_names.get(l.technique_id.hex, "")))[:SHOWN]:
         if line.latest is None:
-            why = _("no finalised readiness assessment")
+            why = _("not assessed")
         else:
-            why = _("not ready: index {index}").format(index=percent(line.latest.readiness_index))
+            why = _("not ready ({index})").format(index=percent(line.latest.readiness_index))
         listing.items.append(Item(
             "agreements", line.agreement_id.hex, technique_names.get(line.technique_id.hex, ""),
-            _("{facility} · {agreement} · {why}").format(facility=facility_names.get(line.facility_id.hex, ""),
+            _("{why} · {facility} · {agreement}").format(facility=facility_names.get(line.facility_id.hex, ""),
                                                          agreement=numbers.get(line.agreement_id, ""), why=why),
             line.latest.assessed_on if line.latest else None, True))
     return listing
@@ -248,7 +248,7 @@ def staff_below_need(scope: Scope, today: dt.date) -> Listing:
     listing = Listing(total=len(rows))
     for row in rows[:SHOWN]:
         listing.items.append(Item("retention", stored(row.facility_id), row.technique, ngettext(
-            "{facility} · {active} working of {required} needed", "{facility} · {active} working of {required} needed",
+            "{active} working of {required} needed · {facility}", "{active} working of {required} needed · {facility}",
             row.required or 0).format(facility=row.facility, active=row.active, required=row.required), None, True))
     return listing
 

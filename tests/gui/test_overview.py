@@ -49,7 +49,7 @@ def test_the_demo_needs_attention(demo_overview: Any) -> None:
     assert ("08/HĐ-CGKT", "BV Nhân dân 115 → BVĐK tỉnh Bạc Liêu", "10/10/2025") in rows(screen, "reviews")
     risks = rows(screen, "risks")
     assert any(r[0] == "Lọc máu liên tục ở trẻ em" and "4 working of 10 needed" in r[1] for r in risks)  # staff below need
-    assert any("no finalised readiness assessment" in r[1] for r in risks)  # training ahead of readiness
+    assert any("not assessed" in r[1] for r in risks)  # training ahead of readiness
     assert len(rows(screen, "gaps")) == 6 and screen.titles["gaps"].cget("text").endswith("(6)")
     assert "both plan" in screen.duplications.cget("text")
     assert [m.referred for m in screen.chart.months][:3] == [13, 13, 9]  # referrals fall after the transfer

@@ -78,7 +78,7 @@ def test_the_whole_region(region: dict[str, str]) -> None:
     assert o.not_ready.total == 3
     assert {i.record_id for i in o.not_ready.items} == {region[k].replace("-", "") for k in ("a1", "a2", "a3")}
     crrt = next(i for i in o.not_ready.items if i.record_id == region["a2"].replace("-", ""))
-    assert "not ready: index" in crrt.detail and crrt.day == dt.date(2024, 5, 1)
+    assert "not ready (80 %)" in crrt.detail and crrt.day == dt.date(2024, 5, 1)
     # Staff below need: 1 nurse working, 4 needed.
     [below] = o.below_need.items
     assert (below.screen, below.record_id) == ("retention", facility_by_code("CM-SANNHI").id.hex)

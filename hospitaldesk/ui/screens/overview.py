@@ -40,13 +40,13 @@ FILTERS = [
 # (attribute of the screen, title msgid, (column key, heading msgid, width, stretch) ...)
 LISTS = [
     ("reviews", N_("6-monthly reviews overdue or due within 30 days"),
-     [("title", N_("Number"), 96, False), ("detail", N_("Parties"), 300, True), ("day", N_("Due"), 90, False)]),
+     [("title", N_("Number"), 96, False), ("detail", N_("Parties"), 300, True), ("day", N_("Due"), 100, False)]),
     ("risks", N_("Techniques at risk"),
      [("title", N_("Technique"), 190, True), ("detail", N_("Where and why"), 300, True)]),
     ("gaps", N_("Gap actions overdue"),
-     [("title", N_("Missing item"), 210, True), ("detail", N_("Facility and technique"), 210, True), ("day", N_("Due"), 90, False)]),
+     [("title", N_("Missing item"), 210, True), ("detail", N_("Facility and technique"), 210, True), ("day", N_("Due"), 100, False)]),
     ("commitments", N_("Commitments to serve ending within 90 days"),
-     [("title", N_("Full name"), 150, False), ("detail", N_("Technique, facility"), 260, True), ("day", N_("Ends on"), 90, False)]),
+     [("title", N_("Full name"), 150, False), ("detail", N_("Technique, facility"), 260, True), ("day", N_("Ends on"), 104, False)]),
 ]
 LIST_ROWS = 5
 
@@ -76,7 +76,7 @@ class OverviewScreen(ttk.Frame):
         self._build_tiles()
         self.chart = CasesChart(self, height=190)
         self.chart.pack(side="bottom", fill="x", pady=(6, 0))
-        self.duplications = ttk.Label(self, text="", bootstyle="warning", wraplength=1100, justify="left")
+        self.duplications = ttk.Label(self, text="", foreground="#8a5a00", wraplength=1100, justify="left")  # dark amber: legible
         self.duplications.pack(side="bottom", anchor="w", pady=(4, 0))
         grid = ttk.Frame(self)
         grid.pack(fill="both", expand=True)
@@ -90,6 +90,8 @@ class OverviewScreen(ttk.Frame):
             self.trees[name] = self._tree(cell, columns)
         for column in (0, 1):
             grid.columnconfigure(column, weight=1, uniform="lists")
+        for row in (0, 1):
+            grid.rowconfigure(row, weight=1, uniform="lists")
         self.refresh()
 
     def _build_tiles(self) -> None:
@@ -97,7 +99,7 @@ class OverviewScreen(ttk.Frame):
         row.pack(fill="x", pady=(0, 8))
         self.tiles: dict[str, ttk.Label] = {}
         for code, label in [*terms.STATUSES.items(), ("conflicts", N_("Sync conflicts"))]:
-            style = TILE_STYLES.get(code, "warning")
+            style = TILE_STYLES.get(code, "light")
             tile = ttk.Frame(row, padding=(10, 4), bootstyle=style)
             tile.pack(side="left", fill="x", expand=True, padx=(0, 6))
             number = ttk.Label(tile, text="…", font=("TkHeadingFont", 18, "bold"), bootstyle=f"@{style}")
@@ -105,6 +107,7 @@ class OverviewScreen(ttk.Frame):
             ttk.Label(tile, text=_(label), bootstyle=f"@{style}").pack(anchor="w")
             self.tiles[code] = number
             if code == "conflicts":
+                self.conflict_tile = tile
                 for widget in (tile, number, *tile.winfo_children()):
                     widget.bind("<Button-1>", lambda _e: self.open_record("sync", ""))
 
@@ -158,6 +161,10 @@ class OverviewScreen(ttk.Frame):
         for code, count in data.statuses.items():
             self.tiles[code].configure(text=str(count))
         self.tiles["conflicts"].configure(text=str(data.conflicts))
+        style = "warning" if data.conflicts else "light"  # yellow only when a conflict waits
+        self.conflict_tile.configure(bootstyle=style)
+        for label in self.conflict_tile.winfo_children():
+            label.configure(bootstyle=f"@{style}")
         self.items.clear()
         self._fill("reviews", [data.reviews_overdue, data.reviews_due])
         self._fill("risks", [data.not_ready, data.below_need])

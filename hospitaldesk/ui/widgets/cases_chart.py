@@ -15,14 +15,13 @@ PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 16, 30, 22
 
 
 def nice_top(value: int) -> int:
-    """A round axis maximum at or above `value` (5, 10, 20, 25, 50, 100, …)."""
-    step = 1
+    """A round axis maximum at or above `value` whose quarters are whole round numbers (4, 8, 20, 40, 200, …)."""
+    scale = 1
     while True:
-        for factor in (1, 2, 2.5, 5):
-            top = int(step * factor * 5)
-            if top >= value:
-                return max(top, 5)
-        step *= 10
+        for step in (1, 2, 5):
+            if 4 * step * scale >= value:
+                return 4 * step * scale
+        scale *= 10
 
 
 class CasesChart(ttk.Frame):
@@ -66,7 +65,7 @@ class CasesChart(ttk.Frame):
         for k in range(5):
             value = axis * k / 4
             c.create_line(left, y_of(value), right, y_of(value), fill=GRID)
-            c.create_text(left - 6, y_of(value), text=f"{value:g}", anchor="e", font=("TkDefaultFont", 8), fill=TEXT)
+            c.create_text(left - 6, y_of(value), text=f"{round(value)}", anchor="e", font=("TkDefaultFont", 8), fill=TEXT)
         slot = (right - left) / len(self.months)
         bar = max(4.0, slot * 0.6)
         points: list[float] = []
