@@ -104,10 +104,11 @@ class OverviewScreen(ttk.Frame):
             tile.pack(side="left", fill="x", expand=True, padx=(0, 6))
             number = ttk.Label(tile, text="…", font=("TkHeadingFont", 18, "bold"), bootstyle=f"@{style}")
             number.pack(anchor="w")
-            ttk.Label(tile, text=_(label), bootstyle=f"@{style}").pack(anchor="w")
+            caption = ttk.Label(tile, text=_(label), bootstyle=f"@{style}")
+            caption.pack(anchor="w")
             self.tiles[code] = number
             if code == "conflicts":
-                self.conflict_tile = tile
+                self.conflict_tile, self.conflict_labels = tile, [number, caption]
                 for widget in (tile, number, *tile.winfo_children()):
                     widget.bind("<Button-1>", lambda _e: self.open_record("sync", ""))
 
@@ -163,7 +164,7 @@ class OverviewScreen(ttk.Frame):
         self.tiles["conflicts"].configure(text=str(data.conflicts))
         style = "warning" if data.conflicts else "light"  # yellow only when a conflict waits
         self.conflict_tile.configure(bootstyle=style)
-        for label in self.conflict_tile.winfo_children():
+        for label in self.conflict_labels:
             label.configure(bootstyle=f"@{style}")
         self.items.clear()
         self._fill("reviews", [data.reviews_overdue, data.reviews_due])
