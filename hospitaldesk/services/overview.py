@@ -30,6 +30,7 @@ from hospitaldesk.i18n import _, ngettext, parse_date
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import authority, gaps, retention
 from hospitaldesk.services.agreements import AgreementCatalog
+from hospitaldesk.services.case_outcomes import MonthCount
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.readiness_terms import percent
 from hospitaldesk.services.readiness_warnings import WATCHED_STATUSES, not_ready_lines
@@ -69,11 +70,9 @@ class Listing:
 
 
 @dataclass(frozen=True)
-class CaseMonth:
-    month: dt.date  # its first day
-    with_support: int
-    independent: int
-    referred: int
+class CaseMonth(MonthCount):
+    """A month's counts summed over facilities and techniques (case_outcomes.MonthCount's fields)."""
+
     logs: int  # facility-technique logs summed; 0: nothing logged (unknown, not zero)
 
 
