@@ -46,12 +46,17 @@ def update(gap_id: str | uuid.UUID, raw: dict[str, Any], today: dt.date | None =
 
 
 def _filtered(columns: list[Any], status: str, overdue: bool, funding_source: str, facility_id: str, today: dt.date,
-              with_item: bool = True) -> tuple[Any, Any]:
+              with_item: bool = True, facilities: Any = None, techniques: Any = None) -> tuple[Any, Any]:
     """The gap actions the filters allow, selecting `columns` (the item's too when `with_item`);
-    and the assessments' condition (for naming)."""
+    and the assessments' condition (for naming). `facilities`, `techniques`: ids (a list or a
+    select) the assessment's facility and technique must be among; None: any."""
     assessed = Assessment.deleted == False  # noqa: E712
     if facility_id:
         assessed &= Assessment.facility == parse_id(facility_id)
+    if facilities is not None:
+        assessed &= Assessment.facility.in_(facilities)
+    if techniques is not None:
+        assessed &= Assessment.technique.in_(techniques)
     query = GapAction.select(*columns)
     if with_item:
         query = query.join(TemplateItem, on=(GapAction.item == TemplateItem.id)).switch(GapAction)
@@ -69,19 +74,20 @@ def _filtered(columns: list[Any], status: str, overdue: bool, funding_source: st
 
 
 def totals(status: str = "open", overdue: bool = False, funding_source: str = "", facility_id: str = "",
-           today: dt.date | None = None) -> dict[str, int]:
+           today: dt.date | None = None, facilities: Any = None, techniques: Any = None) -> dict[str, int]:
     """How many gap actions the filters allow, how many are overdue, and their estimated cost: counted
     in the database, so the tab can show the first rows only and still say what all of them add up to."""
     today = today or dt.date.today()
     late = fn.SUM(Case(None, [((GapAction.due < today) & GapAction.status.in_(terms.OPEN_GAP_STATUSES), 1)], 0))
     query, _assessed = _filtered([fn.COUNT(GapAction.id), late, fn.SUM(GapAction.cost)], status, overdue, funding_source, facility_id,
-                                 today, with_item=False)
+                                 today, with_item=False, facilities=facilities, techniques=techniques)
     count, overdue_count, cost = raw_rows(query)[0]
     return {"count": int(count or 0), "overdue": int(overdue_count or 0), "cost": int(cost or 0)}
 
 
 def listing(status: str = "open", overdue: bool = False, funding_source: str = "", facility_id: str = "",
-            today: dt.date | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+            today: dt.date | None = None, limit: int | None = None, facilities: Any = None,
+            techniques: Any = None) -> list[dict[str, Any]]:
     """Gap actions with their item, facility and technique, earliest due first; `status` "open" means
     open or in progress; `limit`: the first so many (the tab shows 500 of a region's 49,000).
 
@@ -90,7 +96,8 @@ def listing(status: str = "open", overdue: bool = False, funding_source: str = "
     today = today or dt.date.today()
     query, assessed = _filtered([GapAction.id, TemplateItem.text, TemplateItem.critical, Assessment.facility, Assessment.technique,
                                  GapAction.owner, GapAction.due, GapAction.cost, GapAction.funding_source, GapAction.status,
-                                 GapAction.note, GapAction.assessment], status, overdue, funding_source, facility_id, today)
+                                 GapAction.note, GapAction.assessment], status, overdue, funding_source, facility_id, today,
+                                facilities=facilities, techniques=techniques)
     # Dated gaps first, earliest due first, then the undated: two queries, so each can walk the index
     # on `due` and stop at `limit` instead of sorting every open gap of the region.
     dated = query.where(GapAction.due.is_null(False)).order_by(GapAction.due, GapAction.id)

@@ -76,8 +76,17 @@ def _latest(pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]) -> dict[tuple[uuid.UUI
     return latest
 
 
-def flagged_agreements(agreement_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these agreements train a technique at a facility not (yet) assessed as ready."""
+class NotReadyLine(NamedTuple):
+    """A watched line whose receiving facility is not (yet) assessed as ready; `latest` None: never assessed."""
+
+    agreement_id: uuid.UUID
+    facility_id: uuid.UUID
+    technique_id: uuid.UUID
+    latest: _Latest | None
+
+
+def not_ready_lines(agreement_ids: list[uuid.UUID]) -> list[NotReadyLine]:
+    """The lines of these agreements that train a technique at a facility not (yet) assessed as ready."""
     # The status is checked here: `status IN (...)` in SQL made SQLite walk the status index over
     # thousands of agreements rather than fetch the hundred by primary key.
     receivers = {agreement: party_b for agreement, party_b, status in cast(Iterable[tuple[Any, ...]], Agreement.select(
@@ -85,12 +94,18 @@ def flagged_agreements(agreement_ids: list[uuid.UUID]) -> set[uuid.UUID]:
         if status in WATCHED_STATUSES}
     lines = _lines_in_force(list(receivers))
     latest = _latest((receivers[line.agreement_id], line.technique_id) for line in lines)
-    flagged = set()
+    found = []
     for line in lines:
-        found = latest.get((receivers[line.agreement_id], line.technique_id))
-        if found is None or not found.ready:
-            flagged.add(line.agreement_id)
-    return flagged
+        facility = receivers[line.agreement_id]
+        assessed = latest.get((facility, line.technique_id))
+        if assessed is None or not assessed.ready:
+            found.append(NotReadyLine(line.agreement_id, facility, line.technique_id, assessed))
+    return found
+
+
+def flagged_agreements(agreement_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these agreements train a technique at a facility not (yet) assessed as ready."""
+    return {line.agreement_id for line in not_ready_lines(agreement_ids)}
 
 
 def warnings_for(agreement_id: uuid.UUID) -> list[str]:

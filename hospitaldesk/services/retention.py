@@ -135,7 +135,7 @@ def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMEN
     until = today + dt.timedelta(days=days)
     ended = fn.COALESCE(Enrollment.end_on, Enrollment.certificate_date)
     ends_sql = fn.date(ended, fn.printf("+%d years", Enrollment.commitment_years))
-    query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.full_name, Staff.facility, Technique.name, ended,
+    query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.full_name, Staff.facility, Technique.id, Technique.name, ended,
                                Enrollment.commitment_years)
              .join(Staff, on=(Enrollment.staff == Staff.id)).switch(Enrollment)
              .join(Technique, on=(Enrollment.technique == Technique.id))
@@ -145,11 +145,11 @@ def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMEN
     if facility_id:
         query = query.where(Staff.facility == parse_id(facility_id))
     found: list[dict[str, Any]] = []
-    for enrollment, person, name, facility, technique, ended_raw, years in raw_rows(query):
+    for enrollment, person, name, facility, technique_id, technique, ended_raw, years in raw_rows(query):
         ends = commitment_end(date_value(ended_raw), years)
         if ends is not None and today <= ends <= until:
             found.append({"enrollment_id": id_text(enrollment), "staff_id": id_text(person), "name": name,
-                          "facility_id": id_text(facility), "technique": technique, "ends_on": ends, "days_left": (ends - today).days})
+                          "facility_id": id_text(facility), "technique_id": id_text(technique_id), "technique": technique, "ends_on": ends, "days_left": (ends - today).days})
     found.sort(key=lambda r: r["ends_on"])
     return found
 

@@ -32,6 +32,7 @@ STARTED = time.perf_counter()
 
 # (key, label msgid, shortcut digit or None)
 NAVIGATION: list[tuple[str, str, str | None]] = [
+    ("overview", N_("Overview"), "0"),
     ("agreements", N_("Agreements"), "1"),
     ("readiness", N_("Readiness"), "2"),
     ("staff", N_("Staff"), "3"),
@@ -79,7 +80,7 @@ class MainWindow:
         self.content = ttk.Frame(self.frame)
         self.content.pack(side="left", fill="both", expand=True)
         self._bind_keys()
-        self.show(self.current or "agreements")
+        self.show(self.current or "overview")
 
     def _build_sidebar(self, master: tk.Misc) -> None:
         sidebar = ttk.Frame(master, padding=(10, 12), bootstyle="secondary")
@@ -158,6 +159,10 @@ class MainWindow:
             from hospitaldesk.ui.screens.sync import SyncScreen
 
             return SyncScreen(self.content)
+        if key == "overview":
+            from hospitaldesk.ui.screens.overview import OverviewScreen
+
+            return OverviewScreen(self.content, open_record=self.open_record)
         if key == "agreements":
             return AgreementsScreen(self.content)
         if key == "readiness":
@@ -193,8 +198,11 @@ class MainWindow:
             button.configure(bootstyle="primary" if name == key else "secondary")
 
     def open_record(self, key: str, stored_id: str) -> None:
-        """Show a record named by the audit log (its id as stored: 32 hex digits) in its own screen."""
+        """Show a record named by the audit log or the overview (its id as stored: 32 hex digits) in its
+        own screen; with no id, the screen alone."""
         self.show(key)
+        if not stored_id:
+            return
         opener = getattr(self.screens[key], "open_record", None)
         if opener is not None:
             opener(str(uuid.UUID(stored_id)))

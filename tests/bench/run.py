@@ -54,6 +54,7 @@ SEARCH_GOAL_MS = 30.0
 OPEN_GOAL_MS = 200.0
 AGREEMENT_GOAL_MS = 200.0  # the agreements window shows one page: each list query, p95
 STARTUP_GOAL_RATIO = 2.0
+OVERVIEW_GOAL_MS = 300.0  # the overview (the first screen) compiled for the region or a filter: p95
 READINESS_LIST_GOAL_MS = 200.0  # the readiness screen's lists, as the agreements list: each call, p95
 ANSWER_GOAL_MS = 50.0  # a key press in the assessment entry view must feel instant: p95
 SCORE_GOAL_MS = 1000.0  # scoring 10,000 assessments of 60 items "well under a second": p95 of the passes, shown as a share
@@ -107,6 +108,52 @@ AGREEMENT_FILTERS = [
 
 
 # --- numbers -----------------------------------------------------------------------------
+
+
+def overview_cases() -> dict[str, Any]:
+    """j. the overview's filters: the region, a delta province (Cần Thơ, with Sóc Trăng and Hậu Giang merged
+    into it), the specialty with the most techniques, and Chợ Rẫy as the partner."""
+    from hospitaldesk.services.overview import Scope
+
+    can_tho = Province.get(Province.code == "92/2025")  # Cần Thơ today: former Cần Thơ, Sóc Trăng and Hậu Giang
+    busiest = (Technique.select(Technique.specialty, fn.COUNT(Technique.id)).group_by(Technique.specialty)
+               .order_by(fn.COUNT(Technique.id).desc()).tuples().first())
+    cho_ray = Facility.get(Facility.code == "HCM-CHORAY")
+    return {"the region (no filter)": Scope(), "province: Cần Thơ (and the units merged into it)": Scope(province=str(can_tho.id)),
+            "specialty: the one with the most techniques": Scope(specialty=str(busiest[0])),
+            "partner: Chợ Rẫy": Scope(partner=str(cho_ray.id))}
+
+
+def measure_overview(repeat: int) -> list[Row]:
+    """j. overview.compile_overview() for each filter; baseline: the tiles' own query (agreements counted by status)."""
+    from hospitaldesk.services import overview
+
+    today = dt.date.today()
+    cases = overview_cases()
+    region = next(iter(cases.values()))
+    first_ms, first = timed(lambda: overview.compile_overview(region, today))
+    plain = lambda: list(Agreement.select(Agreement.status, fn.COUNT(Agreement.id)).where(  # noqa: E731
+        Agreement.deleted == False).group_by(Agreement.status).tuples())  # noqa: E712
+    plain()
+    times: dict[str, list[float]] = {label: [] for label in cases}
+    found: dict[str, Any] = {}
+    base: list[float] = []
+    for _ in range(max(3, repeat)):
+        for label, scope in cases.items():
+            elapsed, found[label] = timed(lambda: overview.compile_overview(scope, today))
+            times[label].append(elapsed)
+        base.append(timed(plain)[0])
+    baseline = Row("  baseline: agreements counted by status (the tiles' query alone)", base)
+
+    def note(o: Any) -> str:
+        return (f"{sum(o.statuses.values()):,} agreements, {o.reviews_overdue.total + o.reviews_due.total:,} reviews, "
+                f"{o.at_risk:,} at risk, {o.gaps_overdue.total:,} gaps overdue")
+
+    rows = [Row(f"overview, {label}", times[label], ratio=ratio(statistics.median(times[label]), baseline.p50, "p50"),
+                note=note(found[label])) for label in cases]
+    rows.insert(0, Row("overview, the region, first call (caches cold)", [first_ms], ratio=ratio(first_ms, baseline.p50, "p50"),
+                       note=note(first)))
+    return [*rows, baseline]
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -912,6 +959,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-startup", action="store_true", help="leave out the cold-start measurement")
     parser.add_argument("--pdf-runs", type=int, default=15, help="timed builds of each PDF (contract, readiness; default 15)")
     parser.add_argument("--reference-wait", type=float, default=600.0, help="seconds to wait for assets/reference/*.json")
+    parser.add_argument("--overview-only", action="store_true", help="only section j (the overview), on the cached database")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "hospitaldesk-bench")
     parser.add_argument("--sync-records", type=int, default=sync_bench.RECORDS,
                         help="records in section i's measured sync bundle (default 100,000)")
@@ -938,6 +986,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         open_store(db_path)
         rng = random.Random(args.seed)
+        if args.overview_only:
+            from hospitaldesk.services import retention_facts
+
+            rebuild_ms, _facts = timed(retention_facts.refresh)  # once, as section h does; the overview reads the facts
+            print(f"retention_facts.refresh() first: {rebuild_ms:,.0f} ms (left out of section j, as in h)")
+            over_rows = measure_overview(args.repeat)
+            print_table([("j. Overview: overview.compile_overview(scope)", over_rows)])
+            worst_over = max(over_rows[1:-1], key=lambda r: r.p95)
+            print(f"Goal: every filter p95 <= {OVERVIEW_GOAL_MS:.0f} ms: {'met' if worst_over.p95 <= OVERVIEW_GOAL_MS else 'NOT MET'}"
+                  f" (worst: {worst_over.label}, {worst_over.p95:.1f} ms)")
+            return 0
         t_codes = [r.code for r in Technique.select(Technique.code).where(Technique.code.startswith("SYN-")).order_by(Technique.code)]
         f_codes = [r.code for r in Facility.select(Facility.code).where(Facility.code.startswith("SYN-")).order_by(Facility.code)]
         tech = measure_search("techniques", TECHNIQUE_QUERIES, Technique, rng.sample(t_codes, min(50, len(t_codes))), args.repeat)
@@ -954,7 +1013,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ready_over = [r for r in listings if r.p95 > READINESS_LIST_GOAL_MS]
         ready_explain = ready_over or sorted(listings, key=lambda r: -r.p95)[:2]
         ready_plans = [(r, explain_call(ready.listing_calls[r.label])) for r in ready_explain]
-        trainees = measure_trainees(args.repeat, args.import_rows, workdir, rng)  # last: the import adds rows
+        trainees = measure_trainees(args.repeat, args.import_rows, workdir, rng)  # the import adds rows
+        over_rows = measure_overview(args.repeat)  # after h: its retention facts are built, as on a PC in use
         close_store()
 
         if args.skip_startup:
@@ -999,6 +1059,7 @@ def main(argv: Sequence[str] | None = None) -> int:
              [trainees.search.row, trainees.search.baseline, *trainees.retention_rows, *trainees.import_rows]),
             ("i. Sync: a full bundle made (export_bundle) and taken in by a fresh site (import_bundle), each in a child process",
              sync_rows(sync_result)),
+            ("j. Overview: overview.compile_overview(scope), the first screen", over_rows),
         ])
         print(f"Import memory: tracemalloc peak {trainees.import_peak_mb:.1f} MB while checking {args.import_rows:,} rows;"
               f" process peak RSS {trainees.import_rss_mb:.0f} MB (the whole run).")
@@ -1076,6 +1137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             verdicts.append(Verdict("i. sync export and import", "skipped (--skip-sync)", None))
         else:
             verdicts += [Verdict(g.goal, g.value, g.met) for g in sync_result.goals()]
+        worst_over = max(over_rows[1:-1], key=lambda r: r.p95)
+        verdicts.append(Verdict(f"j. overview, every filter, p95 <= {OVERVIEW_GOAL_MS:.0f} ms", f"worst: {worst_over.label}, {worst_over.p95:.1f} ms",
+                                worst_over.p95 <= OVERVIEW_GOAL_MS))
         print("Goals:")
         width = max(len(v.goal) for v in verdicts)
         for v in verdicts:

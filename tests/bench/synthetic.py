@@ -213,6 +213,7 @@ class Context:
             "last_site": self.site_id,
             "change_seq": change_seq,
             "deleted": False,
+            "vector": "{}",  # NOT NULL since migration 11 (sync); insert_rows writes every key it is given
         }
 
     def insert(self, model: type[Record], rows: list[dict[str, Any]]) -> None:
@@ -900,7 +901,7 @@ def _assessments(ctx: Context, count: int) -> int:
                                   for _ in range(rng.randint(1, 3)))
             record = {
                 "id": ctx.new_id(rng), "created_at": created, "updated_at": created + dt.timedelta(minutes=rng.randint(20, 600)),
-                "last_site": ctx.site_id, "change_seq": 0, "deleted": False,
+                "last_site": ctx.site_id, "change_seq": 0, "deleted": False, "vector": "{}",
                 "facility": pair["facility"], "technique": pair["technique"], "template": template_id,
                 "agreement": pair["agreement"] if pair["linked"] else None, "assessed_on": plan["day"], "assessors": assessors,
                 "status": "draft" if plan["draft"] else "final", "readiness_index": result.index, "ready": result.ready,
@@ -913,7 +914,8 @@ def _assessments(ctx: Context, count: int) -> int:
         for (record, items, answers, result), plan in zip(pending, batch):
             record["change_seq"] = seq
             seq += 1
-            stamp = {"created_at": record["created_at"], "updated_at": record["updated_at"], "last_site": ctx.site_id, "deleted": False}
+            stamp = {"created_at": record["created_at"], "updated_at": record["updated_at"], "last_site": ctx.site_id, "deleted": False,
+                     "vector": "{}"}
             for item, (answer, found, note) in zip(items, answers):
                 answer_rows.append({**stamp, "id": ctx.new_id(rng), "change_seq": seq, "assessment": record["id"], "item": item["id"],
                                     "answer": answer, "quantity": found, "note": note})

@@ -28,9 +28,9 @@ def names_in(table: Any) -> list[str]:
     return [table.tree.item(iid, "values")[name_index] for iid in table.visible_ids()]
 
 
-def test_starts_on_agreements(window: Any) -> None:
-    assert window.current == "agreements"
-    assert window.screens["agreements"].winfo_ismapped()
+def test_starts_on_the_overview(window: Any) -> None:
+    assert window.current == "overview"
+    assert window.screens["overview"].winfo_ismapped()
     assert "Sóc Trăng" in window.status_site.cget("text")
 
 
@@ -41,7 +41,7 @@ def test_facilities_show_the_reference_rows(window: Any) -> None:
 
 
 def test_every_navigation_target_opens(window: Any) -> None:
-    for key in ("provinces", "specialties", "techniques", "equipment", "settings", "about", "facilities", "agreements", "readiness", "staff", "retention"):
+    for key in ("overview", "provinces", "specialties", "techniques", "equipment", "settings", "about", "facilities", "agreements", "readiness", "staff", "retention"):
         shown = screen(window, key)
         assert shown.winfo_ismapped()
         assert window.current == key

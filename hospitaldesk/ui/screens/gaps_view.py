@@ -258,6 +258,14 @@ class GapsView(ttk.Frame):
         selection = self.tree.selection()
         return str(selection[0]) if selection else None
 
+    def open_gap(self, gap_id: str) -> None:
+        """Shown from the overview: the open and overdue gaps listed, this one selected and in the form."""
+        if self.is_dirty() and not dialogs.ask_yes_no(self, _("You have unsaved changes in this form. Discard them?")):
+            return
+        self._put_filters({"status": "open", "overdue": True, "funding_source": ALL, "facility_id": ALL})
+        self.reload(select=gap_id)
+        self._show_gap(self._row(gap_id))
+
     # --- the selected gap ---------------------------------------------------------------------
     def _row(self, gap_id: str | None) -> dict[str, Any] | None:
         return next((row for row in self.rows if row["id"] == gap_id), None)

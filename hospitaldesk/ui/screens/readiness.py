@@ -202,6 +202,15 @@ class ReadinessScreen(ttk.Frame):
         self.checklists = ChecklistEditor(self.tabs)
         self._replace_tab(2, self.checklists, _("Checklists"))
 
+    def open_record(self, gap_id: str) -> None:
+        """Shown from the overview: an overdue gap action, in the Gap actions tab."""
+        if self.gaps_view is None:
+            self._lazy_tabs.pop(1, None)
+            self._build_gaps()  # selects its tab
+        else:
+            self.tabs.select(1)
+        self.gaps_view.open_gap(gap_id)
+
     # --- screen protocol used by the main window ----------------------------------------------
     def on_show(self) -> None:
         if self.main.winfo_ismapped():

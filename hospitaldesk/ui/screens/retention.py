@@ -153,3 +153,9 @@ class RetentionScreen(ttk.Frame):
 
     def focus_search(self) -> None:
         self.facility_box.focus_set()
+
+    def open_record(self, facility_id: str) -> None:
+        """Shown from the overview: the facility's retention, every agreement."""
+        self.facility_box.set_value(facility_id)
+        self.agreement_box.set_value(ALL)
+        self.refresh()

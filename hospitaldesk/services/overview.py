@@ -1,0 +1,343 @@
+"""The overview: what needs attention, for the whole region or narrowed by province, specialty and
+partner hospital. Plain data, compiled from the services that own each rule:
+
+- agreements by status, and their 6-monthly reviews overdue or due within 30 days;
+- techniques at risk: training running ahead of readiness (readiness_warnings), trained staff
+  fallen below the checklist's need, and commitments to serve ending within 90 days (retention);
+- gap actions overdue (gaps), open sync conflicts, duplication warnings of the networks;
+- cases per month over the filter's facilities, for the chart.
+
+Every item names the screen and the stored id (32 hex digits) main_window.open_record opens it with.
+
+The filter: a province covers its facilities, those of the units merged into it, and those of the
+province it became (a record made after 1 July 2025 names the new province); a partner covers its own
+agreements, and for what happens at hospitals (staff, gaps, cases) itself and the hospitals it has an
+agreement with; a specialty covers the techniques of that specialty.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import fn
+
+from hospitaldesk.db.models import Agreement, CaseLog, Facility, Province, Technique
+from hospitaldesk.db.rows import CHUNK, date_value, id_text, names_of, raw_rows
+from hospitaldesk.i18n import _, ngettext, parse_date
+from hospitaldesk.services import agreement_terms as terms
+from hospitaldesk.services import authority, gaps, retention
+from hospitaldesk.services.agreements import AgreementCatalog
+from hospitaldesk.services.case_outcomes import MonthCount
+from hospitaldesk.services.catalog import parse_id
+from hospitaldesk.services.readiness_terms import percent
+from hospitaldesk.services.readiness_warnings import WATCHED_STATUSES, not_ready_lines
+from hospitaldesk.services.site import site_facility_id
+
+REVIEW_WARNING_DAYS = 30
+CHART_MONTHS = 18
+SHOWN = 200  # items kept per list; the count says how many there are in all
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The overview's filter; empty strings: no filter."""
+
+    province: str = ""
+    specialty: str = ""
+    partner: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a list. `screen` and `record_id` open its record (main_window.open_record); an
+    empty screen: nothing to open."""
+
+    screen: str
+    record_id: str  # the stored id: 32 hex digits
+    title: str
+    detail: str
+    day: dt.date | None = None
+    late: bool = False
+
+
+@dataclass
+class Listing:
+    items: list[Item] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class CaseMonth(MonthCount):
+    """A month's counts summed over facilities and techniques (case_outcomes.MonthCount's fields)."""
+
+    logs: int  # facility-technique logs summed; 0: nothing logged (unknown, not zero)
+
+
+@dataclass
+class Overview:
+    today: dt.date
+    statuses: dict[str, int]  # every status code, in lifecycle order
+    reviews_overdue: Listing
+    reviews_due: Listing
+    not_ready: Listing  # training ahead of readiness
+    below_need: Listing  # trained staff working fewer than the checklist needs
+    commitments: Listing  # commitments to serve ending within 90 days
+    gaps_overdue: Listing
+    duplications: Listing
+    conflicts: int
+    cases: list[CaseMonth]
+
+    @property
+    def at_risk(self) -> int:
+        return self.not_ready.total + self.below_need.total + self.commitments.total
+
+
+def stored(value: Any) -> str:
+    """An id as main_window.open_record takes it (32 hex digits)."""
+    return parse_id(value).hex
+
+
+# --- the filter ------------------------------------------------------------------------------------
+
+
+def province_ids(province_id: str | uuid.UUID) -> list[uuid.UUID]:
+    """The province, the units merged into it, and the ones it was merged into."""
+    from hospitaldesk.services.provinces import with_predecessors
+
+    start = parse_id(province_id)
+    ids = with_predecessors(start)
+    current = Province.get_or_none(Province.id == start)
+    seen = set(ids)
+    while current is not None and current.successor_id is not None and current.successor_id not in seen:
+        seen.add(current.successor_id)
+        ids.append(current.successor_id)
+        current = Province.get_or_none(Province.id == current.successor_id)
+    return ids
+
+
+def _facilities(scope: Scope) -> set[uuid.UUID] | None:
+    """The facilities whose staff, gaps and cases the filter covers; None: all of them."""
+    found: set[uuid.UUID] | None = None
+    if scope.province:
+        found = {f.id for f in Facility.select(Facility.id).where(Facility.province.in_(province_ids(scope.province)),
+                                                                    Facility.deleted == False)}  # noqa: E712
+    if scope.partner:
+        partner = parse_id(scope.partner)
+        mine = {partner}
+        parties = Agreement.select(Agreement.party_a, Agreement.party_b).where(
+            (Agreement.party_a == partner) | (Agreement.party_b == partner), Agreement.deleted == False)  # noqa: E712
+        for party_a, party_b in raw_rows(parties):
+            mine.update((uuid.UUID(party_a), uuid.UUID(party_b)))
+        found = mine if found is None else found & mine
+    return found
+
+
+def _techniques(scope: Scope) -> Any:
+    """The specialty's techniques as a select (for SQL); None: all."""
+    if not scope.specialty:
+        return None
+    return Technique.select(Technique.id).where(Technique.specialty == parse_id(scope.specialty))
+
+
+def _text_ids(ids: Iterable[uuid.UUID] | None) -> set[str] | None:
+    return None if ids is None else {str(i) for i in ids}
+
+
+def _agreements(scope: Scope) -> Any:
+    """The live agreements the filter covers (a select of the agreement)."""
+    query = Agreement.select().where(Agreement.deleted == False)  # noqa: E712
+    catalog = AgreementCatalog()
+    if scope.province:
+        in_province = Facility.select(Facility.id).where(Facility.province.in_(province_ids(scope.province)))
+        query = query.where(Agreement.party_b.in_(in_province) | Agreement.party_a.in_(in_province))
+    for name in ("partner", "specialty"):
+        value = getattr(scope, name)
+        if value:
+            query = query.where(catalog.filter_expression(name, value))
+    return query
+
+
+# --- the parts -------------------------------------------------------------------------------------
+
+
+def status_counts(scope: Scope) -> dict[str, int]:
+    counts = dict.fromkeys(terms.STATUSES, 0)
+    rows = _agreements(scope).select(Agreement.status, fn.COUNT(Agreement.id)).group_by(Agreement.status)
+    for status, count in raw_rows(rows):
+        counts[status] = counts.get(status, 0) + count
+    return counts
+
+
+def _partner_text(party_a: Any, party_b: Any, names: dict[Any, str], site: str) -> str:
+    a, b = names.get(party_a, ""), names.get(party_b, "")
+    if site and id_text(party_b) == site:
+        return a
+    if site and id_text(party_a) == site:
+        return b
+    return f"{a} → {b}"
+
+
+def _short_names(ids: Iterable[Any]) -> dict[Any, str]:
+    short = names_of(Facility.id, Facility.short_name, ids, Facility.select(Facility.id))
+    full = names_of(Facility.id, Facility.name, [i for i, s in short.items() if not s], Facility.select(Facility.id))
+    return {i: short.get(i) or full.get(i, "") for i in set(short) | set(full)}
+
+
+def reviews(scope: Scope, today: dt.date) -> tuple[Listing, Listing]:
+    """Reviews overdue (oldest first) and due within 30 days (soonest first)."""
+    until = today + dt.timedelta(days=REVIEW_WARNING_DAYS)
+    query = (_agreements(scope).select(Agreement.id, Agreement.number, Agreement.party_a, Agreement.party_b, Agreement.next_review)
+             .where(Agreement.status.in_(terms.ACTIVE_STATUSES), Agreement.next_review.is_null(False), Agreement.next_review <= until)
+             .order_by(Agreement.next_review, Agreement.number))
+    rows = raw_rows(query)
+    names = _short_names([r[2] for r in rows[:2 * SHOWN]] + [r[3] for r in rows[:2 * SHOWN]])
+    site = site_facility_id() or ""
+    overdue, due = Listing(), Listing()
+    for agreement, number, party_a, party_b, review_raw in rows:
+        day = date_value(review_raw)
+        target = overdue if day is not None and day < today else due
+        target.total += 1
+        if len(target.items) < SHOWN:
+            target.items.append(Item("agreements", stored(agreement), number, _partner_text(party_a, party_b, names, site),
+                                     day, target is overdue))
+    return overdue, due
+
+
+def readiness_not_met(scope: Scope) -> Listing:
+    """Technique lines trained (or about to be) at a facility not assessed as ready: readiness_warnings' rule."""
+    watched = [a for (a,) in _agreements(scope).select(Agreement.id).where(Agreement.status.in_(WATCHED_STATUSES)).tuples()]
+    lines = []
+    for start in range(0, len(watched), CHUNK):
+        lines += not_ready_lines(watched[start:start + CHUNK])
+    techniques = _techniques(scope)
+    if techniques is not None:
+        allowed = {t for (t,) in techniques.tuples()}
+        lines = [line for line in lines if line.technique_id in allowed]
+    listing = Listing(total=len(lines))
+    if not lines:
+        return listing
+    numbers: dict[uuid.UUID, str] = {uuid.UUID(a): n for a, n in raw_rows(
+        Agreement.select(Agreement.id, Agreement.number).where(Agreement.id.in_(list({l.agreement_id for l in lines}))))}
+    facility_names = _short_names({l.facility_id.hex for l in lines})
+    technique_names = names_of(Technique.id, Technique.name, {l.technique_id.hex for l in lines}, Technique.select(Technique.id))
+    for line in sorted(lines, key=lambda l: (numbers.get(l.agreement_id, ""), technique_names.get(l.technique_id.hex, "")))[:SHOWN]:
+        if line.latest is None:
+            why = _("not assessed")
+        else:
+            why = _("not ready ({index})").format(index=percent(line.latest.readiness_index))
+        listing.items.append(Item(
+            "agreements", line.agreement_id.hex, technique_names.get(line.technique_id.hex, ""),
+            _("{why} · {facility} · {agreement}").format(facility=facility_names.get(line.facility_id.hex, ""),
+                                                         agreement=numbers.get(line.agreement_id, ""), why=why),
+            line.latest.assessed_on if line.latest else None, True))
+    return listing
+
+
+def staff_below_need(scope: Scope, today: dt.date) -> Listing:
+    """Facility and technique pairs with fewer trained staff working than the checklist asks for (retention)."""
+    facilities = _text_ids(_facilities(scope))
+    techniques = _techniques(scope)
+    allowed = None if techniques is None else {id_text(t.hex) for (t,) in techniques.tuples()}
+    only = next(iter(facilities)) if facilities is not None and len(facilities) == 1 else None
+    rows = [r for r in retention.retention(today, facility_id=only) if r.at_risk
+            and (facilities is None or r.facility_id in facilities) and (allowed is None or r.technique_id in allowed)]
+    listing = Listing(total=len(rows))
+    for row in rows[:SHOWN]:
+        listing.items.append(Item("retention", stored(row.facility_id), row.technique, ngettext(
+            "{active} working of {required} needed · {facility}", "{active} working of {required} needed · {facility}",
+            row.required or 0).format(facility=row.facility, active=row.active, required=row.required), None, True))
+    return listing
+
+
+def commitments(scope: Scope, today: dt.date) -> Listing:
+    """Trained people still working whose commitment to serve ends within 90 days (soonest first)."""
+    facilities = _text_ids(_facilities(scope))
+    techniques = _techniques(scope)
+    allowed = None if techniques is None else {id_text(t.hex) for (t,) in techniques.tuples()}
+    rows = [r for r in retention.commitments_ending(today) if (facilities is None or r["facility_id"] in facilities)
+            and (allowed is None or r["technique_id"] in allowed)]
+    listing = Listing(total=len(rows))
+    names = _short_names({stored(r["facility_id"]) for r in rows[:SHOWN]})
+    for row in rows[:SHOWN]:
+        listing.items.append(Item("staff", stored(row["staff_id"]), row["name"], _("{technique} · {facility} · {days} days left").format(
+            technique=row["technique"], facility=names.get(stored(row["facility_id"]), ""), days=row["days_left"]), row["ends_on"]))
+    return listing
+
+
+def gaps_overdue(scope: Scope, today: dt.date) -> Listing:
+    """Gap actions past their due date and not closed, the longest overdue first."""
+    facilities = _facilities(scope)
+    wanted = {"status": "open", "overdue": True, "today": today, "techniques": _techniques(scope),
+              "facilities": None if facilities is None else list(facilities)}
+    rows = gaps.listing(**wanted, limit=SHOWN)
+    listing = Listing(total=gaps.totals(**wanted)["count"])
+    for row in rows:
+        due = parse_date(row["due"]) if row["due"] else None
+        listing.items.append(Item("readiness", stored(row["id"]), ("★ " if row["critical"] else "") + row["item"],
+                                  _("{facility} · {technique}").format(facility=row["facility"], technique=row["technique"]), due, True))
+    return listing
+
+
+def duplications(scope: Scope) -> Listing:
+    """The networks' duplication warnings that concern the filter's hospitals and specialty."""
+    from hospitaldesk.services.networks import duplication_warnings
+
+    facilities = _text_ids(_facilities(scope))
+    specialty = str(parse_id(scope.specialty)) if scope.specialty else ""
+    found = [d for d in duplication_warnings()
+             if (facilities is None or d.first.facility_id in facilities or d.second.facility_id in facilities)
+             and (not specialty or d.first.specialty_id == specialty)]
+    return Listing([Item("", "", d.technique, d.message) for d in found[:SHOWN]], len(found))
+
+
+def _month(first: dt.date, offset: int) -> dt.date:
+    months = first.year * 12 + first.month - 1 + offset
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def cases_per_month(scope: Scope, today: dt.date, months: int = CHART_MONTHS) -> list[CaseMonth]:
+    """Cases with support, independently, and patients referred to HCMC, summed over the filter's facilities
+    for the `months` months ending at the latest month logged (this month at the latest: a region whose
+    logs stopped still shows its last months rather than an empty chart). Two live rows for the same
+    facility, technique and month (entered at two sites before a sync) count once: the one changed last."""
+    query = CaseLog.select(fn.MAX(CaseLog.month)).where(CaseLog.deleted == False, CaseLog.month <= today)  # noqa: E712
+    facilities, techniques = _facilities(scope), _techniques(scope)
+    if facilities is not None:
+        query = query.where(CaseLog.facility.in_(list(facilities)))
+    if techniques is not None:
+        query = query.where(CaseLog.technique.in_(techniques))
+    latest = date_value(raw_rows(query)[0][0]) or today.replace(day=1)
+    first = _month(latest, 1 - months)
+    rows = query.select(CaseLog.facility, CaseLog.technique, CaseLog.month, CaseLog.cases_with_support, CaseLog.cases_independent,
+                        CaseLog.referred_to_hcmc).where(CaseLog.month >= first).order_by(CaseLog.updated_at)
+    last_changed: dict[tuple[Any, Any, Any], tuple[int, int, int]] = {}
+    for facility, technique, month, supported, independent, referred in raw_rows(rows):
+        last_changed[(facility, technique, month)] = (supported, independent, referred)
+    sums: dict[dt.date, list[int]] = {}
+    for (_f, _t, month), logged in last_changed.items():
+        total = sums.setdefault(date_value(month) or first, [0, 0, 0, 0])
+        for n in range(3):
+            total[n] += logged[n]
+        total[3] += 1
+    out = []
+    for offset in range(months):
+        month = _month(first, offset)
+        s = sums.get(month, [0, 0, 0, 0])
+        out.append(CaseMonth(month, s[0], s[1], s[2], s[3]))
+    return out
+
+
+def compile_overview(scope: Scope | None = None, today: dt.date | None = None) -> Overview:
+    """Everything the overview screen shows, for the filter."""
+    authority.require("read")
+    from hospitaldesk.services.sync.conflicts import count_open
+
+    scope = scope or Scope()
+    today = today or dt.date.today()
+    overdue, due = reviews(scope, today)
+    return Overview(today, status_counts(scope), overdue, due, readiness_not_met(scope), staff_below_need(scope, today),
+                    commitments(scope, today), gaps_overdue(scope, today), duplications(scope), count_open(),
+                    cases_per_month(scope, today))

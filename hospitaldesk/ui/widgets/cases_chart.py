@@ -1,0 +1,88 @@
+"""Cases per month on a Tk canvas: the cases done with support and independently as stacked bars,
+the patients still referred to HCMC as a red line, so a falling line under growing green bars shows
+a transfer that worked. A month nobody logged is left blank (unknown, not zero)."""
+from __future__ import annotations
+
+import tkinter as tk
+
+import ttkbootstrap as ttk
+
+from hospitaldesk.i18n import _
+from hospitaldesk.services.overview import CaseMonth
+
+SUPPORTED, INDEPENDENT, REFERRED, GRID, TEXT = "#6ea8fe", "#198754", "#b02a37", "#e9ecef", "#6c757d"
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 16, 30, 22
+
+
+def nice_top(value: int) -> int:
+    """A round axis maximum at or above `value` whose quarters are whole round numbers (4, 8, 20, 40, 200, …)."""
+    scale = 1
+    while True:
+        for step in (1, 2, 5):
+            if 4 * step * scale >= value:
+                return 4 * step * scale
+        scale *= 10
+
+
+class CasesChart(ttk.Frame):
+    def __init__(self, master: tk.Misc, height: int = 190) -> None:
+        super().__init__(master)
+        self.canvas = tk.Canvas(self, height=height, highlightthickness=0, background="white")
+        self.canvas.pack(fill="x", expand=True)
+        self.months: list[CaseMonth] = []
+        self.canvas.bind("<Configure>", lambda _e: self.draw())
+
+    def show(self, months: list[CaseMonth]) -> None:
+        self.months = months
+        self.draw()
+
+    def draw(self) -> None:
+        c = self.canvas
+        c.delete("all")
+        width, height = max(c.winfo_width(), 300), max(c.winfo_height(), 120)
+        left, right, top, bottom = PAD_LEFT, width - PAD_RIGHT, PAD_TOP, height - PAD_BOTTOM
+        c.create_text(left - 36, 6, text=_("Cases per month"), anchor="nw", font=("TkDefaultFont", 10, "bold"))
+        if not any(m.logs for m in self.months):
+            c.create_text(width // 2, height // 2, text=_("No case logs for this selection yet."), fill=TEXT)
+            return
+        x = right
+        for colour, label, line in ((REFERRED, _("Patients referred to HCMC"), True), (INDEPENDENT, _("Cases done independently"), False),
+                                    (SUPPORTED, _("Cases with support"), False)):
+            item = c.create_text(x, 14, text=label, anchor="e", font=("TkDefaultFont", 9))
+            x = c.bbox(item)[0] - 6
+            if line:
+                c.create_line(x - 14, 14, x, 14, fill=colour, width=2)
+                c.create_oval(x - 10, 11, x - 4, 17, fill=colour, outline=colour)
+            else:
+                c.create_rectangle(x - 12, 9, x, 19, fill=colour, outline=colour)
+            x -= 26
+        highest = max(max(m.with_support + m.independent, m.referred) for m in self.months)
+        axis = nice_top(highest)
+
+        def y_of(value: float) -> float:
+            return bottom - (bottom - top) * value / axis
+
+        for k in range(5):
+            value = axis * k / 4
+            c.create_line(left, y_of(value), right, y_of(value), fill=GRID)
+            c.create_text(left - 6, y_of(value), text=f"{round(value)}", anchor="e", font=("TkDefaultFont", 8), fill=TEXT)
+        slot = (right - left) / len(self.months)
+        bar = max(4.0, slot * 0.6)
+        points: list[float] = []
+        for n, month in enumerate(self.months):
+            middle = left + slot * (n + 0.5)
+            c.create_text(middle, bottom + 10, text=f"{month.month.month:02d}/{month.month.year % 100:02d}", font=("TkDefaultFont", 8),
+                          fill=TEXT)
+            if not month.logs:
+                continue
+            base = y_of(month.with_support)
+            if month.with_support:
+                c.create_rectangle(middle - bar / 2, base, middle + bar / 2, bottom, fill=SUPPORTED, outline="")
+            if month.independent:
+                c.create_rectangle(middle - bar / 2, y_of(month.with_support + month.independent), middle + bar / 2, base,
+                                   fill=INDEPENDENT, outline="")
+            points += [middle, y_of(month.referred)]
+        if len(points) >= 4:
+            c.create_line(*points, fill=REFERRED, width=2)
+        for k in range(0, len(points), 2):
+            c.create_oval(points[k] - 3, points[k + 1] - 3, points[k] + 3, points[k + 1] + 3, fill=REFERRED, outline=REFERRED)
