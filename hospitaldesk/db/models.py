@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DateField,
@@ -73,7 +74,7 @@ class Record(BaseModel):
     # The version vector (site id -> that site's change number) the record had when it last came
     # in by sync, as JSON; "{}" for a record only ever edited here. A local edit needs no update of
     # it: the vector in force is this one plus {last_site: change_seq} when last_site is this site.
-    vector = TextField(default="{}")
+    vector = TextField(default="{}", constraints=[SQL("DEFAULT '{}'")])  # in SQL too: as migration 11 made it
     # Whether the table travels in sync bundles; a later table joins by leaving this True.
     synced = True
 

@@ -258,10 +258,9 @@ def ensure_database(args: argparse.Namespace) -> tuple[Path, str]:
     print(f"Generating {args.facilities:,} facilities, {args.techniques:,} techniques, {args.agreements:,} agreements"
           f", {args.assessments:,} readiness assessments and {args.staff:,} staff with {2 * args.staff:,} trainings"
           f" (as of {args.as_of.isoformat()}) into {path.parent} ...", flush=True)
-    with sync_bench.generator_fix():  # the generator's rows lack the sync `vector` column (see sync.generator_fix)
-        report = synthetic.generate(part, args.facilities, args.techniques, args.seed,
-                                    extra={"agreements": args.agreements, "assessments": args.assessments, "trainees": args.staff},
-                                    as_of=args.as_of, log=lambda line: print(line, flush=True))
+    report = synthetic.generate(part, args.facilities, args.techniques, args.seed,
+                                extra={"agreements": args.agreements, "assessments": args.assessments, "trainees": args.staff},
+                                as_of=args.as_of, log=lambda line: print(line, flush=True))
     for suffix in ("-wal", "-shm"):
         Path(str(part) + suffix).unlink(missing_ok=True)  # empty after a clean close
     part.replace(path)

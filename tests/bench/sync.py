@@ -52,7 +52,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,26 +207,6 @@ def content_digest(path: Path, site: str) -> str:
             for row in cursor:
                 digest.update(repr(row).encode())
     return digest.hexdigest()
-
-
-@contextmanager
-def generator_fix() -> Iterator[None]:
-    """synthetic.Context.insert_rows writes only the columns its rows name, and since migration 11 a
-    new database's `vector` column is NOT NULL without a default in SQL (Peewee's default is Python's):
-    the generator stops with 'NOT NULL constraint failed: checklist_template.vector'. Until synthetic.py
-    names the column itself, its rows get the model's default here (nothing changes once it does)."""
-    original = synthetic.Context.insert_rows
-
-    def insert_rows(self: synthetic.Context, model: type[Record], rows: list[dict[str, Any]]) -> None:
-        if rows and "vector" in model._meta.fields and "vector" not in rows[0]:
-            rows = [{**row, "vector": "{}"} for row in rows]
-        original(self, model, rows)
-
-    synthetic.Context.insert_rows = insert_rows  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        synthetic.Context.insert_rows = original  # type: ignore[method-assign]
 
 
 # --- the measured operations, each in a child process ----------------------------------------------
@@ -581,9 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.big_generate:
             big = workdir / "big.sqlite3"
             print("Generating the synthetic database (run.py's defaults) ...", flush=True)
-            with generator_fix():
-                synthetic.generate(big, extra={"agreements": 20_000, "assessments": 10_000, "trainees": 100_000},
-                                   log=lambda line: print(line, flush=True))
+            synthetic.generate(big, extra={"agreements": 20_000, "assessments": 10_000, "trainees": 100_000},
+                               log=lambda line: print(line, flush=True))
         bench = measure(workdir, args.records, big, big_import=args.big_import, trace=args.tracemalloc,
                         log=lambda line: print(line, flush=True))
         print()
