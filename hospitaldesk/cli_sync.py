@@ -90,6 +90,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for table, changes in result.tables.items():
         _print("\t".join([importing.table_label(table), *(str(v) for v in changes.as_dict().values())]))
     totals = result.totals()
+    if result.missed_warning:
+        print(_("Warning: {message}").format(message=result.missed_warning), file=sys.stderr)
     if result.applied:
         _print(_("Imported. {conflicts} conflict(s) to decide (hospitaldesk conflicts).").format(conflicts=totals.conflicts)
                if totals.conflicts else _("Imported."))

@@ -188,3 +188,17 @@ def test_the_audit_chain_survives_sync_and_its_head_travels(sites: Sites) -> Non
     for site in "AB":
         with sites.at(site):
             assert audit_log.verify().ok
+
+
+def test_a_lost_bundle_is_noticed_and_a_full_one_fills_the_gap(sites: Sites) -> None:
+    with sites.at("A"):
+        first = add_staff("Tạ Thị Quỳnh")
+        export.export_bundle(sites.folder / "lost.hdsync", "Bệnh viện B")  # never reaches B
+        add_staff("Tạ Văn Sang")
+    later = sites.send("A", "B")
+    assert later.applied and later.missed is not None and "Bệnh viện A" in later.missed_warning
+    full = sites.send("A", "B", full=True)
+    assert full.missed is None and full.tables["staff"].new == 1
+    with sites.at("B"):
+        assert staff_name(first) == "Tạ Thị Quỳnh"
+    assert sites.send("A", "B").missed is None  # after the full one, incremental bundles follow on

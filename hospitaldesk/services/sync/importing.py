@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from peewee import fn
+
 from hospitaldesk.db import audit, stamping
 from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.models import Record, SyncBundle, SyncConflict, utcnow
@@ -78,6 +80,16 @@ class ImportResult:
     applied: bool = False  # False for a preview, or when the bundle was taken in before
     already_imported_at: str = ""  # when an identical bundle was taken in before
     newly_trusted: bool = False
+    missed: tuple[int, int] | None = None  # the sender's change numbers no bundle taken in here has brought
+
+    @property
+    def missed_warning(self) -> str:
+        """A bundle made before this one for this site never arrived: what it held will not come by itself."""
+        if self.missed is None:
+            return ""
+        return _("A bundle '{name}' made for this site earlier was never imported here (its changes {first} to {last}). "
+                 "Import it if you still have it, or ask '{name}' for a full bundle (tick 'Everything').").format(
+            name=self.sender.name, first=self.missed[0] + 1, last=self.missed[1])
 
     def totals(self) -> TableChanges:
         total = TableChanges()
@@ -89,7 +101,7 @@ class ImportResult:
     def as_dict(self) -> dict[str, Any]:
         return {"bundle_id": self.bundle_id, "from": self.sender.name, "from_site": self.sender.site_id,
                 "created_at": self.created_at, "applied": self.applied, "already_imported_at": self.already_imported_at,
-                "files": self.files, "tables": {t: c.as_dict() for t, c in self.tables.items()},
+                "files": self.files, "tables": {t: c.as_dict() for t, c in self.tables.items()}, "missed_warning": self.missed_warning,
                 "totals": self.totals().as_dict()}
 
 
@@ -285,6 +297,7 @@ def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str |
         if before is not None:
             result.already_imported_at = before.recorded_at.isoformat(sep=" ", timespec="minutes")
             return result
+        result.missed = _missed(sender.site_id, manifest)
         scan = scan_records(opened)
         if scan.problem_count:
             more = scan.problem_count - len(scan.problems)
@@ -303,6 +316,7 @@ def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str |
                 user = authority.current_user()
                 counts = {t: c.as_dict() for t, c in result.tables.items()}
                 SyncBundle.create(id=result.bundle_id, sha256=opened.sha256, direction="in", peer_site=sender.site_id,
+                                  seq_to=int(manifest.get("seq_to") or 0),
                                   peer_name=sender.name, created_at=_parse_created(result.created_at), counts=json.dumps(counts),
                                   audit_head=str(manifest.get("audit_head", ""))[:80], file_name=path.name,
                                   by_user=user.username if user else "")
@@ -313,6 +327,17 @@ def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str |
             return result
         result.applied = True
     return result
+
+
+def _missed(sender_site: str, manifest: dict[str, Any]) -> tuple[int, int] | None:
+    """An incremental bundle starts where the sender's last bundle for us ended: when that is beyond what
+    the bundles taken in from it reached, one was lost on the way (a full bundle starts from nothing)."""
+    start = manifest.get("seq_from")
+    if manifest.get("full") or not isinstance(start, int) or start <= 0:
+        return None
+    reached = (SyncBundle.select(fn.MAX(SyncBundle.seq_to))
+               .where((SyncBundle.direction == "in") & (SyncBundle.peer_site == sender_site)).scalar()) or 0
+    return (int(reached), start) if start > reached else None
 
 
 def _parse_created(value: str) -> Any:

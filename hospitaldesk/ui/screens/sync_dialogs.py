@@ -39,6 +39,8 @@ class PreviewDialog(ttk.Toplevel):
             note, style = _("Nothing new: this site already has everything in the bundle."), "secondary"
         else:
             note, style = _("Nothing has been written yet. Import takes everything in at once, or nothing."), "secondary"
+        if result.missed_warning:
+            note, style = result.missed_warning + "\n" + note, "warning"
         self.note = ttk.Label(body, text=note, bootstyle=style, wraplength=600)
         self.note.pack(anchor="w", pady=(8, 8))
         buttons = ttk.Frame(body)
