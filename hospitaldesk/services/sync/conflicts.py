@@ -17,8 +17,7 @@ from hospitaldesk.db.models import SyncConflict, utcnow
 from hospitaldesk.errors import HospitalDeskError, NotFoundError
 from hospitaldesk.i18n import _
 from hospitaldesk.services import authority
-from hospitaldesk.services.sync.importing import FROZEN, table_label
-from hospitaldesk.services.sync.records import BOOKKEEPING, model_for
+from hospitaldesk.services.sync.records import BOOKKEEPING, FROZEN, model_for, table_label
 
 KEEP_MINE, KEEP_THEIRS, BY_FIELD = "mine", "theirs", "fields"
 # What names a record for a person, in the order tried.

@@ -12,7 +12,7 @@ from typing import Any
 from peewee import fn
 
 from hospitaldesk import __version__
-from hospitaldesk.db import audit, stamping
+from hospitaldesk.db import audit, local_state, stamping
 from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.migrations import LATEST_VERSION
 from hospitaldesk.db.models import SyncBundle, SyncPeer, utcnow
@@ -20,7 +20,7 @@ from hospitaldesk.i18n import _
 from hospitaldesk.services import authority
 from hospitaldesk.services.attachments import attachments_dir
 from hospitaldesk.services.sync import container, identity
-from hospitaldesk.services.sync.records import VECTOR, in_force, stored_columns, synced_models
+from hospitaldesk.services.sync.records import VECTOR, in_force, model_for, stored_columns, synced_models
 
 LINES_PER_CHUNK = 500
 FILE_CHUNK = 1024 * 1024
@@ -42,16 +42,12 @@ class ExportResult:
         return sum(self.counts.values())
 
 
-def last_sent_seq(peer_site: str) -> int:
-    """This site's change number reached by the last bundle made for `peer_site` (0: none yet)."""
+def reached_seq(direction: str, peer_site: str) -> int:
+    """The change number the bundles made for `peer_site` ("out": this site's) or taken in from it ("in":
+    the sender's) have reached so far (0: none yet)."""
     found = (SyncBundle.select(fn.MAX(SyncBundle.seq_to))
-             .where((SyncBundle.direction == "out") & (SyncBundle.peer_site == peer_site)).scalar())
+             .where((SyncBundle.direction == direction) & (SyncBundle.peer_site == peer_site)).scalar())
     return int(found or 0)
-
-
-def _current_seq() -> int:
-    row = database.execute_sql("SELECT value FROM local_state WHERE key = 'change_seq'").fetchone()
-    return int(row[0]) if row else 0
 
 
 def _table_ranges(since: int) -> dict[str, dict[str, int]]:
@@ -76,23 +72,18 @@ def _attachment_hashes(since: int) -> list[str]:
 
 def _lines(table: str, since: int, local_site: str, done: list[int], total: int, progress: Progress | None) -> Iterator[bytes]:
     """The table's records as JSON lines, in chunks of LINES_PER_CHUNK, with the vector in force."""
-    model = next(m for m in synced_models() if m._meta.table_name == table)
+    model = model_for(table)
+    assert model is not None  # `table` comes from synced_models()
     names = stored_columns(model)
     at = {name: i for i, name in enumerate(names)}
     cursor = database.execute_sql(
         f'SELECT {", ".join(chr(34) + n + chr(34) for n in names)} FROM "{table}" WHERE change_seq > ? ORDER BY change_seq', (since,))
-    chunk: list[str] = []
-    for row in cursor:
-        record = {name: row[i] for i, name in enumerate(names) if name != "change_seq"}
-        record[VECTOR] = in_force(row[at[VECTOR]], row[at["last_site"]], row[at["change_seq"]], local_site)
-        chunk.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-        if len(chunk) >= LINES_PER_CHUNK:
-            yield ("\n".join(chunk) + "\n").encode("utf-8")
-            done[0] += len(chunk)
-            chunk = []
-            if progress:
-                progress(done[0], total)
-    if chunk:
+    while rows := cursor.fetchmany(LINES_PER_CHUNK):
+        chunk = []
+        for row in rows:
+            record = {name: row[i] for i, name in enumerate(names) if name != "change_seq"}
+            record[VECTOR] = in_force(row[at[VECTOR]], row[at["last_site"]], row[at["change_seq"]], local_site)
+            chunk.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         yield ("\n".join(chunk) + "\n").encode("utf-8")
         done[0] += len(chunk)
         if progress:
@@ -120,8 +111,8 @@ def export_bundle(path: Path, peer_key: str = "", *, full: bool = False, progres
     local_site = uuid.UUID(me.site_id).hex
     bundle_id = str(uuid.uuid4())
     with database.atomic():  # one read snapshot: the counts and the records agree
-        since = 0 if (full or peer is None) else last_sent_seq(peer.site_id)
-        seq_to = _current_seq()
+        since = 0 if (full or peer is None) else reached_seq("out", peer.site_id)
+        seq_to = int(local_state.read(stamping.SEQ_KEY) or 0)
         ranges = _table_ranges(since)
         counts = {table: r["count"] for table, r in ranges.items()}
         files = _attachment_hashes(since)

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peewee import fn
-
 from hospitaldesk.db import audit, stamping
 from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.models import Record, SyncBundle, SyncConflict, utcnow
@@ -26,6 +24,7 @@ from hospitaldesk.i18n import _
 from hospitaldesk.services import authority, readiness_templates
 from hospitaldesk.services.attachments import attachments_dir
 from hospitaldesk.services.sync import container, identity
+from hospitaldesk.services.sync.export import reached_seq
 from hospitaldesk.services.sync.incoming import (
     BATCH,
     Scan,
@@ -35,9 +34,9 @@ from hospitaldesk.services.sync.incoming import (
     check_trust,
     records,
     scan_records,
-    table_label,
 )
 from hospitaldesk.services.sync.records import (
+    FROZEN,
     VECTOR,
     Order,
     Vector,
@@ -49,11 +48,11 @@ from hospitaldesk.services.sync.records import (
     same_content,
     stored_columns,
     synced_models,
+    table_label,
     winner_is_theirs,
 )
 
 __all__ = ["ImportResult", "SyncImportError", "TableChanges", "UntrustedSiteError", "import_bundle", "table_label"]
-FROZEN = {"agreement": ("frozen_json", "content_hash"), "amendment": ("frozen_json", "content_hash")}
 Progress = Callable[[int, int], None]
 
 
@@ -335,9 +334,8 @@ def _missed(sender_site: str, manifest: dict[str, Any]) -> tuple[int, int] | Non
     start = manifest.get("seq_from")
     if manifest.get("full") or not isinstance(start, int) or start <= 0:
         return None
-    reached = (SyncBundle.select(fn.MAX(SyncBundle.seq_to))
-               .where((SyncBundle.direction == "in") & (SyncBundle.peer_site == sender_site)).scalar()) or 0
-    return (int(reached), start) if start > reached else None
+    reached = reached_seq("in", sender_site)
+    return (reached, start) if start > reached else None
 
 
 def _parse_created(value: str) -> Any:

@@ -17,9 +17,8 @@ from hospitaldesk.db.models import Record
 from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import _
 from hospitaldesk.services import readiness_templates
-from hospitaldesk.services.audit_log import TABLES
 from hospitaldesk.services.sync import container, identity
-from hospitaldesk.services.sync.records import VECTOR, Column, columns_of, parse_incoming_vector, synced_models
+from hospitaldesk.services.sync.records import VECTOR, Column, columns_of, parse_incoming_vector, synced_models, table_label
 
 BATCH = 500
 MAX_PROBLEMS = 10  # listed in a refusal; more are counted
@@ -40,10 +39,6 @@ class UntrustedSiteError(SyncImportError):
     def __init__(self, message: str, sender: identity.Identity) -> None:
         super().__init__("untrusted", message)
         self.sender = sender
-
-
-def table_label(table: str) -> str:
-    return _(TABLES[table]) if table in TABLES else table
 
 
 def check_manifest(opened: container.OpenedBundle) -> identity.Identity:

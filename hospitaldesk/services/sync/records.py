@@ -41,6 +41,8 @@ Vector = dict[str, int]
 BOOKKEEPING = frozenset({"created_at", "updated_at", "last_site", "change_seq", "vector", "search_key"})
 LOCAL_ONLY = frozenset({"change_seq"})
 VECTOR = "vector"  # travels as a JSON object, checked by parse_incoming_vector
+# A signed contract's or amendment's text, frozen at signing: it never changes through sync.
+FROZEN = {"agreement": ("frozen_json", "content_hash"), "amendment": ("frozen_json", "content_hash")}
 
 
 def synced_models() -> list[type[Record]]:
@@ -48,6 +50,13 @@ def synced_models() -> list[type[Record]]:
     candidates = [m for m in (*FOUNDATION_TABLES, *AGREEMENT_TABLES, *READINESS_TABLES, *TRAINEE_TABLES, *NETWORK_TABLES)
                   if issubclass(m, Record) and getattr(m, "synced", False)]
     return [m for m in sort_models(candidates) if m in candidates]
+
+
+def table_label(table: str) -> str:
+    """What a table holds, as a person would say it (the audit log's names)."""
+    from hospitaldesk.services.audit_log import TABLES  # it pulls in the PDF stamp's code: only when a label is shown
+
+    return _(TABLES[table]) if table in TABLES else table
 
 
 def model_for(table: str) -> type[Record] | None:
