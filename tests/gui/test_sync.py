@@ -12,6 +12,7 @@ from hospitaldesk.services.site import init_site
 from hospitaldesk.services.sync import conflicts, export, identity
 from hospitaldesk.ui.screens.sync_dialogs import FingerprintDialog, PreviewDialog
 from tests.gui.support import DialogLog, open_screen, pump
+from tests.unit.test_trainees import person
 
 
 def wait_for(screen: Any, condition: Any, seconds: float = 20.0) -> None:
@@ -33,11 +34,7 @@ def other_site(folder: Path, home: Path, work: Any) -> Any:
 
 
 def staff_values(name: str, department: str) -> dict[str, Any]:
-    from hospitaldesk.db.models import Facility
-
-    return {"facility": str(Facility.get(Facility.code == "CM-SANNHI").id), "full_name": name, "birth_date": "", "sex": "male",
-            "profession": "doctor", "qualification": "", "department": department, "phone": "", "national_id": "",
-            "employment_start": "", "status": "working", "notes": ""}
+    return person(full_name=name, department=department, birth_date="", national_id="", phone="")
 
 
 def test_trust_export_import_and_decide_a_conflict(window: Any, site_store: Path, tmp_path: Path, dialog_log: DialogLog) -> None:

@@ -17,6 +17,7 @@ from hospitaldesk.services.catalogs import catalog
 from hospitaldesk.services.site import init_site
 from hospitaldesk.services.sync import export, identity, importing
 from hospitaldesk.services.sync.records import synced_models
+from tests.unit.test_trainees import person
 
 SKIPPED = ("change_seq", "vector")  # this site's own counter, and history that need not be equal
 
@@ -104,11 +105,9 @@ def facility_id(code: str = "CM-SANNHI") -> str:
 
 
 def add_staff(name: str, **values: Any) -> str:
-    raw = {"facility": facility_id(), "full_name": name, "birth_date": "", "sex": "female", "profession": "nurse",
-           "qualification": "", "department": "Hồi sức", "phone": "", "national_id": "", "employment_start": "",
-           "status": "working", "notes": ""}
-    raw.update(values)
-    return catalog("staff").save(raw)
+    """A staff member at Cà Mau's obstetrics-paediatrics hospital, with no CCCD or birth date (so any number
+    of them are not duplicates of each other)."""
+    return catalog("staff").save(person(full_name=name, birth_date="", national_id="", phone="", **values))
 
 
 def edit_staff(record_id: str, **values: Any) -> None:
