@@ -261,7 +261,7 @@ def _store_files(opened: container.OpenedBundle) -> int:
 
 def _apply(opened: container.OpenedBundle, result: ImportResult, checked: Scan, progress: Progress | None) -> None:
     local_site = uuid.UUID(str(stamping.local_site_id())).hex
-    scan = Scan()  # the records were checked by _scan; this one only satisfies the reader
+    scan = Scan()  # the records were checked by scan_records(); this one only satisfies the reader
     done, total = 0, checked.total
     database.execute_sql("PRAGMA defer_foreign_keys = ON")  # a record may point to one later in its table
     readiness_templates.put_starters_in_place(checked.starters)
