@@ -1,5 +1,5 @@
-"""The networks' and outcomes' commands of the command line: `list networks` (cli.py's `list` sends it
-here) and `report cases|coverage` (hospitaldesk/cli.py registers them)."""
+"""The networks', outcomes' and review's commands of the command line: `list networks` (cli.py's `list`
+sends it here), `report cases|coverage|review` and `print review` (hospitaldesk/cli.py registers them)."""
 from __future__ import annotations
 
 import argparse
@@ -8,17 +8,26 @@ from collections.abc import Callable
 from typing import Any
 
 from hospitaldesk.errors import HospitalDeskError
-from hospitaldesk.i18n import _, format_number
+from hospitaldesk.i18n import _, format_date, format_number
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    report = sub.add_parser("report", help=_("figures: a facility's case logs and outcomes, or which provinces lack a technique"))
-    report.add_argument("what", choices=("cases", "coverage"))
-    report.add_argument("--facility", metavar="CODE", help=_("cases: the facility (its code, e.g. ST-BVDK)"))
+    report = sub.add_parser("report", help=_("figures: a facility's case logs and outcomes, which provinces lack a technique, "
+                                             "or the 6-monthly review's figures"))
+    report.add_argument("what", choices=("cases", "coverage", "review"))
+    report.add_argument("--facility", metavar="CODE", help=_("cases: the facility (its code, e.g. ST-BVDK); review: only this hospital"))
     report.add_argument("--technique", metavar="CODE", help=_("cases: only this technique; coverage: the technique (its code, e.g. TM-PCI)"))
+    add_period_arguments(report)
     report.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    """--from, --to and --province, for the review (report review, print review)."""
+    parser.add_argument("--from", dest="start", metavar="DATE", help=_("review: the first day of the period (dd/mm/yyyy or yyyy-mm-dd)"))
+    parser.add_argument("--to", dest="end", metavar="DATE", help=_("review: the last day of the period"))
+    parser.add_argument("--province", metavar="CODE", help=_("review: only this province (its code or name, e.g. 96 or Cà Mau)"))
 
 
 def _print(line: str = "") -> None:
@@ -102,7 +111,42 @@ def _report_coverage(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def review_request(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The period and scope the review's options ask for (the period is required)."""
+    from hospitaldesk.services import provinces, review
+    from hospitaldesk.services.readiness_print import resolve_facility
+
+    if not args.start or not args.end:
+        raise HospitalDeskError(_("Say which period: --from DATE --to DATE."))
+    period = review.period_of(args.start, args.end)
+    province = ""
+    if args.province:
+        found = provinces.resolve(args.province)
+        if found is None:
+            raise HospitalDeskError(_("No province with the code or name {name}.").format(name=args.province))
+        province = str(found.id)
+    facility = str(resolve_facility(args.facility)) if args.facility else ""
+    return period, review.ReviewScope(province=province, facility=facility)
+
+
+def _report_review(args: argparse.Namespace) -> int:
+    from hospitaldesk.services import review
+
+    figures = review.compile_review(*review_request(args))
+    data = figures.as_dict()
+    if args.json:
+        _json(data)
+        return EXIT_OK
+    _print(_("Review of {scope}, {start} – {end}").format(scope=figures.scope_label, start=format_date(figures.period.start),
+                                                          end=format_date(figures.period.end)))
+    for label, value in review.total_lines(figures):
+        _print(f"{label}\t{value}")
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    if args.what == "review":
+        return _report_review(args)
     return _report_cases(args) if args.what == "cases" else _report_coverage(args)
 
 

@@ -1,0 +1,367 @@
+"""The 6-monthly review (sơ kết): the figures of a period for one hospital, one province or the region,
+compiled from the records. Plain data; the printed report (reports/review_report.py), the workbook and
+`report review --json` all read it.
+
+The rules, as a director would count by hand (both ends of the period included):
+- agreements signed: signed on a day of the period (a draft has no signing day);
+  accepted / terminated: their status changed to it on a day of the period;
+  running at the end: signed by the end, and not accepted, closed or terminated by then;
+  reviews held: the 6-monthly reviews recorded on a day of the period;
+- techniques performed independently / accepted: a technique line's progress changed to it in the period;
+- trained: people whose (first) training in a technique ended in the period; retained: of those, the
+  ones working at the facility on the last day; working at the end: of everyone trained by the last day,
+  the ones working then; departures: trained people who left in the period, and how many of them broke
+  their commitment to serve or went to a private hospital;
+- readiness: per facility and technique assessed (final) in the period, the latest assessment before the
+  period against the latest by its end; "became ready": not ready (or never assessed) before, ready at the end;
+- gaps: closed as done in the period; open at the end (found by an assessment by then, not closed by
+  then); overdue at the end (open, due before the last day);
+- cases and referrals: the case logs of the months of the period, summed (two live rows for the same
+  facility, technique and month count once: the one changed last), beside the same months one period
+  earlier; independence reached: the first month with independent cases at least the supported ones
+  (case_outcomes' rule) falls in the period.
+
+The scope: a facility covers the agreements it is a party to and what happens at it; a province covers
+its facilities (and those of the units merged into it, or it into); the region covers everything.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from peewee import fn
+
+from hospitaldesk.db.models import (
+    Agreement, AgreementEvent, Assessment, CaseLog, Facility, GapAction, Province, RetentionFact, StaffDeparture, TemplateItem,
+    Technique,
+)
+from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
+from hospitaldesk.errors import FieldError, ValidationError
+from hospitaldesk.i18n import _, format_number, parse_date
+from hospitaldesk.services import authority, retention
+from hospitaldesk.reports.review_data import (
+    AgreementLine, CaseLine, Independence, MonthCases, Period, ReadinessChange, ReviewFigures, ReviewScope, TechniqueStep, TrainingLine,
+    month_after,
+)
+from hospitaldesk.services.case_outcomes import MonthCount, summarise
+from hospitaldesk.services.catalog import parse_id
+from hospitaldesk.services.overview import province_ids
+
+ENDED_STATUSES = ("accepted", "closed", "terminated")
+LONGEST_DAYS = 731  # a review covers half a year, or a year; more is a typing slip
+
+
+# --- the period and the scope -----------------------------------------------------------------------
+
+
+def period_of(start: Any, end: Any) -> Period:
+    """A checked period from what was typed (dd/mm/yyyy or ISO), both days included."""
+    errors = []
+    first = start if isinstance(start, dt.date) else parse_date(str(start or "").strip())
+    last = end if isinstance(end, dt.date) else parse_date(str(end or "").strip())
+    if first is None:
+        errors.append(FieldError("start", _("From"), _("Write a date as dd/mm/yyyy, e.g. 01/01/2026.")))
+    if last is None:
+        errors.append(FieldError("end", _("To"), _("Write a date as dd/mm/yyyy, e.g. 30/06/2026.")))
+    if first is not None and last is not None:
+        if last < first:
+            errors.append(FieldError("end", _("To"), _("The end of the period is before its start.")))
+        elif (last - first).days > LONGEST_DAYS:
+            errors.append(FieldError("end", _("To"), _("A review covers at most two years.")))
+    if errors:
+        raise ValidationError(errors)
+    assert first is not None and last is not None
+    return Period(first, last)
+
+
+def half_year(day: dt.date) -> Period:
+    """The half-year before the one `day` falls in: what the directors' meeting reviews."""
+    if day.month <= 6:
+        return Period(dt.date(day.year - 1, 7, 1), dt.date(day.year - 1, 12, 31))
+    return Period(dt.date(day.year, 1, 1), dt.date(day.year, 6, 30))
+
+
+def _scope_facilities(scope: ReviewScope) -> Any:
+    """The facilities of the scope as a select of their ids; None: all."""
+    if scope.facility:
+        return Facility.select(Facility.id).where(Facility.id == parse_id(scope.facility))
+    if scope.province:
+        return Facility.select(Facility.id).where(Facility.province.in_(province_ids(scope.province)))
+    return None
+
+
+def scope_label(scope: ReviewScope) -> str:
+    if scope.facility:
+        facility = Facility.get_or_none(Facility.id == parse_id(scope.facility))
+        return facility.name if facility else ""
+    if scope.province:
+        province = Province.get_or_none(Province.id == parse_id(scope.province))
+        return province.current().name if province else ""
+    return _("The Mekong Delta region")
+
+
+# --- the parts ------------------------------------------------------------------------------------
+
+
+def _agreements(facilities: Any) -> Any:
+    query = Agreement.select(Agreement.id).where(Agreement.deleted == False)  # noqa: E712
+    if facilities is not None:
+        query = query.where(Agreement.party_a.in_(facilities) | Agreement.party_b.in_(facilities))
+    return query
+
+
+def _short_names(ids: set[Any]) -> dict[Any, str]:
+    short = names_of(Facility.id, Facility.short_name, ids)
+    full = names_of(Facility.id, Facility.name, ids)
+    return {i: short.get(i) or full.get(i, "") for i in ids}
+
+
+def _technique_names(agreement_ids: list[Any]) -> dict[Any, str]:
+    """The techniques of each agreement's lines in force, joined by '; ', in the lines' order."""
+    from hospitaldesk.services.amendments import techniques_in_force
+
+    found: dict[Any, list[str]] = defaultdict(list)
+    lines = techniques_in_force(agreement_ids)
+    names = names_of(Technique.id, Technique.name, {technique for _a, technique in lines})
+    for agreement, technique in lines:
+        found[agreement].append(names.get(technique, ""))
+    return {a: "; ".join(n for n in found[a] if n) for a in agreement_ids}
+
+
+def _agreement_lines(rows: list[tuple[Any, ...]]) -> list[AgreementLine]:
+    """rows: (id, number, party_a, party_b, day), in the order to print."""
+    parties = _short_names({r[2] for r in rows} | {r[3] for r in rows})
+    techniques = _technique_names([r[0] for r in rows])
+    return [AgreementLine(number, parties.get(a, ""), parties.get(b, ""), techniques.get(agreement, ""), date_value(day))
+            for agreement, number, a, b, day in rows]
+
+
+def agreements_part(figures: ReviewFigures, facilities: Any) -> None:
+    period, mine = figures.period, _agreements(facilities)
+    signed = (Agreement.select(Agreement.id, Agreement.number, Agreement.party_a, Agreement.party_b, Agreement.signed_on)
+              .where(Agreement.id.in_(mine), Agreement.status != "draft", Agreement.signed_on.between(period.start, period.end))
+              .order_by(Agreement.signed_on, Agreement.number))
+    figures.signed = _agreement_lines(raw_rows(signed))
+    for target, status in ((figures.accepted, "accepted"), (figures.terminated, "terminated")):
+        changed = (Agreement.select(Agreement.id, Agreement.number, Agreement.party_a, Agreement.party_b, fn.MIN(AgreementEvent.on_date))
+                   .join(AgreementEvent, on=(AgreementEvent.agreement == Agreement.id))
+                   .where(Agreement.id.in_(mine), AgreementEvent.deleted == False, AgreementEvent.kind == "status",  # noqa: E712
+                          AgreementEvent.to_status == status, AgreementEvent.on_date.between(period.start, period.end))
+                   .group_by(Agreement.id).order_by(fn.MIN(AgreementEvent.on_date), Agreement.number))
+        target.extend(_agreement_lines(raw_rows(changed)))
+    ended = (AgreementEvent.select(AgreementEvent.agreement)
+             .where(AgreementEvent.deleted == False, AgreementEvent.kind == "status",  # noqa: E712
+                    AgreementEvent.to_status.in_(ENDED_STATUSES), AgreementEvent.on_date <= period.end))
+    figures.running_at_end = (Agreement.select().where(Agreement.id.in_(mine), Agreement.status != "draft",
+                                                       Agreement.signed_on <= period.end, Agreement.id.not_in(ended)).count())
+    figures.reviews_held = (AgreementEvent.select().where(
+        AgreementEvent.agreement.in_(mine), AgreementEvent.deleted == False, AgreementEvent.kind == "review",  # noqa: E712
+        AgreementEvent.on_date.between(period.start, period.end)).count())
+
+
+def techniques_part(figures: ReviewFigures, facilities: Any) -> None:
+    """Technique lines reaching independence or accepted in the period (the progress events)."""
+    period = figures.period
+    rows = raw_rows(AgreementEvent.select(Agreement.number, Agreement.party_b, AgreementEvent.reason, AgreementEvent.on_date,
+                                          AgreementEvent.to_status)
+                    .join(Agreement, on=(AgreementEvent.agreement == Agreement.id))
+                    .where(AgreementEvent.agreement.in_(_agreements(facilities)), AgreementEvent.deleted == False,  # noqa: E712
+                           AgreementEvent.kind == "progress", AgreementEvent.to_status.in_(("independent", "accepted")),
+                           AgreementEvent.on_date.between(period.start, period.end))
+                    .order_by(AgreementEvent.on_date, Agreement.number))
+    names = _short_names({r[1] for r in rows})
+    figures.technique_steps = [TechniqueStep(number, names.get(b, ""), technique, date_value(day) or period.start, progress)
+                               for number, b, technique, day, progress in rows]
+
+
+def training_part(figures: ReviewFigures, facilities: Any) -> None:
+    """From the retention facts (one per person and technique: their first training), as retention.py sums them."""
+    period = figures.period
+    retention.retention_facts.refresh()
+    day = period.end.isoformat()
+    away = ("(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= ? "
+            "AND (d.returned_on IS NULL OR ? < d.returned_on))")
+    working = f"((f.started IS NULL OR f.started <= ?) AND CASE WHEN f.moved THEN f.staff NOT IN {away} ELSE 1 END)"
+    where, params = "f.first = 1 AND f.trained_on <= ?", [day]
+    if facilities is not None:
+        sql, ids = facilities.sql()
+        where += f" AND f.facility IN ({sql})"
+        params += list(ids)
+    rows = RetentionFact._meta.database.execute_sql(
+        f"SELECT f.technique, SUM(f.trained_on >= ?), SUM(f.trained_on >= ? AND {working}), COUNT(*), SUM({working}) "
+        f"FROM retention_fact f WHERE {where} GROUP BY f.technique",
+        [period.start.isoformat(), period.start.isoformat(), day, day, day, day, day, day, *params]).fetchall()
+    names = names_of(Technique.id, Technique.name, {r[0] for r in rows})
+    figures.training = sorted((TrainingLine(names.get(t, ""), trained, retained or 0) for t, trained, retained, _all, _w in rows
+                               if trained), key=lambda line: line.technique)
+    figures.trained_by_end = sum(r[3] for r in rows)
+    figures.working_at_end = sum(r[4] or 0 for r in rows)
+    trained_staff = RetentionFact.select(RetentionFact.staff)
+    if facilities is not None:
+        trained_staff = trained_staff.where(RetentionFact.facility.in_(facilities))
+    left = {id_text(s): kind for s, kind in raw_rows(StaffDeparture.select(StaffDeparture.id, StaffDeparture.destination_kind).where(
+        StaffDeparture.deleted == False, StaffDeparture.staff.in_(trained_staff),  # noqa: E712
+        StaffDeparture.left_on.between(period.start, period.end)))}
+    figures.departures = len(left)
+    figures.departures_private = sum(1 for kind in left.values() if kind == "private")
+    if left:  # whether each broke a commitment: retention's rule
+        figures.departures_breaking = sum(1 for d in retention.departures(since=period.start) if d["id"] in left and d["breaks_commitment"])
+
+
+def readiness_part(figures: ReviewFigures, facilities: Any) -> None:
+    period = figures.period
+    final = Assessment.select(Assessment.facility, Assessment.technique, Assessment.assessed_on, Assessment.readiness_index,
+                              Assessment.ready).where(Assessment.deleted == False, Assessment.status == "final")  # noqa: E712
+    if facilities is not None:
+        final = final.where(Assessment.facility.in_(facilities))
+    in_period = final.where(Assessment.assessed_on.between(period.start, period.end))
+    figures.assessments = in_period.count()
+    pairs = {(f, t) for f, t, *_rest in raw_rows(in_period)}
+    if not pairs:
+        return
+    before: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+    after: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+    touched = final.where(Assessment.assessed_on <= period.end,
+                          Assessment.facility.in_(list({f for f, _t in pairs}))).order_by(Assessment.assessed_on, Assessment.created_at)
+    for facility, technique, day, index, ready in raw_rows(touched):
+        if (facility, technique) not in pairs:
+            continue
+        target = before if date_value(day) < period.start else after  # type: ignore[operator]
+        target[(facility, technique)] = (index, bool(ready), date_value(day))
+    facility_names = _short_names({f for f, _t in pairs})
+    technique_names = names_of(Technique.id, Technique.name, {t for _f, t in pairs})
+    changes = []
+    for key in pairs:
+        old, new = before.get(key), after[key]
+        changes.append(ReadinessChange(facility_names.get(key[0], ""), technique_names.get(key[1], ""),
+                                       old[0] if old else None, old[1] if old else None, new[0], new[1], new[2]))
+    figures.readiness = sorted(changes, key=lambda c: (not c.became_ready, c.facility, c.technique))
+
+
+def gaps_part(figures: ReviewFigures, facilities: Any) -> None:
+    period = figures.period
+    assessed = Assessment.select(Assessment.id).where(Assessment.deleted == False, Assessment.status == "final",  # noqa: E712
+                                                      Assessment.assessed_on <= period.end)
+    if facilities is not None:
+        assessed = assessed.where(Assessment.facility.in_(facilities))
+    gaps = GapAction.select().where(GapAction.deleted == False, GapAction.assessment.in_(assessed))  # noqa: E712
+    closed = gaps.where(GapAction.status == "done", GapAction.closed_on.between(period.start, period.end))
+    figures.gaps_closed = closed.count()
+    figures.gaps_closed_cost = int(closed.select(fn.COALESCE(fn.SUM(GapAction.cost), 0)).scalar() or 0)
+    still_open = gaps.where(GapAction.closed_on.is_null() | (GapAction.closed_on > period.end))
+    still_open = still_open.where(~((GapAction.status == "cancelled") & GapAction.closed_on.is_null()))
+    figures.gaps_open = still_open.count()
+    figures.gaps_overdue = still_open.where(GapAction.due < period.end).count()
+    figures.gaps_open_critical = (still_open.join(TemplateItem, on=(GapAction.item == TemplateItem.id))
+                                  .where(TemplateItem.critical == True).count())  # noqa: E712
+
+
+def _logged(facilities: Any, first: dt.date, last: dt.date) -> dict[tuple[Any, Any, dt.date], tuple[int, int, int]]:
+    """(facility, technique, month) -> (with support, independent, referred), the row changed last of twins."""
+    query = (CaseLog.select(CaseLog.facility, CaseLog.technique, CaseLog.month, CaseLog.cases_with_support, CaseLog.cases_independent,
+                            CaseLog.referred_to_hcmc)
+             .where(CaseLog.deleted == False, CaseLog.month.between(first, last)).order_by(CaseLog.updated_at))  # noqa: E712
+    if facilities is not None:
+        query = query.where(CaseLog.facility.in_(facilities))
+    return {(f, t, date_value(m) or first): (s, i, r) for f, t, m, s, i, r in raw_rows(query)}
+
+
+def cases_part(figures: ReviewFigures, facilities: Any) -> None:
+    period, previous = figures.period, figures.previous
+    months = period.months()
+    logged = _logged(facilities, months[0], period.end)
+    earlier = _logged(facilities, previous.start.replace(day=1), previous.end)
+    per_technique: dict[Any, list[Any]] = {}
+    for (facility, technique, _month), (s, i, r) in logged.items():
+        line = per_technique.setdefault(technique, [set(), 0, 0, 0, 0, 0, 0])
+        line[0].add(facility)
+        line[1] += s
+        line[2] += i
+        line[3] += r
+        line[5] += 1
+    for (_facility, technique, _month), (_s, _i, r) in earlier.items():
+        line = per_technique.setdefault(technique, [set(), 0, 0, 0, 0, 0, 0])
+        line[4] += r
+        line[6] += 1
+    names = names_of(Technique.id, Technique.name, set(per_technique))
+    figures.cases = sorted((CaseLine(names.get(t, ""), len(v[0]), *v[1:]) for t, v in per_technique.items()),
+                           key=lambda c: c.technique)
+    sums: dict[dt.date, list[int]] = {m: [0, 0, 0, 0] for m in months}
+    for (_f, _t, month), counts in logged.items():
+        for n in range(3):
+            sums[month][n] += counts[n]
+        sums[month][3] += 1
+    figures.case_months = [MonthCases(m, *sums[m]) for m in months]
+    _independence(figures, facilities, {(f, t) for f, t, _m in logged})
+
+
+def _independence(figures: ReviewFigures, facilities: Any, pairs: set[tuple[Any, Any]]) -> None:
+    """The facility-technique pairs whose independence month (case_outcomes' rule, over every month logged by
+    the end) falls in the period."""
+    if not pairs:
+        return
+    history = _logged(facilities, dt.date(1900, 1, 1), figures.period.end)
+    months: dict[tuple[Any, Any], list[MonthCount]] = defaultdict(list)
+    for (facility, technique, month), counts in history.items():
+        if (facility, technique) in pairs:
+            months[(facility, technique)].append(MonthCount(month, *counts))
+    reached = []
+    for key, logged in months.items():
+        reached_on = summarise(logged).independence_month
+        if reached_on is not None and figures.period.start.replace(day=1) <= reached_on <= figures.period.end:
+            reached.append((key, reached_on))
+    facility_names = _short_names({k[0] for k, _m in reached})
+    technique_names = names_of(Technique.id, Technique.name, {k[1] for k, _m in reached})
+    figures.independence = sorted((Independence(facility_names.get(k[0], ""), technique_names.get(k[1], ""), m) for k, m in reached),
+                                  key=lambda x: (x.month, x.facility, x.technique))
+
+
+def _per_month(value: float | None) -> str:
+    return "—" if value is None else format_number(value)
+
+
+def total_lines(f: ReviewFigures) -> list[tuple[str, str]]:
+    """The headline figures as (label, value) lines: the CLI prints them, the screen and the workbook show them."""
+    referred = sum(c.referred for c in f.cases)
+    referred_before = sum(c.referred_before for c in f.cases)
+    months, months_before = sum(c.months for c in f.cases), sum(c.months_before for c in f.cases)
+    lines: list[tuple[str, int | str]] = [
+        (_("Agreements signed"), len(f.signed)),
+        (_("Agreements accepted"), len(f.accepted)),
+        (_("Agreements terminated"), len(f.terminated)),
+        (_("Agreements running at the end of the period"), f.running_at_end),
+        (_("6-monthly reviews held"), f.reviews_held),
+        (_("Techniques performed independently"), f.techniques_independent),
+        (_("Techniques accepted"), f.techniques_accepted),
+        (_("Staff trained in the period"), f.trained),
+        (_("… of them still working at the end"), f.retained),
+        (_("Trained staff working at the end / trained by then"), f"{format_number(f.working_at_end)}/{format_number(f.trained_by_end)}"),
+        (_("Trained staff who left"), f.departures),
+        (_("… breaking their commitment to serve"), f.departures_breaking),
+        (_("… to a private hospital"), f.departures_private),
+        (_("Readiness assessments"), f.assessments),
+        (_("Techniques that became ready"), f.became_ready),
+        (_("Gaps closed"), f.gaps_closed),
+        (_("Gaps open at the end (overdue)"), f"{format_number(f.gaps_open)} ({format_number(f.gaps_overdue)})"),
+        (_("Cases with support"), sum(c.with_support for c in f.cases)),
+        (_("Cases done independently"), sum(c.independent for c in f.cases)),
+        (_("Independence reached"), len(f.independence)),
+        (_("Patients referred to HCMC (the period before)"), f"{format_number(referred)} ({format_number(referred_before)})"),
+        (_("Referred per logged month (the period before)"), "{now} ({before})".format(
+            now=_per_month(round(referred / months, 2) if months else None),
+            before=_per_month(round(referred_before / months_before, 2) if months_before else None))),
+    ]
+    return [(label, value if isinstance(value, str) else format_number(value)) for label, value in lines]
+
+
+def compile_review(period: Period, scope: ReviewScope | None = None) -> ReviewFigures:
+    """Every figure of the review for the period and the scope."""
+    authority.require("read")
+    scope = scope or ReviewScope()
+    facilities = _scope_facilities(scope)
+    figures = ReviewFigures(period, period.previous(), scope, scope_label(scope))
+    for part in (agreements_part, techniques_part, training_part, readiness_part, gaps_part, cases_part):
+        part(figures, facilities)
+    return figures
+
