@@ -48,12 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help=_("replace the database by a backup (the current one is kept beside it)"))
     restore.add_argument("file", metavar="FILE", help=_("backup file to restore"))
     prn = sub.add_parser("print", help=_("print a document to a PDF file: a contract, an amendment, a blank checklist, a readiness report, "
-                                         "a training certificate, a commitment letter, a retention report"))
-    prn.add_argument("document", choices=("contract", "amendment", "checklist", "readiness", "certificate", "commitment", "retention"))
-    prn.add_argument("id", metavar="ID", help=_(
+                                         "a training certificate, a commitment letter, a retention report, a 6-monthly review"))
+    prn.add_argument("document", choices=("contract", "amendment", "checklist", "readiness", "certificate", "commitment", "retention",
+                                          "review"))
+    prn.add_argument("id", metavar="ID", nargs="?", default="", help=_(
         "contract/amendment: the id or number (e.g. 05/HĐ-CGKT); checklist: the technique's id or code; readiness: the assessment's id; "
         "certificate/commitment: the training's id (list enrollments); retention: the facility's code (e.g. CM-SANNHI)"))
-    prn.add_argument("--facility", metavar="CODE", help=_("checklist: print this facility's name on the form (its code, e.g. CM-SANNHI)"))
+    prn.add_argument("--facility", metavar="CODE", help=_("checklist: print this facility's name on the form; review: only this hospital "
+                                                          "(its code, e.g. CM-SANNHI)"))
+    cli_networks.add_period_arguments(prn)
     prn.add_argument("-o", "--output", required=True, metavar="FILE", help=_("PDF file to write"))
     imp = sub.add_parser("import-staff", help=_("import staff and their trainings from an Excel (.xlsx) or CSV file: all rows or none"))
     imp.add_argument("file", metavar="FILE", help=_("the .xlsx or .csv file"))
@@ -193,6 +196,10 @@ def cmd_print(args: argparse.Namespace) -> int:
     from hospitaldesk.services import agreements, amendments, contract_print
 
     output = Path(args.output)
+    if args.document == "review":
+        return cli_networks.print_review(args, output)
+    if not args.id:
+        raise HospitalDeskError(_("Say which {document} to print: its id or number after the word.").format(document=args.document))
     if args.document in ("checklist", "readiness"):
         return _print_readiness(args, output)
     if args.document in ("certificate", "commitment", "retention"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -141,6 +142,16 @@ def _report_review(args: argparse.Namespace) -> int:
                                                           end=format_date(figures.period.end)))
     for label, value in review.total_lines(figures):
         _print(f"{label}\t{value}")
+    return EXIT_OK
+
+
+def print_review(args: argparse.Namespace, output: Path) -> int:
+    """`print review`: the figures compiled now, with what was written for that period and scope in the app."""
+    from hospitaldesk.services import review_print
+
+    period, scope = review_request(args)
+    review_print.print_review(period, scope, output)
+    _print(_("Review written to {path}.").format(path=output))
     return EXIT_OK
 
 

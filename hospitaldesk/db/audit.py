@@ -24,16 +24,7 @@ from typing import Any
 from peewee import SqliteDatabase
 
 from hospitaldesk.db.connection import database
-from hospitaldesk.db.models import (
-    ACCOUNT_TABLES,
-    AGREEMENT_TABLES,
-    FOUNDATION_TABLES,
-    NETWORK_TABLES,
-    READINESS_TABLES,
-    TRAINEE_TABLES,
-    BaseModel,
-    Record,
-)
+from hospitaldesk.db.models import ACCOUNT_TABLES, RECORD_TABLES, BaseModel, Record
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 # Columns that change on every save or are derived, and say nothing about what a person did.
@@ -66,8 +57,7 @@ CREATE_LOG = [
 
 def audited_models() -> list[type[BaseModel]]:
     """Every table a person changes: the synced records and the accounts (not the derived or local ones)."""
-    tables = [*FOUNDATION_TABLES, *AGREEMENT_TABLES, *READINESS_TABLES, *TRAINEE_TABLES, *NETWORK_TABLES]
-    return [m for m in tables if issubclass(m, Record)] + list(ACCOUNT_TABLES)
+    return [m for m in RECORD_TABLES if issubclass(m, Record)] + list(ACCOUNT_TABLES)
 
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"

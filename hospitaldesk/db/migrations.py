@@ -18,6 +18,7 @@ from hospitaldesk.db.models import (
     NETWORK_TABLES,
     READINESS_TABLES,
     RETENTION_TABLES,
+    REVIEW_TABLES,
     SYNC_TABLES,
     TRAINEE_TABLES,
     Agreement,
@@ -157,6 +158,13 @@ def _m12_networks(db: SqliteDatabase) -> None:
         audit.create_triggers(db, model)
 
 
+def _m13_reviews(db: SqliteDatabase) -> None:
+    """The 6-monthly reviews being written, audited and synced like every record."""
+    db.create_tables(REVIEW_TABLES)
+    for model in REVIEW_TABLES:
+        audit.create_triggers(db, model)
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -170,6 +178,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (10, "audit log: every change and event, hash-chained, written by triggers", _m10_audit_log),
     (11, "sync: version vectors, trusted peers, bundles sent and received, conflicts", _m11_sync),
     (12, "networks: case logs, regional specialty networks, their hubs and members", _m12_networks),
+    (13, "reviews: the 6-monthly review reports being written", _m13_reviews),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

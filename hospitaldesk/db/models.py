@@ -569,6 +569,42 @@ class NetworkMember(Record):
 NETWORK_TABLES: list[type[BaseModel]] = [CaseLog, Network, NetworkHub, NetworkMember]
 
 
+# --- the 6-monthly review (migration 13) -----------------------------------------------------------
+
+
+class Review(Record):
+    """A 6-monthly review report (báo cáo sơ kết) being written: its period and scope (one facility, one
+    province, or neither: the region), the document's header and the narrative the compiled figures are
+    printed with (services/review_drafts.py). The figures themselves are never stored: they are compiled
+    from the records each time, so they are always those of the day of printing."""
+
+    period_start = DateField()
+    period_end = DateField()
+    province = ForeignKeyField(Province, null=True, backref="reviews", on_delete="RESTRICT")
+    province_id: uuid.UUID | None
+    facility = ForeignKeyField(Facility, null=True, backref="reviews", on_delete="RESTRICT")
+    facility_id: uuid.UUID | None
+    issuer_parent = CharField(max_length=300, default="")  # "UBND TỈNH CÀ MAU"
+    issuer = CharField(max_length=300, default="")  # "SỞ Y TẾ"
+    number = CharField(max_length=60, default="")  # "15/BC-SYT"; "" prints dots to fill in by hand
+    place = CharField(max_length=120, default="")
+    issued_on = DateField(null=True)
+    results = TextField(default="")  # one paragraph per line, like the contract's clauses
+    difficulties = TextField(default="")
+    plans = TextField(default="")
+    proposals_committee = TextField(default="")  # to the provincial People's Committee
+    proposals_ministry = TextField(default="")  # to the Ministry of Health
+    signer_title = CharField(max_length=200, default="")
+    signer_name = CharField(max_length=200, default="")
+    recipients = TextField(default="")  # one per line
+
+
+REVIEW_TABLES: list[type[BaseModel]] = [Review]
+# Every table of records people write, in the order they were added: what sync carries and the audit log watches.
+RECORD_TABLES: list[type[BaseModel]] = [*FOUNDATION_TABLES, *AGREEMENT_TABLES, *READINESS_TABLES, *TRAINEE_TABLES, *NETWORK_TABLES,
+                                        *REVIEW_TABLES]
+
+
 class RetentionFact(BaseModel):
     """Derived, never synced: a person trained in a technique (under an agreement), with the days
     retention is read on and whether they were working there on each. Rebuilt from the person's

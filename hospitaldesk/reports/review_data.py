@@ -206,3 +206,30 @@ class ReviewFigures:
         for line, source in zip(data["readiness"], self.readiness):
             line["became_ready"] = source.became_ready
         return data
+
+
+@dataclass(frozen=True)
+class ReviewText:
+    """What the user wrote: the header, the narrative sections (one paragraph per line) and the signing block."""
+
+    issuer: str = ""  # "SỞ Y TẾ"
+    issuer_parent: str = ""  # "UBND TỈNH CÀ MAU"
+    number: str = ""  # "15/BC-SYT"; "" prints dots to fill in by hand
+    place: str = ""
+    issued_on: dt.date | None = None  # None: the date line is left to fill in by hand
+    results: str = ""
+    difficulties: str = ""
+    plans: str = ""
+    proposals_committee: str = ""
+    proposals_ministry: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewDocument:
+    figures: ReviewFigures
+    text: ReviewText
+    headline: tuple[tuple[str, str], ...]  # (label, value) of the main figures, translated and formatted
+    record_id: str = ""  # the saved review's id; "" when printed without one

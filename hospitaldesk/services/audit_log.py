@@ -33,6 +33,7 @@ TABLES = {
     "retention": N_("Retention"), "local_state": N_("Setting of this computer"), "backup": N_("Backup"),
     "sync_bundle": N_("Sync bundle"), "sync_peer": N_("Trusted site"),
     "case_log": N_("Case log"), "network": N_("Network"), "network_hub": N_("Network hub"), "network_member": N_("Network member"),
+    "review": N_("6-monthly review"),
 }
 PAGE = 500  # the newest entries first; a filter narrows further
 

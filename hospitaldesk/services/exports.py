@@ -40,7 +40,7 @@ def export_list(catalog: Catalog[Any], query: ListQuery, path: Path, progress: C
                 return
             page += 1
 
-    _record(catalog.kind, path, query.search)
+    record_export(catalog.kind, path, query.search)
     return write_xlsx(path, _(catalog.title), [_(column.label) for column in columns], rows(), progress=progress)
 
 
@@ -60,11 +60,11 @@ def export_retention(path: Path, facility_id: str | None = None, today: dt.date 
         line += [r.required if r.required is not None else "", _("Yes") if r.at_risk else _("No")]
         body.append(line)
     kinds = {index: "int" for index in range(2, len(headers) - 1)}
-    _record("retention", path, facility_id or "")
+    record_export("retention", path, facility_id or "")
     return write_xlsx(path, _("Retention"), headers, body, kinds)
 
 
-def _record(what: str, path: Path, narrowed_by: str) -> None:
+def record_export(what: str, path: Path, narrowed_by: str) -> None:
     """An export is in the audit log before its file is written (a file never leaves unlogged): which list, which file."""
     with atomic("event"):
         audit.record("export", what, details={"file": path.name, "filter": narrowed_by})

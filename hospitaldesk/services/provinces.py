@@ -83,6 +83,15 @@ def resolve(name_or_code: str) -> Province | None:
     return candidates[0] if candidates else None
 
 
+def province_words(province: Province) -> str:
+    """'tỉnh Cà Mau', 'thành phố Cần Thơ': the unit in force today, as a sentence names it."""
+    from hospitaldesk.services.agreements import place_name
+
+    current = province.current()
+    kind = _("city") if current.kind == "city" else _("province")
+    return f"{kind} {place_name(current.name)}"
+
+
 def current_successor(province: Province) -> Province:
     return province.current()
 

@@ -47,6 +47,7 @@ from hospitaldesk.reports.review_data import (
 from hospitaldesk.services.case_outcomes import MonthCount, summarise
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.overview import province_ids
+from hospitaldesk.services.provinces import province_words
 
 ENDED_STATUSES = ("accepted", "closed", "terminated")
 LONGEST_DAYS = 731  # a review covers half a year, or a year; more is a typing slip
@@ -97,7 +98,7 @@ def scope_label(scope: ReviewScope) -> str:
         return facility.name if facility else ""
     if scope.province:
         province = Province.get_or_none(Province.id == parse_id(scope.province))
-        return province.current().name if province else ""
+        return province_words(province) if province else ""
     return _("The Mekong Delta region")
 
 
@@ -336,7 +337,7 @@ def total_lines(f: ReviewFigures) -> list[tuple[str, str]]:
         (_("Techniques accepted"), f.techniques_accepted),
         (_("Staff trained in the period"), f.trained),
         (_("… of them still working at the end"), f.retained),
-        (_("Trained staff working at the end / trained by then"), f"{format_number(f.working_at_end)}/{format_number(f.trained_by_end)}"),
+        (_("Trained staff working at the end / all trained"), f"{format_number(f.working_at_end)}/{format_number(f.trained_by_end)}"),
         (_("Trained staff who left"), f.departures),
         (_("… breaking their commitment to serve"), f.departures_breaking),
         (_("… to a private hospital"), f.departures_private),

@@ -37,6 +37,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("readiness", N_("Readiness"), "2"),
     ("staff", N_("Staff"), "3"),
     ("retention", N_("Retention"), "4"),
+    ("review", N_("6-monthly review"), None),
     ("equipment", N_("Equipment"), "5"),
     ("facilities", N_("Facilities"), "6"),
     ("provinces", N_("Provinces"), "7"),
@@ -173,6 +174,10 @@ class MainWindow:
             from hospitaldesk.ui.screens.staff import StaffScreen
 
             return StaffScreen(self.content)
+        if key == "review":
+            from hospitaldesk.ui.screens.review import ReviewScreen
+
+            return ReviewScreen(self.content)
         if key == "retention":
             from hospitaldesk.ui.screens.retention import RetentionScreen
 

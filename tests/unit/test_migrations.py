@@ -159,8 +159,8 @@ def test_a_version_11_database_gains_the_networks_and_keeps_its_records(tmp_path
     monkeypatch.undo()
 
     opened = open_store(path)
-    assert opened.schema_version == 12 and opened.backup_before_migration is not None
-    assert {"case_log", "network", "network_hub", "network_member"} <= table_names(path)
+    assert opened.schema_version == SHIPPED and opened.backup_before_migration is not None
+    assert {"case_log", "network", "network_hub", "network_member", "review"} <= table_names(path)
     assert inspect_schema_version(opened.backup_before_migration) == 11
     from hospitaldesk.services.staff import StaffCatalog
 
@@ -170,3 +170,27 @@ def test_a_version_11_database_gains_the_networks_and_keeps_its_records(tmp_path
                                          (logged.replace("-", ""),)).fetchall()
     assert [c[0] for c in changes] == ["insert"] and '"referred_to_hcmc":0' in changes[0][1]
     assert audit.verify().ok
+
+
+def test_a_version_12_database_gains_the_reviews_audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made by the build before migration 13 (the networks were the last step), then opened by this one."""
+    import datetime as dt
+
+    from hospitaldesk.db import audit
+    from hospitaldesk.reports.review_data import Period, ReviewScope
+    from hospitaldesk.services import review_drafts, site
+
+    path = tmp_path / "v12.sqlite3"
+    monkeypatch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 12])
+    monkeypatch.setattr(store, "LATEST_VERSION", 12)
+    assert open_store(path).schema_version == 12
+    site.init_site("Bệnh viện Đa khoa tỉnh Sóc Trăng")
+    close_store()
+    assert "review" not in table_names(path)
+    monkeypatch.undo()
+
+    opened = open_store(path)
+    assert opened.schema_version == SHIPPED and "review" in table_names(path)
+    saved = review_drafts.save(Period(dt.date(2024, 1, 1), dt.date(2024, 6, 30)), ReviewScope(), {"issuer": "SỞ Y TẾ", "results": "Tốt."})
+    changes = store.database.execute_sql("SELECT action FROM audit_entry WHERE record_id = ?", (saved.replace("-", ""),)).fetchall()
+    assert changes == [("insert",)] and audit.verify().ok

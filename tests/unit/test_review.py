@@ -145,7 +145,7 @@ def test_the_region(half_year: dict[str, str]) -> None:
 
 def test_a_province_covers_its_hospitals_only(half_year: dict[str, str]) -> None:
     f = review.compile_review(H1, ReviewScope(province=ca_mau_province()))
-    assert f.scope_label == Province.get_by_id(ca_mau_province()).current().name
+    assert f.scope_label == "province " + Province.get_by_id(ca_mau_province()).current().name
     # Cà Mau: A2 only (accepted); nothing signed, nothing running at the end; PCI at Sóc Trăng left out.
     assert (f.signed, [a.number for a in f.accepted], f.running_at_end, f.reviews_held) == ([], ["02/HĐ-CGKT"], 0, 0)
     assert [c.technique for c in f.cases] == ["Lọc máu liên tục ở trẻ em"]
@@ -196,7 +196,7 @@ def test_report_review_prints_the_compiled_figures(run: Runner, demo_db: Path) -
                  "--province", "ca mau", "--json")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert data["period"] == {"start": "2024-01-01", "end": "2024-06-30"} and data["scope_label"] == "Cà Mau"
+    assert data["period"] == {"start": "2024-01-01", "end": "2024-06-30"} and data["scope_label"] == "province Cà Mau"
     open_store(demo_db)
     expected = review.compile_review(H1, ReviewScope(province=str(provinces.resolve("Cà Mau").id))).as_dict()  # type: ignore[union-attr]
     close_store()

@@ -38,6 +38,10 @@ FORMS: dict[str, tuple[str, ...]] = {
     "province": ("hospitaldesk.services.provinces:ProvinceCatalog.fields",),
     "specialty": ("hospitaldesk.services.specialties:SpecialtyCatalog.fields",),
     "technique": ("hospitaldesk.services.techniques:TechniqueCatalog.fields",),
+    "case_log": ("hospitaldesk.services.case_logs:FIELDS",),
+    "network": ("hospitaldesk.services.networks:NETWORK_FIELDS",),
+    "network_member": ("hospitaldesk.services.networks:MEMBER_FIELDS",),
+    "review": ("hospitaldesk.services.review_drafts:FIELDS",),
 }
 
 

@@ -32,7 +32,7 @@ from peewee import (
 )
 from peewee import sort_models  # type: ignore[attr-defined]  # public, but not in its stubs
 
-from hospitaldesk.db.models import AGREEMENT_TABLES, FOUNDATION_TABLES, NETWORK_TABLES, READINESS_TABLES, TRAINEE_TABLES, Record
+from hospitaldesk.db.models import RECORD_TABLES, Record
 from hospitaldesk.i18n import _
 
 Vector = dict[str, int]
@@ -47,8 +47,7 @@ FROZEN = {"agreement": ("frozen_json", "content_hash"), "amendment": ("frozen_js
 
 def synced_models() -> list[type[Record]]:
     """Every table whose records travel, parents before the children that point to them."""
-    candidates = [m for m in (*FOUNDATION_TABLES, *AGREEMENT_TABLES, *READINESS_TABLES, *TRAINEE_TABLES, *NETWORK_TABLES)
-                  if issubclass(m, Record) and getattr(m, "synced", False)]
+    candidates = [m for m in RECORD_TABLES if issubclass(m, Record) and getattr(m, "synced", False)]
     return [m for m in sort_models(candidates) if m in candidates]
 
 

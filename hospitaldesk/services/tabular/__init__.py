@@ -17,10 +17,11 @@ from __future__ import annotations
 from hospitaldesk.services.tabular.headers import ColumnSpec, HeaderMap, column_letter, header_key, map_headers
 from hospitaldesk.services.tabular.reading import MAX_ROWS, read_table
 from hospitaldesk.services.tabular.table import Progress, Table, TableRow
-from hospitaldesk.services.tabular.writing import COLUMN_KINDS, safe_sheet_title, write_xlsx
+from hospitaldesk.services.tabular.writing import COLUMN_KINDS, Sheet, safe_sheet_title, write_xlsx, write_xlsx_sheets
 
 __all__ = [
     "COLUMN_KINDS",
+    "Sheet",
     "MAX_ROWS",
     "ColumnSpec",
     "HeaderMap",
@@ -33,4 +34,5 @@ __all__ = [
     "read_table",
     "safe_sheet_title",
     "write_xlsx",
+    "write_xlsx_sheets",
 ]

@@ -11,7 +11,9 @@ Column kinds (`column_kinds`, by 0-based column index; "auto" when absent):
   leading zero (the cell is formatted "@" so editing it in Excel keeps it text too);
 - "date": Excel dates shown dd/mm/yyyy (a dd/mm/yyyy string is converted);
 - "int" / "money": numbers with a thousands separator (Excel shows 1.250.000 on a
-  Vietnamese Windows); a string of digits with separators is converted.
+  Vietnamese Windows); a string of digits with separators is converted;
+- "percent": a share (0.825) shown as a percentage (82.5 %).
+A workbook of several sheets (write_xlsx_sheets) takes the same kinds per sheet.
 Text is written as given (only the control characters a workbook cannot hold are
 dropped), and a text starting with "=" stays text, never a formula.
 """
@@ -23,6 +25,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
@@ -34,10 +37,11 @@ from hospitaldesk.services.tabular.headers import column_letter
 from hospitaldesk.services.tabular.table import PROGRESS_EVERY, Progress
 from hospitaldesk.services.tabular.xlsx_reader import number_text
 
-COLUMN_KINDS = ("auto", "text", "date", "int", "money")
+COLUMN_KINDS = ("auto", "text", "date", "int", "money", "percent")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 THOUSANDS_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0%"
 TEXT_FORMAT = "@"
 HEADER_FILL = "DDEBF7"  # light blue, prints fine in black and white
 WIDTH_SAMPLE = 200  # rows looked at to size the columns
@@ -47,6 +51,16 @@ MAX_TITLE = 31  # Excel's limit for a sheet name
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what an .xlsx cannot hold (openpyxl refuses them)
 _BAD_TITLE = re.compile(r"[\\/*?:\[\]\x00-\x1f]+")
 _DIGITS_WITH_SEPARATORS = re.compile(r"-?[0-9]{1,3}(?:[.,\s\u00a0]?[0-9]{3})*")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title (made safe), headers, rows and column kinds (see above)."""
+
+    title: str
+    headers: list[str]
+    rows: Iterable[Sequence[Any]]
+    column_kinds: dict[int, str] = field(default_factory=dict)
 
 
 def write_xlsx(
@@ -64,35 +78,29 @@ def write_xlsx(
     (the target is then left as it was). Raises HospitalDeskError when the file
     cannot be written (open in Excel, read-only folder, disk full).
     """
+    return write_xlsx_sheets(path, [Sheet(sheet_title, headers, rows, dict(column_kinds or {}))], progress=progress)
+
+
+def write_xlsx_sheets(path: Path, sheets: Sequence[Sheet], *, progress: Progress | None = None) -> Path:
+    """write_xlsx for a workbook of several sheets, in the order given (all written, or none)."""
     from openpyxl import Workbook
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         path = path.with_name(path.name + ".xlsx")
-    kinds = dict(column_kinds or {})
-    for index, kind in kinds.items():
-        if kind not in COLUMN_KINDS:
-            raise ValueError(f"column {index}: unknown kind {kind!r}, expected one of {COLUMN_KINDS}")
+    for sheet_spec in sheets:
+        for index, kind in sheet_spec.column_kinds.items():
+            if kind not in COLUMN_KINDS:
+                raise ValueError(f"column {index}: unknown kind {kind!r}, expected one of {COLUMN_KINDS}")
     temp = _reserve(path)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(safe_sheet_title(sheet_title))
+    written: list[Any] = []
     try:
-        source = iter(rows)
-        sample = list(islice(source, WIDTH_SAMPLE))
-        width = max([len(headers), *(len(row) for row in sample)] or [1])
-        for index in range(width):
-            header = headers[index] if index < len(headers) else ""
-            sheet.column_dimensions[column_letter(index)].width = _width(header, [row[index] for row in sample if index < len(row)])
-        sheet.freeze_panes = "A2"
-        cells = _RowCells(sheet, [kinds.get(index, "auto") for index in range(width)])
-        sheet.append(cells.header(headers))
         count = 0
-        for row in chain(sample, source):
-            sheet.append(cells.row(row))
-            count += 1
-            if progress is not None and count % PROGRESS_EVERY == 0:
-                progress(count)
-        sheet.auto_filter.ref = f"A1:{column_letter(max(len(headers), 1) - 1)}{count + 1}"
+        for sheet_spec in sheets:
+            sheet = workbook.create_sheet(safe_sheet_title(sheet_spec.title))
+            written.append(sheet)
+            count = _fill(sheet, sheet_spec, count, progress)
         with open(temp, "wb") as fh:
             workbook.save(fh)
             fh.flush()
@@ -102,8 +110,31 @@ def write_xlsx(
         raise HospitalDeskError(_save_message(path, exc)) from exc
     finally:
         temp.unlink(missing_ok=True)
-        _discard_stream(sheet)
+        for sheet in written:
+            _discard_stream(sheet)
     return path
+
+
+def _fill(sheet: Any, spec: Sheet, count: int, progress: Progress | None) -> int:
+    """Headers, column widths, frozen header, filter and rows; returns the rows written so far in the workbook."""
+    headers, kinds = spec.headers, spec.column_kinds
+    source = iter(spec.rows)
+    sample = list(islice(source, WIDTH_SAMPLE))
+    width = max([len(headers), *(len(row) for row in sample)] or [1])
+    for index in range(width):
+        header = headers[index] if index < len(headers) else ""
+        sheet.column_dimensions[column_letter(index)].width = _width(header, [row[index] for row in sample if index < len(row)])
+    sheet.freeze_panes = "A2"
+    cells = _RowCells(sheet, [kinds.get(index, "auto") for index in range(width)])
+    sheet.append(cells.header(headers))
+    first = count
+    for row in chain(sample, source):
+        sheet.append(cells.row(row))
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    sheet.auto_filter.ref = f"A1:{column_letter(max(len(headers), 1) - 1)}{count - first + 1}"
+    return count
 
 
 def _discard_stream(sheet: Any) -> None:
@@ -191,6 +222,7 @@ class _RowCells:
         self._date = styled(DATE_FORMAT)
         self._datetime = styled(DATETIME_FORMAT)
         self._thousands = styled(THOUSANDS_FORMAT)
+        self._percent = styled(PERCENT_FORMAT)
 
     def header(self, headers: list[str]) -> list[Any]:
         from openpyxl.styles import Alignment, Font, PatternFill
@@ -229,6 +261,8 @@ class _RowCells:
         if isinstance(value, dt.date):
             return self._set(self._date, index, value)
         if isinstance(value, (int, float, Decimal)):
+            if kind == "percent":
+                return self._set(self._percent, index, value)
             return self._set(self._thousands, index, value) if kind in ("int", "money") else value
         text = value if isinstance(value, str) else str(value)
         if text.startswith("=") or _ILLEGAL.search(text):

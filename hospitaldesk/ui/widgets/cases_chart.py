@@ -3,25 +3,34 @@ the patients still referred to HCMC as a red line, so a falling line under growi
 a transfer that worked. A month nobody logged is left blank (unknown, not zero)."""
 from __future__ import annotations
 
+import datetime as dt
 import tkinter as tk
+from collections.abc import Sequence
+from typing import Protocol
 
 import ttkbootstrap as ttk
 
 from hospitaldesk.i18n import _
-from hospitaldesk.services.overview import CaseMonth
+from hospitaldesk.reports.axis import nice_top
+
+
+class CaseMonth(Protocol):
+    """A month's sums as the overview (overview.CaseMonth) and the review (review_data.MonthCases) give them."""
+
+    @property
+    def month(self) -> dt.date: ...
+    @property
+    def with_support(self) -> int: ...
+    @property
+    def independent(self) -> int: ...
+    @property
+    def referred(self) -> int: ...
+    @property
+    def logs(self) -> int: ...
+
 
 SUPPORTED, INDEPENDENT, REFERRED, GRID, TEXT = "#6ea8fe", "#198754", "#b02a37", "#e9ecef", "#6c757d"
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 16, 30, 22
-
-
-def nice_top(value: int) -> int:
-    """A round axis maximum at or above `value` whose quarters are whole round numbers (4, 8, 20, 40, 200, …)."""
-    scale = 1
-    while True:
-        for step in (1, 2, 5):
-            if 4 * step * scale >= value:
-                return 4 * step * scale
-        scale *= 10
 
 
 class CasesChart(ttk.Frame):
@@ -29,10 +38,10 @@ class CasesChart(ttk.Frame):
         super().__init__(master)
         self.canvas = tk.Canvas(self, height=height, highlightthickness=0, background="white")
         self.canvas.pack(fill="x", expand=True)
-        self.months: list[CaseMonth] = []
+        self.months: Sequence[CaseMonth] = []
         self.canvas.bind("<Configure>", lambda _e: self.draw())
 
-    def show(self, months: list[CaseMonth]) -> None:
+    def show(self, months: Sequence[CaseMonth]) -> None:
         self.months = months
         self.draw()
 

@@ -1,0 +1,112 @@
+"""The 6-monthly review screen, driven as a director's assistant would: choose a half-year and a province, read the
+figures, write the narrative, save it (a bad date is named on its field), print it through the preview, export it."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from hospitaldesk.db.models import Review
+from tests.gui.support import DialogLog, open_screen, pump
+from tests.gui.test_print_preview import pages_shown, wait_for
+
+pytestmark = pytest.mark.gui
+
+
+def loaded(screen: Any) -> Any:
+    deadline = time.monotonic() + 20
+    while screen.loading and time.monotonic() < deadline:
+        pump(screen.winfo_toplevel(), 30)
+    assert not screen.loading and screen.figures is not None
+    return screen
+
+
+def figures(screen: Any) -> dict[str, str]:
+    return {screen.tree.item(i, "values")[0]: screen.tree.item(i, "values")[1] for i in screen.tree.get_children()}
+
+
+def choose(box: Any, label_start: str) -> None:
+    box.set_value(next(c.value for c in box.choices if c.label.startswith(label_start)))
+    box.event_generate("<<ComboboxSelected>>")
+
+
+@pytest.fixture
+def review_screen(window: Any) -> Any:
+    from hospitaldesk.services.demo import load_demo
+
+    load_demo()
+    screen = loaded(open_screen(window, "review"))
+    screen.start_var.set("01/01/2024")
+    screen.end_var.set("30/06/2024")
+    screen.refresh()
+    return loaded(screen)
+
+
+def test_the_figures_of_a_half_year_and_a_province(review_screen: Any) -> None:
+    screen = review_screen
+    region = figures(screen)
+    assert region["Agreements signed"] == "1" and region["Techniques accepted"] == "2"
+    assert screen.scope_title.cget("text").startswith("The Mekong Delta region · 01/01/2024 – 30/06/2024")
+    assert [m.month.month for m in screen.chart.months] == [1, 2, 3, 4, 5, 6] and screen.chart.canvas.find_all()
+    choose(screen.province_box, "Cà Mau")
+    loaded(screen)
+    assert screen.scope_title.cget("text").startswith("province Cà Mau")
+    assert figures(screen)["Agreements signed"] == "1"  # 03/HĐ-CGKT, Nhi Đồng 1 → Cà Mau
+    assert screen.forms[0].get_values()["issuer"] == "DEPARTMENT OF HEALTH"
+
+
+def test_the_text_is_saved_and_found_again(window: Any, review_screen: Any, dialog_log: DialogLog) -> None:
+    screen = review_screen
+    header, narrative, _plans = screen.forms
+    header.inputs["issued_on"].delete(0, "end")
+    header.variables["issued_on"].set("31/02/2024")
+    narrative.inputs["difficulties"].insert("1.0", "Thiếu điều dưỡng hồi sức.")
+    screen.notebook.select(2)
+    assert screen.save_record() is False
+    assert "dd/mm/yyyy" in header.error_text("issued_on") and screen.notebook.index("current") == 0  # the tab with the problem
+    assert Review.select().count() == 0
+    header.variables["issued_on"].set("05/07/2024")
+    assert screen.save_record() is True and Review.select().count() == 1
+    # Another province, then back: the text written for the region comes back.
+    choose(screen.province_box, "Cà Mau")
+    loaded(screen)
+    assert narrative.get_values()["difficulties"] == ""
+    choose(screen.province_box, "The whole region")
+    loaded(screen)
+    assert narrative.get_values()["difficulties"] == "Thiếu điều dưỡng hồi sức."
+    assert header.get_values()["issued_on"] == "05/07/2024" and "text saved" in screen.scope_title.cget("text")
+
+
+def test_unsaved_text_is_offered_to_be_saved_before_another_review(review_screen: Any, dialog_log: DialogLog) -> None:
+    screen = review_screen
+    screen.forms[2].inputs["plans"].insert("1.0", "Mở rộng kỹ thuật ECMO.")
+    dialog_log.answer = True
+    choose(screen.province_box, "Cà Mau")
+    loaded(screen)
+    assert dialog_log.questions and Review.get().plans == "Mở rộng kỹ thuật ECMO."
+
+
+def test_print_and_export(window: Any, review_screen: Any, dialog_log: DialogLog, tmp_path: Any) -> None:
+    from openpyxl import load_workbook
+
+    screen = review_screen
+    screen.forms[1].inputs["results"].insert("1.0", "Giảm chuyển tuyến.")
+    preview = screen.print_report()
+    try:
+        wait_for(window.root, lambda: pages_shown(preview))
+        assert preview.data is not None and b"%PDF" in preview.data[:8]
+    finally:
+        preview.destroy()
+    dialog_log.save_path = tmp_path / "so-ket.xlsx"
+    job = screen.export()
+    wait_for(window.root, lambda: job.done)
+    assert load_workbook(tmp_path / "so-ket.xlsx").sheetnames[0] == "Main figures" and not dialog_log.errors
+
+
+def test_a_viewer_cannot_save(window: Any, review_screen: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hospitaldesk.services import authority
+
+    monkeypatch.setattr(authority, "allowed", lambda action: action != "edit")
+    review_screen.on_show()
+    assert str(review_screen.save_button.cget("state")) == "disabled"
