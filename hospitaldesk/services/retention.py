@@ -49,6 +49,18 @@ class TechniqueRetention:
         return [Milestone(k, self.counts[2 * n + 1] or 0, self.counts[2 * n] or 0) for n, k in enumerate(terms.MILESTONE_MONTHS)]
 
 
+# A retention fact `f` working at its facility on :day: after employment began and, for the few who ever
+# left, not away that day. Written once for every sum over the facts (retention, the review, the trends).
+WORKING_ON_DAY = ("((f.started IS NULL OR f.started <= :day) AND CASE WHEN f.moved THEN f.staff NOT IN "
+                  "(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= :day "
+                  "AND (d.returned_on IS NULL OR :day < d.returned_on)) ELSE 1 END)")
+
+
+def on_day(sql: str, day: dt.date) -> tuple[str, list[str]]:
+    """`sql` with each :day a parameter, and the parameters (the day, as many times as it appears)."""
+    return sql.replace(":day", "?"), [day.isoformat()] * sql.count(":day")
+
+
 def required_for(technique_ids: Iterable[str]) -> dict[str, int | None]:
     """How many trained people each technique's current checklist requires, by stored id: the sum of
     its critical human-resources items (e.g. 2 doctors + 8 nurses = 10); None when it has none. Each
@@ -97,10 +109,7 @@ def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None 
     if technique_id:
         where.append("f.technique = ?")
         params.append(parse_id(technique_id).hex)
-    # Working today: after employment began and, for the few who ever left, not away today.
-    away = ("(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= :day "
-            "AND (d.returned_on IS NULL OR :day < d.returned_on))")
-    active = f"(f.started IS NULL OR f.started <= :day) AND CASE WHEN f.moved THEN f.staff NOT IN {away} ELSE 1 END"
+    active = WORKING_ON_DAY
     stones = ", ".join(f"SUM(f.{at} <= :day), SUM(f.{at} <= :day AND f.{kept})"
                        for at, kept in (retention_facts.MILESTONE_COLUMNS[k] for k in terms.MILESTONE_MONTHS))
     sums = (f"SELECT f.facility, f.technique, COUNT(*), SUM({active}), {stones} "

@@ -180,19 +180,16 @@ def training_part(figures: ReviewFigures, facilities: Any) -> None:
     """From the retention facts (one per person and technique: their first training), as retention.py sums them."""
     period = figures.period
     retention.retention_facts.refresh()
-    day = period.end.isoformat()
-    away = ("(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= ? "
-            "AND (d.returned_on IS NULL OR ? < d.returned_on))")
-    working = f"((f.started IS NULL OR f.started <= ?) AND CASE WHEN f.moved THEN f.staff NOT IN {away} ELSE 1 END)"
-    where, params = "f.first = 1 AND f.trained_on <= ?", [day]
+    working, working_params = retention.on_day(retention.WORKING_ON_DAY, period.end)
+    where, params = "f.first = 1 AND f.trained_on <= ?", [period.end.isoformat()]
     if facilities is not None:
         sql, ids = facilities.sql()
         where += f" AND f.facility IN ({sql})"
         params += list(ids)
+    start = period.start.isoformat()
     rows = RetentionFact._meta.database.execute_sql(
         f"SELECT f.technique, SUM(f.trained_on >= ?), SUM(f.trained_on >= ? AND {working}), COUNT(*), SUM({working}) "
-        f"FROM retention_fact f WHERE {where} GROUP BY f.technique",
-        [period.start.isoformat(), period.start.isoformat(), day, day, day, day, day, day, *params]).fetchall()
+        f"FROM retention_fact f WHERE {where} GROUP BY f.technique", [start, start, *working_params, *working_params, *params]).fetchall()
     names = names_of(Technique.id, Technique.name, {r[0] for r in rows})
     figures.training = sorted((TrainingLine(names.get(t, ""), trained, retained or 0) for t, trained, retained, _all, _w in rows
                                if trained), key=lambda line: line.technique)

@@ -55,6 +55,7 @@ OPEN_GOAL_MS = 200.0
 AGREEMENT_GOAL_MS = 200.0  # the agreements window shows one page: each list query, p95
 STARTUP_GOAL_RATIO = 2.0
 OVERVIEW_GOAL_MS = 300.0  # the overview (the first screen) compiled for the region or a filter: p95
+REVIEW_GOAL_MS = 2000.0  # the 6-monthly review's figures compiled for the region, a province or a hospital: p95
 READINESS_LIST_GOAL_MS = 200.0  # the readiness screen's lists, as the agreements list: each call, p95
 ANSWER_GOAL_MS = 50.0  # a key press in the assessment entry view must feel instant: p95
 SCORE_GOAL_MS = 1000.0  # scoring 10,000 assessments of 60 items "well under a second": p95 of the passes, shown as a share
@@ -154,6 +155,45 @@ def measure_overview(repeat: int) -> list[Row]:
     rows.insert(0, Row("overview, the region, first call (caches cold)", [first_ms], ratio=ratio(first_ms, baseline.p50, "p50"),
                        note=note(first)))
     return [*rows, baseline]
+
+
+def review_cases(as_of: dt.date) -> tuple[Any, dict[str, Any]]:
+    """k. the review of the last finished half-year before `as_of`, for the region, Cần Thơ (with the units merged
+    into it) and the facility that is party to the most agreements."""
+    from hospitaldesk.services.review import ReviewScope, half_year
+
+    can_tho = Province.get(Province.code == "92/2025")
+    parties = (Agreement.select(Agreement.party_b, fn.COUNT(Agreement.id)).group_by(Agreement.party_b)
+               .order_by(fn.COUNT(Agreement.id).desc()).tuples().first())
+    return half_year(as_of), {"the region": ReviewScope(), "province: Cần Thơ (and the units merged into it)": ReviewScope(
+        province=str(can_tho.id)), "one hospital: the busiest receiving party": ReviewScope(facility=str(parties[0]))}
+
+
+def measure_review(repeat: int, as_of: dt.date) -> list[Row]:
+    """k. review.compile_review(period, scope) for each scope; baseline: the agreements counted by status (as in j)."""
+    from hospitaldesk.services import review
+
+    period, cases = review_cases(as_of)
+    plain = lambda: list(Agreement.select(Agreement.status, fn.COUNT(Agreement.id)).where(  # noqa: E731
+        Agreement.deleted == False).group_by(Agreement.status).tuples())  # noqa: E712
+    plain()
+    times: dict[str, list[float]] = {label: [] for label in cases}
+    found: dict[str, Any] = {}
+    base: list[float] = []
+    for _ in range(max(3, repeat)):
+        for label, scope in cases.items():
+            elapsed, found[label] = timed(lambda: review.compile_review(period, scope))
+            times[label].append(elapsed)
+        base.append(timed(plain)[0])
+    baseline = Row("  baseline: agreements counted by status (one grouped query)", base)
+
+    def note(f: Any) -> str:
+        return (f"{len(f.signed):,} signed, {f.trained:,} trained, {f.assessments:,} assessed, {f.gaps_open:,} gaps open, "
+                f"{sum(c.referred for c in f.cases):,} referred")
+
+    return [*(Row(f"review {period.start:%m/%Y}-{period.end:%m/%Y}, {label}", times[label],
+                  ratio=ratio(statistics.median(times[label]), baseline.p50, "p50"), note=note(found[label])) for label in cases),
+            baseline]
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -959,6 +999,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pdf-runs", type=int, default=15, help="timed builds of each PDF (contract, readiness; default 15)")
     parser.add_argument("--reference-wait", type=float, default=600.0, help="seconds to wait for assets/reference/*.json")
     parser.add_argument("--overview-only", action="store_true", help="only section j (the overview), on the cached database")
+    parser.add_argument("--review-only", action="store_true", help="only section k (the 6-monthly review), on the cached database")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "hospitaldesk-bench")
     parser.add_argument("--sync-records", type=int, default=sync_bench.RECORDS,
                         help="records in section i's measured sync bundle (default 100,000)")
@@ -985,6 +1026,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         open_store(db_path)
         rng = random.Random(args.seed)
+        if args.review_only:
+            from hospitaldesk.services import retention_facts
+
+            rebuild_ms, _facts = timed(retention_facts.refresh)
+            print(f"retention_facts.refresh() first: {rebuild_ms:,.0f} ms (left out of section k, as in h)")
+            review_rows = measure_review(args.repeat, args.as_of)
+            print_table([("k. The 6-monthly review: review.compile_review(period, scope)", review_rows)])
+            worst = max(review_rows[:-1], key=lambda r: r.p95)
+            print(f"Goal: every scope p95 <= {REVIEW_GOAL_MS:,.0f} ms: {'met' if worst.p95 <= REVIEW_GOAL_MS else 'NOT MET'}"
+                  f" (worst: {worst.label}, {worst.p95:.1f} ms)")
+            return 0
         if args.overview_only:
             from hospitaldesk.services import retention_facts
 
@@ -1014,6 +1066,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ready_plans = [(r, explain_call(ready.listing_calls[r.label])) for r in ready_explain]
         trainees = measure_trainees(args.repeat, args.import_rows, workdir, rng)  # the import adds rows
         over_rows = measure_overview(args.repeat)  # after h: its retention facts are built, as on a PC in use
+        review_rows = measure_review(args.repeat, args.as_of)
         close_store()
 
         if args.skip_startup:
@@ -1059,6 +1112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("i. Sync: a full bundle made (export_bundle) and taken in by a fresh site (import_bundle), each in a child process",
              sync_rows(sync_result)),
             ("j. Overview: overview.compile_overview(scope), the first screen", over_rows),
+            ("k. The 6-monthly review: review.compile_review(period, scope)", review_rows),
         ])
         print(f"Import memory: tracemalloc peak {trainees.import_peak_mb:.1f} MB while checking {args.import_rows:,} rows;"
               f" process peak RSS {trainees.import_rss_mb:.0f} MB (the whole run).")
@@ -1139,6 +1193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         worst_over = max(over_rows[1:-1], key=lambda r: r.p95)
         verdicts.append(Verdict(f"j. overview, every filter, p95 <= {OVERVIEW_GOAL_MS:.0f} ms", f"worst: {worst_over.label}, {worst_over.p95:.1f} ms",
                                 worst_over.p95 <= OVERVIEW_GOAL_MS))
+        worst_review = max(review_rows[:-1], key=lambda r: r.p95)
+        verdicts.append(Verdict(f"k. review, every scope, p95 <= {REVIEW_GOAL_MS:,.0f} ms",
+                                f"worst: {worst_review.label}, {worst_review.p95:.1f} ms", worst_review.p95 <= REVIEW_GOAL_MS))
         print("Goals:")
         width = max(len(v.goal) for v in verdicts)
         for v in verdicts:

@@ -99,3 +99,14 @@ def test_enter_opens_an_overdue_gap_in_the_readiness_screen(window: Any, demo_ov
     gaps_view = window.screens["readiness"].gaps_view
     assert gaps_view.current_id == str(uuid.UUID(screen.items[first].record_id))
     assert gaps_view.selected_id() == gaps_view.current_id
+
+
+def test_readiness_and_retention_over_time_are_drawn(window: Any, demo_overview: Any) -> None:
+    screen = demo_overview
+    deadline = time.monotonic() + 20
+    while screen.trends_shown != screen.trends_generation and time.monotonic() < deadline:
+        pump(window.root, 30)
+    points = screen.trends.points
+    assert len(points) == 8 and points[-1].trained > 0 and points[-1].assessed > 0
+    assert all(0 <= (p.retention_share or 0) <= 1 for p in points)
+    assert screen.trends.canvas.find_all()

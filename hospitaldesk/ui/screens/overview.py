@@ -1,7 +1,8 @@
 """The overview: the first screen, what needs attention in one look. Tiles count the agreements by
 status; lists name the reviews due, the techniques at risk, the overdue gap actions and the
 commitments ending (double-click or Enter opens the record in its screen); a chart shows the cases
-per month. Filters by province, specialty and partner hospital. Compiled off the Tk thread."""
+per month, and readiness and retention over time. Filters by province, specialty and partner hospital.
+Compiled off the Tk thread (the trends after the rest)."""
 from __future__ import annotations
 
 import tkinter as tk
@@ -12,15 +13,17 @@ import ttkbootstrap as ttk
 
 from hospitaldesk.i18n import N_, _, format_date
 from hospitaldesk.services import agreement_terms as terms
-from hospitaldesk.services import overview
+from hospitaldesk.services import overview, trends
 from hospitaldesk.services.agreements import specialty_choices
 from hospitaldesk.services.facilities import facility_choices
 from hospitaldesk.services.forms import Choice, FieldSpec
 from hospitaldesk.services.provinces import province_choices
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.background import run_in_thread
+from hospitaldesk.services.trends import TrendPoint
 from hospitaldesk.ui.widgets.cases_chart import CasesChart
 from hospitaldesk.ui.widgets.form import ChoiceBox
+from hospitaldesk.ui.widgets.trends_chart import TrendsChart
 
 ALL = ""
 DANGER = "#b02a37"
@@ -74,8 +77,15 @@ class OverviewScreen(ttk.Frame):
         self.state_label = ttk.Label(header, text="", bootstyle="secondary")
         self.state_label.pack(side="right")
         self._build_tiles()
-        self.chart = CasesChart(self, height=190)
-        self.chart.pack(side="bottom", fill="x", pady=(6, 0))
+        charts = ttk.Frame(self)
+        charts.pack(side="bottom", fill="x", pady=(6, 0))
+        charts.columnconfigure(0, weight=3, uniform="charts")
+        charts.columnconfigure(1, weight=2, uniform="charts")
+        self.chart = CasesChart(charts, height=190)
+        self.chart.grid(row=0, column=0, sticky="ew", padx=(0, 10))
+        self.trends = TrendsChart(charts, height=190)
+        self.trends.grid(row=0, column=1, sticky="ew")
+        self.trends_generation = self.trends_shown = 0  # the latest asked for, the latest drawn
         self.duplications = ttk.Label(self, text="", foreground="#8a5a00", wraplength=1100, justify="left")  # dark amber: legible
         self.duplications.pack(side="bottom", anchor="w", pady=(4, 0))
         grid = ttk.Frame(self)
@@ -180,6 +190,23 @@ class OverviewScreen(ttk.Frame):
                                     + (" " + _("(and {count} more)").format(count=dup.total - 1) if dup.total > 1 else "")
                                     if dup.total else "")
         self.chart.show(data.cases)
+        self._load_trends()
+
+    def _load_trends(self) -> None:
+        """Readiness and retention over time: a second, slower compilation, after the lists are shown. Only
+        the latest filter's result is drawn (a filter changed meanwhile starts another)."""
+        self.trends_generation += 1
+        generation, scope = self.trends_generation, self.scope()
+
+        def done(points: list[TrendPoint]) -> None:
+            if generation == self.trends_generation:
+                self.trends_shown = generation
+                self.trends.show(points)
+
+        def failed(_exc: BaseException) -> None:
+            pass  # logged by run_in_thread; the chart stays as it was rather than a second error over the first screen
+
+        run_in_thread(self, lambda _job, _progress: trends.overview_trends(scope), done, failed)
 
     def _fill(self, name: str, listings: list[overview.Listing]) -> None:
         tree = self.trees[name]

@@ -30,7 +30,8 @@ class CaseMonth(Protocol):
 
 
 SUPPORTED, INDEPENDENT, REFERRED, GRID, TEXT = "#6ea8fe", "#198754", "#b02a37", "#e9ecef", "#6c757d"
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 16, 30, 22
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 16, 44, 22
+LEGEND_Y = 31
 
 
 class CasesChart(ttk.Frame):
@@ -50,21 +51,20 @@ class CasesChart(ttk.Frame):
         c.delete("all")
         width, height = max(c.winfo_width(), 300), max(c.winfo_height(), 120)
         left, right, top, bottom = PAD_LEFT, width - PAD_RIGHT, PAD_TOP, height - PAD_BOTTOM
-        c.create_text(left - 36, 6, text=_("Cases per month"), anchor="nw", font=("TkDefaultFont", 10, "bold"))
+        c.create_text(4, 6, text=_("Cases per month"), anchor="nw", font=("TkDefaultFont", 10, "bold"))
         if not any(m.logs for m in self.months):
             c.create_text(width // 2, height // 2, text=_("No case logs for this selection yet."), fill=TEXT)
             return
-        x = right
-        for colour, label, line in ((REFERRED, _("Patients referred to HCMC"), True), (INDEPENDENT, _("Cases done independently"), False),
-                                    (SUPPORTED, _("Cases with support"), False)):
-            item = c.create_text(x, 14, text=label, anchor="e", font=("TkDefaultFont", 9))
-            x = c.bbox(item)[0] - 6
+        x = 4  # the legend on its own line under the title: it never runs into it, however narrow the chart
+        for colour, label, line in ((SUPPORTED, _("Cases with support"), False), (INDEPENDENT, _("Cases done independently"), False),
+                                    (REFERRED, _("Patients referred to HCMC"), True)):
             if line:
-                c.create_line(x - 14, 14, x, 14, fill=colour, width=2)
-                c.create_oval(x - 10, 11, x - 4, 17, fill=colour, outline=colour)
+                c.create_line(x, LEGEND_Y, x + 14, LEGEND_Y, fill=colour, width=2)
+                c.create_oval(x + 4, LEGEND_Y - 3, x + 10, LEGEND_Y + 3, fill=colour, outline=colour)
             else:
-                c.create_rectangle(x - 12, 9, x, 19, fill=colour, outline=colour)
-            x -= 26
+                c.create_rectangle(x + 2, LEGEND_Y - 5, x + 14, LEGEND_Y + 5, fill=colour, outline=colour)
+            item = c.create_text(x + 18, LEGEND_Y, text=label, anchor="w", font=("TkDefaultFont", 9))
+            x = c.bbox(item)[2] + 12
         highest = max(max(m.with_support + m.independent, m.referred) for m in self.months)
         axis = nice_top(highest)
 
