@@ -37,6 +37,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("readiness", N_("Readiness"), "2"),
     ("staff", N_("Staff"), "3"),
     ("retention", N_("Retention"), "4"),
+    ("networks", N_("Networks"), None),
     ("equipment", N_("Equipment"), "5"),
     ("facilities", N_("Facilities"), "6"),
     ("provinces", N_("Provinces"), "7"),
@@ -177,6 +178,10 @@ class MainWindow:
             from hospitaldesk.ui.screens.retention import RetentionScreen
 
             return RetentionScreen(self.content)
+        if key == "networks":
+            from hospitaldesk.ui.screens.networks import NetworksScreen
+
+            return NetworksScreen(self.content)
         return CatalogScreen(self.content, catalog(key))
 
     def show(self, key: str) -> None:
