@@ -13,12 +13,13 @@ from hospitaldesk.services import networks
 from hospitaldesk.services.forms import FieldSpec
 from hospitaldesk.services.network_rules import ProvinceAccess
 from hospitaldesk.ui import dialogs
-from hospitaldesk.ui.widgets.coverage_map import STYLES, CoverageMap, access_label
+from hospitaldesk.ui.widgets.coverage_map import CoverageMap, access_label
 from hospitaldesk.ui.widgets.form import ChoiceBox
 from hospitaldesk.ui.widgets.tree_columns import scrolled_tree
 
 TECHNIQUE = FieldSpec("technique", N_("Technique"), "choice", required=True, choices=networks.coverage_technique_choices)
-COLUMNS = [("province", N_("Province"), 190, "w"), ("access", N_("Access"), 130, "c"), ("offered_by", N_("Offered by"), 200, "w")]
+TABLE_COLOURS = {"here": "#146c43", "near": "#6f5200", "none": "#b02a37"}  # dark enough on white
+COLUMNS = [("province", N_("Province"), 215, "w"), ("access", N_("Access"), 130, "c"), ("offered_by", N_("Offered by"), 200, "w")]
 
 
 class CoverageView(ttk.Frame):
@@ -46,8 +47,8 @@ class CoverageView(ttk.Frame):
         right = ttk.Frame(body)
         right.pack(side="left", fill="both", expand=True, padx=(12, 0))
         self.tree = scrolled_tree(right, COLUMNS, 14)
-        for level, (_fill, _ink, outline, _mark, _short, _legend) in STYLES.items():
-            self.tree.tag_configure(level, foreground="#146c43" if level == "here" else outline)
+        for level, colour in TABLE_COLOURS.items():
+            self.tree.tag_configure(level, foreground=colour)
         self.tree.bind("<<TreeviewSelect>>", lambda _e: self._table_picked())
         choices = self.technique_box.choices
         if choices:

@@ -24,7 +24,7 @@ NETWORK_COLUMNS = [("name", N_("Network"), 320, "w"), ("specialty", N_("Specialt
                    ("members", N_("Members"), 70, "e"), ("warnings", N_("Warnings"), 70, "e")]
 NETWORKS_TAB, COVERAGE_TAB, CASES_TAB = 0, 1, 2
 MEMBER_COLUMNS = [("facility", N_("Facility"), 250, "w"), ("province", N_("Province"), 170, "w"), ("technique", N_("Technique"), 270, "w"),
-                  ("status", N_("Status"), 130, "c"), ("planned_year", N_("Planned year"), 80, "e")]
+                  ("status", N_("Status"), 150, "c"), ("planned_year", N_("Planned year"), 80, "e")]
 
 
 def confirm_delete(parent: tk.Misc, question: str) -> bool:

@@ -24,7 +24,7 @@ COLUMNS, ROWS = 4.5, 4
 # level -> (fill, text, outline, mark, short label msgid, legend msgid)
 STYLES: dict[str, tuple[str, str, str, str, str, str]] = {
     "here": ("#198754", "#ffffff", "#146c43", "●", N_("In the province"), N_("Offered in the province (as it is today)")),
-    "near": ("#ffe69c", "#523e02", "#cc9a06", "◐", N_("In a neighbour"), N_("Reachable in a neighbouring province")),
+    "near": ("#ffe69c", "#523e02", "#b08500", "◐", N_("In a neighbour"), N_("Reachable in a neighbouring province")),
     "none": ("#f8d7da", "#842029", "#b02a37", "✕", N_("No access"), N_("No access: no member hospital offers it nearby")),
 }
 HUB_STYLE = ("#cfe2ff", "#052c65", "#0d6efd")
@@ -80,7 +80,7 @@ class CoverageMap(ttk.Frame):
             tag = f"tile:{code}"
             if code == HCMC:
                 fill, ink, outline = HUB_STYLE
-                name, status = _("Ho Chi Minh City"), _("hubs: referral, not coverage")
+                name, status = _("Ho Chi Minh City"), _("hubs")
             else:
                 fill, ink, outline, mark, short, _legend = STYLES[self._level(code)]
                 name = self.rows[code].province
@@ -100,7 +100,7 @@ class CoverageMap(ttk.Frame):
         """One line per colour, under the tiles."""
         c = self.canvas
         entries = [(STYLES[level][0], STYLES[level][2], access_label(level)) for level in ("here", "near", "none")]
-        entries.append((HUB_STYLE[0], HUB_STYLE[2], _("HCMC: the hubs; a referral there does not count as access")))
+        entries.append((HUB_STYLE[0], HUB_STYLE[2], _("HCMC: the hubs (a referral there is not access)")))
         top = height - LEGEND_HEIGHT + 4
         for index, (fill, outline, label) in enumerate(entries):
             y = top + index * LEGEND_LINE
