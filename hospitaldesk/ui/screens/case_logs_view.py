@@ -17,7 +17,7 @@ from hospitaldesk.services.forms import Choice, FieldSpec
 from hospitaldesk.services.overview import CaseMonth
 from hospitaldesk.services.techniques import technique_choices
 from hospitaldesk.ui import dialogs
-from hospitaldesk.ui.screens.networks import confirm_delete
+from hospitaldesk.ui.record_actions import delete_after_asking, edit_dialog
 from hospitaldesk.ui.sign_in import edit_state
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.cases_chart import CasesChart
@@ -204,32 +204,17 @@ class CaseLogsView(ttk.Frame):
         case_log_id = self.selected_id()
         if case_log_id is None or edit_state() != "normal":
             return None
-        try:
-            values = case_logs.form_values(case_log_id)
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return None
-
-        def submit(changed: dict[str, Any]) -> None:
-            case_logs.save(changed, case_log_id)
-
-        self.dialog = ActionDialog(self, _("Edit a month's case log"), "", case_logs.form_fields(), values, submit, _("Save"),
-                                   on_done=lambda: self.refresh(case_log_id), columns=2)
+        self.dialog = edit_dialog(self, _("Edit a month's case log"), case_logs.form_fields(), lambda: case_logs.form_values(case_log_id),
+                                  lambda values: case_logs.save(values, case_log_id), on_done=lambda: self.refresh(case_log_id), columns=2)
         return self.dialog
 
     def delete_month(self) -> None:
         row = self.rows.get(self.selected_id() or "")
         if row is None:
             return
-        if not confirm_delete(self, _("Delete the case log of {technique} for {month}?").format(technique=row["technique"],
-                                                                                               month=row["month_label"])):
-            return
-        try:
-            case_logs.delete(row["id"])
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return
-        self.refresh()
+        question = _("Delete the case log of {technique} for {month}?").format(technique=row["technique"], month=row["month_label"])
+        if delete_after_asking(self, question, lambda: case_logs.delete(row["id"])):
+            self.refresh()
 
     # --- view protocol (the networks screen's tabs) ------------------------------------------------
     def on_show(self) -> None:

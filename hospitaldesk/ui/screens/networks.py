@@ -13,7 +13,8 @@ from hospitaldesk.errors import HospitalDeskError
 from hospitaldesk.i18n import N_, _
 from hospitaldesk.services import networks
 from hospitaldesk.ui import dialogs
-from hospitaldesk.ui.sign_in import edit_state, password_again
+from hospitaldesk.ui.record_actions import delete_after_asking, edit_dialog
+from hospitaldesk.ui.sign_in import edit_state
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.choice_list import ChoiceList
 from hospitaldesk.ui.widgets.lazy_tabs import LazyTabs
@@ -25,11 +26,6 @@ NETWORK_COLUMNS = [("name", N_("Network"), 320, "w"), ("specialty", N_("Specialt
 NETWORKS_TAB, COVERAGE_TAB, CASES_TAB = 0, 1, 2
 MEMBER_COLUMNS = [("facility", N_("Facility"), 250, "w"), ("province", N_("Province"), 170, "w"), ("technique", N_("Technique"), 270, "w"),
                   ("status", N_("Status"), 150, "c"), ("planned_year", N_("Planned year"), 80, "e")]
-
-
-def confirm_delete(parent: tk.Misc, question: str) -> bool:
-    """Ask, then the password when it is due (as every deletion does)."""
-    return dialogs.ask_yes_no(parent, question) and password_again(parent, "delete")
 
 
 class NetworksScreen(ttk.Frame):
@@ -175,16 +171,9 @@ class NetworksScreen(ttk.Frame):
         if network_id is None or edit_state() != "normal":
             return None
 
-        def submit(values: dict[str, Any]) -> None:
-            networks.save_network(values, network_id, hubs=values.pop("hubs"))
-
-        try:
-            values = networks.network_form(network_id)
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return None
-        self.dialog = ActionDialog(self, _("Edit network"), "", networks.network_form_fields(), values, submit, _("Save"),
-                                   on_done=lambda: self.refresh(network_id), extra=self._hub_list)
+        self.dialog = edit_dialog(self, _("Edit network"), networks.network_form_fields(), lambda: networks.network_form(network_id),
+                                  lambda values: networks.save_network(values, network_id, hubs=values.pop("hubs")),
+                                  on_done=lambda: self.refresh(network_id), extra=self._hub_list)
         return self.dialog
 
     def delete_network(self) -> None:
@@ -193,14 +182,8 @@ class NetworksScreen(ttk.Frame):
             return
         question = _("Delete the network '{name}' with its hubs and {count} members? Other sites will receive the deletion at the next "
                      "sync.").format(name=row["name"], count=len(row["members"]))
-        if not confirm_delete(self, question):
-            return
-        try:
-            networks.delete_network(row["id"])
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return
-        self.refresh()
+        if delete_after_asking(self, question, lambda: networks.delete_network(row["id"])):
+            self.refresh()
 
     def add_member(self) -> ActionDialog | None:
         network_id = self.selected_network()
@@ -219,16 +202,9 @@ class NetworksScreen(ttk.Frame):
         network_id, member_id = self.selected_network(), self.selected_member()
         if network_id is None or member_id is None or edit_state() != "normal":
             return None
-        try:
-            values = networks.member_form(member_id)
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return None
-        def submit(changed: dict[str, Any]) -> None:
-            networks.save_member(network_id, changed, member_id)
-
-        self.dialog = ActionDialog(self, _("Edit member"), "", networks.member_form_fields(), values, submit, _("Save"),
-                                   on_done=lambda: self._after_member(network_id, member_id))
+        self.dialog = edit_dialog(self, _("Edit member"), networks.member_form_fields(), lambda: networks.member_form(member_id),
+                                  lambda values: networks.save_member(network_id, values, member_id),
+                                  on_done=lambda: self._after_member(network_id, member_id))
         return self.dialog
 
     def delete_member(self) -> None:
@@ -237,15 +213,9 @@ class NetworksScreen(ttk.Frame):
             return
         values = self.members.item(member_id, "values")
         facility, technique = str(values[0]), str(values[2])
-        if not confirm_delete(self, _("Remove {technique} of {facility} from the network?").format(
-                technique=technique, facility=facility.removeprefix("⚠ "))):
-            return
-        try:
-            networks.delete_member(member_id)
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return
-        self.refresh(network_id)
+        question = _("Remove {technique} of {facility} from the network?").format(technique=technique, facility=facility.removeprefix("⚠ "))
+        if delete_after_asking(self, question, lambda: networks.delete_member(member_id)):
+            self.refresh(network_id)
 
     def _after_member(self, network_id: str, member_id: str) -> None:
         self.refresh(network_id)

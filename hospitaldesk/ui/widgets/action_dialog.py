@@ -23,7 +23,7 @@ from hospitaldesk.ui.widgets.form import FormView
 
 class ActionDialog(ttk.Toplevel):
     def __init__(self, master: tk.Misc, title: str, intro: str, specs: list[FieldSpec], values: dict[str, Any],
-                 submit: Callable[[dict[str, Any]], None], ok_label: str, on_done: Callable[[], None] | None = None,
+                 submit: Callable[[dict[str, Any]], object], ok_label: str, on_done: Callable[[], None] | None = None,
                  columns: int = 1, extra: Callable[[tk.Misc], ChoiceList] | None = None) -> None:
         super().__init__(master=master, title=title, resizable=(False, False))
         self.withdraw()
