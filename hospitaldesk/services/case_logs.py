@@ -14,7 +14,9 @@ from hospitaldesk.errors import FieldError, ValidationError
 from hospitaldesk.i18n import N_, _, parse_date
 from hospitaldesk.services import authority
 from hospitaldesk.services.catalog import get_live, live_by_id, parse_id, tombstone
-from hospitaldesk.services.forms import FieldSpec, validate
+from hospitaldesk.services.facilities import facility_choices
+from hospitaldesk.services.forms import Choice, FieldSpec, preferred_first, validate, with_choices
+from hospitaldesk.services.techniques import technique_choices
 
 COUNTS = ("cases_with_support", "cases_independent", "referred_to_hcmc")
 MAX_COUNT = 100_000  # cases of one technique in one month at one hospital: more is a typing slip
@@ -63,6 +65,26 @@ FIELDS: list[FieldSpec] = [
     FieldSpec("referred_to_hcmc", N_("Patients referred to HCMC"), "int", check=_check_count,
               hint=N_("Patients sent to a Ho Chi Minh City hospital for this condition in the month.")),
 ]
+
+
+def form_fields() -> list[FieldSpec]:
+    """FIELDS as the window shows them: the facility and the technique from lists."""
+    from hospitaldesk.services.facilities import facility_choices
+    return with_choices(FIELDS, {"facility": facility_choices, "technique": technique_choices})
+
+
+def logged_facility_choices() -> list[Choice]:
+    """Every facility, those with case logs first."""
+    logged = CaseLog.select(CaseLog.facility).where(CaseLog.deleted == False).distinct()  # noqa: E712
+    return preferred_first(facility_choices(), {str(row.facility_id) for row in logged})
+
+
+def form_values(case_log_id: str | uuid.UUID) -> dict[str, Any]:
+    """A month's case log as its form shows it."""
+    authority.require("read")
+    record = get_case_log(case_log_id)
+    return {"facility": str(record.facility_id), "technique": str(record.technique_id), "month": month_label(record.month),
+            **{name: str(getattr(record, name)) for name in COUNTS}}
 
 
 def _clean(raw: dict[str, Any], row: int | None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from hospitaldesk import text
@@ -157,6 +157,18 @@ def _check(spec: FieldSpec, value: Any) -> str | None:
     if spec.check is not None and value not in ("", None):
         return spec.check(value)
     return None
+
+
+def with_choices(specs: list[FieldSpec], choices: dict[str, Callable[[], list[Choice]]]) -> list[FieldSpec]:
+    """The same fields, those named in `choices` picked from a list (a form shows ids as names; the
+    service's own specs take the id as text and check it against the records)."""
+    return [replace(spec, kind="choice", choices=choices[spec.name]) if spec.name in choices else spec for spec in specs]
+
+
+def preferred_first(choices: list[Choice], preferred: set[str]) -> list[Choice]:
+    """The same choices, those in `preferred` first, each part in its order (the techniques a network has,
+    the facilities with case logs: what a list is usually opened for)."""
+    return [c for c in choices if c.value in preferred] + [c for c in choices if c.value not in preferred]
 
 
 # --- vocabularies: stored codes with English msgids as labels (agreement_terms, readiness_terms) ---

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hospitaldesk.i18n import _
@@ -81,15 +81,24 @@ def duplications(members: list[MemberFact], provinces: ProvinceMap) -> list[Dupl
     return sorted(found, key=lambda d: (d.technique, d.first.facility, d.second.facility))
 
 
+ACCESS_LEVELS = ("here", "near", "none")  # offered in the province (as it is today) / in a neighbour only / nowhere near
+
+
 @dataclass(frozen=True)
 class ProvinceAccess:
     code: str
     province: str  # its name, with today's province for a former one
     offered_by: list[str]  # "hospital (province)" in the province or a neighbour offering the technique
+    offered_here: list[str] = field(default_factory=list)  # those of offered_by in the same province today
 
     @property
     def access(self) -> bool:
         return bool(self.offered_by)
+
+    @property
+    def level(self) -> str:
+        """One of ACCESS_LEVELS: what a map colours the province by."""
+        return "here" if self.offered_here else "near" if self.offered_by else "none"
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "province": self.province, "access": self.access, "offered_by": self.offered_by}
@@ -105,6 +114,7 @@ def coverage(technique_id: str, members: list[MemberFact], provinces: ProvinceMa
     offering = {(m.facility_id, m.facility, m.province) for m in members if m.technique_id == technique_id and m.status == "offers"}
     rows = []
     for code in delta_provinces(provinces):
-        near = sorted(f"{name} ({provinces.name(where)})" for _id, name, where in offering if provinces.neighbours(code, where))
-        rows.append(ProvinceAccess(code, provinces.name_today(code), near))
+        near = sorted((f"{name} ({provinces.name(where)})", provinces.today(where) == provinces.today(code))
+                      for _id, name, where in offering if provinces.neighbours(code, where))
+        rows.append(ProvinceAccess(code, provinces.name_today(code), [text for text, _same in near], [text for text, same in near if same]))
     return rows

@@ -13,8 +13,10 @@ from hospitaldesk.i18n import N_, _
 from hospitaldesk.services import authority
 from hospitaldesk.services.adjacency import ProvinceMap, province_map
 from hospitaldesk.services.catalog import get_live, live_by_id, parse_id, tombstone
-from hospitaldesk.services.forms import FieldSpec, code_choices, code_label, validate
+from hospitaldesk.services.forms import Choice, FieldSpec, code_choices, code_label, preferred_first, validate, with_choices
 from hospitaldesk.services.network_rules import Duplication, MemberFact, ProvinceAccess, coverage, duplications
+from hospitaldesk.services.specialties import specialty_choices
+from hospitaldesk.services.techniques import technique_choices
 
 MEMBER_STATUS = {"offers": N_("Offers"), "plans": N_("Plans")}
 HCMC = "79"  # HCMC's code before the merger; province_map().today() gives today's
@@ -42,6 +44,16 @@ MEMBER_FIELDS: list[FieldSpec] = [
 ]
 
 
+def network_form_fields() -> list[FieldSpec]:
+    """NETWORK_FIELDS as the window shows them: the specialty from a list."""
+    return with_choices(NETWORK_FIELDS, {"specialty": specialty_choices})
+
+
+def member_form_fields() -> list[FieldSpec]:
+    """MEMBER_FIELDS as the window shows them: the hospital (outside HCMC) and the technique from lists."""
+    return with_choices(MEMBER_FIELDS, {"facility": member_facility_choices, "technique": technique_choices})
+
+
 def _at_hcmc(facility: Facility, provinces: ProvinceMap) -> bool:
     code = Province.get_by_id(facility.province_id).code
     return provinces.today(code) == provinces.today(HCMC)
@@ -56,6 +68,42 @@ def _live_or_error(model: type[Any], value: Any, field: str, label: str, row: in
 
 def get_network(network_id: str | uuid.UUID) -> Network:
     return get_live(Network, network_id)
+
+
+def _facilities_by_place(at_hcmc: bool) -> list[Choice]:
+    provinces = province_map()
+    hcmc = provinces.today(HCMC)
+    query = (Facility.select(Facility.id, Facility.name, Facility.kind, Province.code).join(Province, on=(Facility.province == Province.id))
+             .where(Facility.deleted == False).order_by(Facility.search_key))  # noqa: E712
+    return [Choice(str(f.id), f.name) for f in query
+            if (provinces.today(f.province.code) == hcmc) == at_hcmc and f.kind != "health_department"]
+
+
+def hub_choices() -> list[Choice]:
+    """The hospitals a network's hubs are chosen from: those at HCMC (a Department of Health is no hub)."""
+    return _facilities_by_place(at_hcmc=True)
+
+
+def member_facility_choices() -> list[Choice]:
+    """The hospitals a network's members are chosen from: every one outside HCMC."""
+    return _facilities_by_place(at_hcmc=False)
+
+
+def network_form(network_id: str | uuid.UUID) -> dict[str, Any]:
+    """A network's values as its form shows them, with `hubs` the ids of its hub facilities."""
+    authority.require("read")
+    network = get_network(network_id)
+    hubs = NetworkHub.live().where(NetworkHub.network == network.id)
+    return {"specialty": str(network.specialty_id), "name": network.name, "notes": network.notes,
+            "hubs": [str(hub.facility_id) for hub in hubs]}
+
+
+def member_form(member_id: str | uuid.UUID) -> dict[str, Any]:
+    """A member's values as its form shows them."""
+    authority.require("read")
+    member = get_member(member_id)
+    return {"facility": str(member.facility_id), "technique": str(member.technique_id), "status": member.status,
+            "planned_year": "" if member.planned_year is None else str(member.planned_year)}
 
 
 def save_network(raw: dict[str, Any], network_id: str | uuid.UUID | None = None, hubs: list[str] | None = None) -> str:
@@ -172,6 +220,11 @@ def duplication_warnings() -> list[Duplication]:
     return duplications(member_facts(), province_map())
 
 
+def coverage_technique_choices() -> list[Choice]:
+    """Every technique, those the networks' members offer or plan first (the ones a coverage map is asked for)."""
+    return preferred_first(technique_choices(), {fact.technique_id for fact in member_facts()})
+
+
 def technique_coverage(technique_id: str | uuid.UUID) -> list[ProvinceAccess]:
     authority.require("read")
     return coverage(str(parse_id(technique_id)), member_facts(), province_map())
@@ -185,7 +238,8 @@ def listing() -> list[dict[str, Any]]:
     members: dict[str, list[dict[str, Any]]] = {}
     for member in facts:
         members.setdefault(member.network_id, []).append({
-            "id": member.member_id, "facility": member.facility, "province": provinces.name_today(member.province),
+            "id": member.member_id, "facility_id": member.facility_id, "technique_id": member.technique_id,
+            "facility": member.facility, "province": provinces.name_today(member.province),
             "technique": member.technique, "status": member.status, "status_label": code_label(MEMBER_STATUS, member.status),
             "planned_year": member.planned_year})
     out = []

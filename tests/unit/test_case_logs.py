@@ -87,6 +87,16 @@ def test_one_case_log_per_facility_technique_and_month(site_store: Path) -> None
     case_logs.save(row("03/2024"))  # a deleted month may be written again
 
 
+def test_the_form_shows_a_month_as_it_was_saved_and_logged_facilities_come_first(site_store: Path) -> None:
+    saved = case_logs.save(row("03/2024", facility="CT-BVDKTW"))
+    assert case_logs.form_values(saved) == {**row("03/2024", facility="CT-BVDKTW")}
+    choices = case_logs.logged_facility_choices()
+    assert choices[0].value == str(facility_by_code("CT-BVDKTW").id)
+    assert len(choices) == len({c.value for c in choices}) > 1  # every facility, once
+    specs = {spec.name: spec for spec in case_logs.form_fields()}
+    assert specs["facility"].kind == "choice" and specs["technique"].kind == "choice" and specs["month"].kind == "text"
+
+
 def test_many_rows_are_all_or_nothing_and_each_problem_names_its_row(site_store: Path) -> None:
     case_logs.save(row("01/2024"))
     rows = [row("02/2024"), row("01/2024"), row("03/2024", cases_with_support="-1"), row("04/2024", facility="CT-BVDKTW"),

@@ -104,6 +104,17 @@ def test_coverage_counts_offering_members_in_the_province_or_a_neighbour(site_st
                                     "offered_by": ["Cà Mau hospital (Cà Mau)"]}
 
 
+def test_coverage_tells_the_province_itself_from_a_neighbour(site_store: Path) -> None:
+    facts = [fact("Cà Mau hospital", "96", status="offers"), fact("Cần Thơ hospital", "92", status="offers")]
+    rows = {r.code: r for r in coverage("PCI", facts, province_map())}
+    # Bạc Liêu is part of Cà Mau today: offered there; Hậu Giang and Sóc Trăng are part of Cần Thơ today.
+    assert {code: r.level for code, r in rows.items() if r.level == "here"} == {"92": "here", "93": "here", "94": "here", "95": "here",
+                                                                                 "96": "here"}
+    assert rows["91"].level == "near" and rows["91"].offered_here == []  # Kiên Giang borders both
+    assert rows["95"].offered_here == ["Cà Mau hospital (Cà Mau)"]
+    assert rows["80"].level == "none" and not rows["80"].access
+
+
 # --- the services ----------------------------------------------------------------------------------
 
 
@@ -170,6 +181,22 @@ def test_a_network_listed_with_its_warning_then_deleted_with_its_hubs_and_member
     assert networks.listing() == [] and networks.duplication_warnings() == []
     assert NetworkHub.live().count() == 0 and NetworkMember.live().count() == 0
     assert NetworkMember.select().count() == 2  # tombstones, to travel to the other sites
+
+
+def test_the_forms_choices_and_values(site_store: Path) -> None:
+    hubs = {c.label for c in networks.hub_choices()}
+    members = {c.label for c in networks.member_facility_choices()}
+    assert "Bệnh viện Chợ Rẫy" in hubs and "Bệnh viện Đa khoa tỉnh Sóc Trăng" not in hubs
+    assert "Sở Y tế Thành phố Hồ Chí Minh" not in hubs  # a Department of Health leads no network
+    assert "Bệnh viện Đa khoa tỉnh Sóc Trăng" in members and not hubs & members
+    network = cardiology(("HCM-CHORAY", "HCM-DHYD"))
+    form = networks.network_form(network)
+    assert form["name"] == "Mạng lưới Tim mạch" and form["specialty"] == specialty_id("TM-CAN-THIEP")
+    assert sorted(form["hubs"]) == sorted(str(facility_by_code(code).id) for code in ("HCM-CHORAY", "HCM-DHYD"))
+    values = member("ST-BVDK", year="2026")
+    assert networks.member_form(networks.save_member(network, values)) == values
+    [listed] = networks.listing()[0]["members"]
+    assert (listed["facility_id"], listed["technique_id"]) == (values["facility"], values["technique"])
 
 
 def test_no_hub_gives_a_delta_province_access(site_store: Path) -> None:

@@ -19,7 +19,8 @@ from hospitaldesk.services import agreements
 from hospitaldesk.services.forms import Choice, FieldSpec
 from hospitaldesk.ui import dialogs
 from hospitaldesk.ui.screens.agreement_panel import AgreementPanel
-from hospitaldesk.ui.sign_in import edit_state, password_again
+from hospitaldesk.ui.record_actions import delete_after_asking
+from hospitaldesk.ui.sign_in import edit_state
 from hospitaldesk.ui.widgets.action_dialog import ActionDialog
 from hospitaldesk.ui.widgets.table import DataTable
 
@@ -209,14 +210,7 @@ class AgreementsScreen(ttk.Frame):
 
     def _confirmed(self, question: str, action: Callable[[], object]) -> bool:
         """Ask, then do it; a refusal from the service is shown, never raised. True when done."""
-        if not dialogs.ask_yes_no(self, question) or not password_again(self, "delete"):
-            return False
-        try:
-            action()
-        except HospitalDeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return False
-        return True
+        return delete_after_asking(self, question, action)
 
     def delete_draft(self, record_id: str) -> None:
         number = agreements.summary(record_id)["number"]

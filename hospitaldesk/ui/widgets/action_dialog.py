@@ -3,6 +3,8 @@
 `submit(values)` does the work through a service; a ValidationError puts each
 message under its field and keeps the dialog open, any other HospitalDeskError
 is shown in the dialog. Nothing is half-done: the service runs in one transaction.
+`extra` adds a field FormView has no kind for (several values from a list: a network's hubs)
+under the form; its value goes to `submit` under its name, and its errors under it.
 """
 from __future__ import annotations
 
@@ -15,13 +17,14 @@ import ttkbootstrap as ttk
 from hospitaldesk.errors import HospitalDeskError, ValidationError
 from hospitaldesk.i18n import _
 from hospitaldesk.services.forms import FieldSpec
+from hospitaldesk.ui.widgets.choice_list import ChoiceList
 from hospitaldesk.ui.widgets.form import FormView
 
 
 class ActionDialog(ttk.Toplevel):
     def __init__(self, master: tk.Misc, title: str, intro: str, specs: list[FieldSpec], values: dict[str, Any],
-                 submit: Callable[[dict[str, Any]], None], ok_label: str, on_done: Callable[[], None] | None = None,
-                 columns: int = 1) -> None:
+                 submit: Callable[[dict[str, Any]], object], ok_label: str, on_done: Callable[[], None] | None = None,
+                 columns: int = 1, extra: Callable[[tk.Misc], ChoiceList] | None = None) -> None:
         super().__init__(master=master, title=title, resizable=(False, False))
         self.withdraw()
         self.transient(master.winfo_toplevel())
@@ -35,6 +38,10 @@ class ActionDialog(ttk.Toplevel):
         self.form = FormView(body, specs, wrap=420 if columns == 1 else 320, columns=columns, text_height=3 if columns > 1 else 4)
         self.form.pack(fill="x")
         self.form.set_values(values)
+        self.extra = extra(body) if extra is not None else None
+        if self.extra is not None:
+            self.extra.set_value(list(values.get(self.extra.name, [])))
+            self.extra.pack(fill="x", pady=(0, 8))
         self.message = ttk.Label(body, text="", bootstyle="danger", wraplength=420, justify="left")
         self.message.pack(anchor="w", fill="x")
         buttons = ttk.Frame(body)
@@ -59,11 +66,18 @@ class ActionDialog(ttk.Toplevel):
         self.geometry(f"+{x}+{y}")
 
     def submit(self) -> bool:
+        values = self.form.get_values()
+        extra = self.extra.name if self.extra is not None else None
+        if self.extra is not None:
+            values[self.extra.name] = self.extra.value()
+            self.extra.show_error("")
         try:
-            self.submit_action(self.form.get_values())
+            self.submit_action(values)
         except ValidationError as exc:
             self.form.show_errors(exc)
-            unplaced = [e.describe() for e in exc.errors if e.field not in self.form.inputs]
+            if self.extra is not None:
+                self.extra.show_error("\n".join(e.message for e in exc.errors if e.field == extra))
+            unplaced = [e.describe() for e in exc.errors if e.field not in self.form.inputs and e.field != extra]
             self.message.configure(text="\n".join(unplaced))
             return False
         except HospitalDeskError as exc:

@@ -32,10 +32,11 @@ def set_column(tree: Treeview, key: str, heading: str, width: int, anchor: Ancho
     return width
 
 
-def scrolled_tree(master: tk.Misc, columns: list[tuple[str, str, int, str]], height: int) -> Treeview:
-    """A read-only list: headings, a vertical scroll bar, numbers on the right, names stretching, red rows tagged "risk"."""
+def scrolled_tree(master: tk.Misc, columns: list[tuple[str, str, int, str]], height: int, expand: bool = True) -> Treeview:
+    """A read-only list: headings, a vertical scroll bar, numbers on the right, names stretching, red rows tagged "risk".
+    `expand=False`: it keeps its `height` in rows and leaves the rest of the room to what is packed after it."""
     holder = Frame(master)
-    holder.pack(fill="both", expand=True)
+    holder.pack(fill="both" if expand else "x", expand=expand)
     tree = Treeview(holder, columns=[c[0] for c in columns], show="headings", height=height, selectmode="browse")
     for key, heading, width, anchor in columns:
         set_column(tree, key, _(heading), width, "e" if anchor == "e" else "w", stretch=anchor == "w")
