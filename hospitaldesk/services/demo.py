@@ -13,6 +13,7 @@ from hospitaldesk.db.reference import load_reference
 from hospitaldesk.services.demo_agreements import demo_agreements
 from hospitaldesk.services.demo_networks import demo_networks
 from hospitaldesk.services.demo_readiness import demo_readiness
+from hospitaldesk.services.demo_review import demo_review
 from hospitaldesk.services.demo_trainees import demo_trainees
 from hospitaldesk.services.site import init_site, is_initialised
 
@@ -48,7 +49,7 @@ def _demo_facilities() -> int:
 
 
 DEMO_STEPS: dict[str, Callable[[], int]] = {"facilities": _demo_facilities, "agreements": demo_agreements, "readiness": demo_readiness,
-                                            "trainees": demo_trainees, "networks": demo_networks}
+                                            "trainees": demo_trainees, "networks": demo_networks, "review": demo_review}
 
 
 def load_demo() -> dict[str, int]:

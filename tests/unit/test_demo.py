@@ -106,3 +106,15 @@ def test_demo_networks_warn_once_and_referrals_fall(store: Path) -> None:
         [outcome] = case_outcomes.outcomes(Facility.get(Facility.code == code).id)
         assert len(outcome["months"]) == 18 and outcome["start_from_agreement"] and outcome["referrals_falling"]
         assert outcome["independence_month"] is not None
+
+
+def test_demo_review_is_found_by_its_period_and_hospital(store: Path) -> None:
+    import datetime as dt
+
+    from hospitaldesk.reports.review_data import Period, ReviewScope
+    from hospitaldesk.services import review_drafts
+
+    load_demo()
+    scope = ReviewScope(facility=str(Facility.get(Facility.code == "ST-BVDK").id))
+    text = review_drafts.load(Period(dt.date(2024, 1, 1), dt.date(2024, 6, 30)), scope)
+    assert text["id"] and "can thiệp động mạch vành" in text["results"] and text["issued_on"] == dt.date(2024, 7, 5)
