@@ -268,7 +268,8 @@ def cache_path(args: argparse.Namespace) -> Path:
     services = REPO / "hospitaldesk" / "services"
     key = json.dumps({
         "facilities": args.facilities, "techniques": args.techniques, "agreements": args.agreements,
-        "assessments": args.assessments, "staff": args.staff, "seed": args.seed,
+        "assessments": args.assessments, "staff": args.staff, "case_log_pairs": args.case_log_pairs, "networks": args.networks,
+        "seed": args.seed,
         "as_of": args.as_of.isoformat(),  # agreements are dated relative to it: a new day, a new database
         "schema": LATEST_VERSION,
         "generator": _digest([Path(synthetic.__file__)]),
@@ -281,7 +282,8 @@ def cache_path(args: argparse.Namespace) -> Path:
                        + [services / "agreement_terms.py"]),
         "reference": _digest(sorted(reference_dir().glob("*.json"))),
     }, sort_keys=True)
-    name = (f"{args.facilities}f-{args.techniques}t-{args.agreements}a-{args.assessments}r-{args.staff}s-seed{args.seed}-"
+    name = (f"{args.facilities}f-{args.techniques}t-{args.agreements}a-{args.assessments}r-{args.staff}s-{args.case_log_pairs}c-"
+            f"{args.networks}n-seed{args.seed}-"
             f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
     return args.cache_dir / name / "bench.sqlite3"
 
@@ -299,7 +301,8 @@ def ensure_database(args: argparse.Namespace) -> tuple[Path, str]:
           f", {args.assessments:,} readiness assessments and {args.staff:,} staff with {2 * args.staff:,} trainings"
           f" (as of {args.as_of.isoformat()}) into {path.parent} ...", flush=True)
     report = synthetic.generate(part, args.facilities, args.techniques, args.seed,
-                                extra={"agreements": args.agreements, "assessments": args.assessments, "trainees": args.staff},
+                                extra={"agreements": args.agreements, "assessments": args.assessments, "trainees": args.staff,
+                                       "case_logs": args.case_log_pairs, "networks": args.networks},
                                 as_of=args.as_of, log=lambda line: print(line, flush=True))
     for suffix in ("-wal", "-shm"):
         Path(str(part) + suffix).unlink(missing_ok=True)  # empty after a clean close
@@ -983,6 +986,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--agreements", type=int, default=20_000)
     parser.add_argument("--assessments", type=int, default=10_000, help="readiness assessments of 60 items (default 10,000)")
     parser.add_argument("--staff", type=int, default=100_000, help="staff, with twice as many trainings (default 100,000)")
+    parser.add_argument("--case-log-pairs", type=int, default=5_000,
+                        help="facility-technique pairs with 24 months of case logs (default 5,000)")
+    parser.add_argument("--networks", type=int, default=40, help="regional networks of 25 members (default 40)")
     parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the Excel file imported in section h (default 10,000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",

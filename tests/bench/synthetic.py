@@ -51,13 +51,18 @@ from hospitaldesk import text  # noqa: E402
 from hospitaldesk.db import connection, stamping  # noqa: E402
 from hospitaldesk.db.models import (  # noqa: E402
     Agreement,
+    AgreementEvent,
     AgreementTechnique,
     Assessment,
     AssessmentAnswer,
+    CaseLog,
     ChecklistTemplate,
     Enrollment,
     Facility,
     GapAction,
+    Network,
+    NetworkHub,
+    NetworkMember,
     Province,
     Record,
     Specialty,
@@ -67,6 +72,7 @@ from hospitaldesk.db.models import (  # noqa: E402
     Technique,
 )
 from hospitaldesk.db import audit  # noqa: E402
+from hospitaldesk.db.rows import date_value, raw_rows  # noqa: E402
 from hospitaldesk.db.store import close_store, current_database, open_store  # noqa: E402
 from hospitaldesk.errors import StoreError  # noqa: E402
 from hospitaldesk.services import authority  # noqa: E402
@@ -685,7 +691,48 @@ def _agreements(ctx: Context, count: int) -> int:
         ctx.insert(AgreementTechnique, lines)
         ids += [r["id"] for r in records]
     ctx.ids["agreements"] = ids
+    _events(ctx)
     return len(ids)
+
+
+def _events(ctx: Context) -> int:
+    """The agreements' lives as agreement_lifecycle writes them: a status event for each step from draft to
+    the status they stand at (on the signing day, the status day, and in between), and the 6-monthly
+    reviews held (each one due before the next review still to hold, or before the agreement ended).
+    Read back from the agreements written, with a random stream of its own (the agreements' rows stay as they were)."""
+    from hospitaldesk.services.agreement_terms import REVIEW_MONTHS, add_months
+
+    rng = ctx.rng("events")
+    rows: list[dict[str, Any]] = []
+    query = Agreement.select(Agreement.id, Agreement.status, Agreement.signed_on, Agreement.status_changed_on, Agreement.next_review)
+    agreements = [(a, status, date_value(signed), date_value(changed), date_value(review))
+                  for a, status, signed, changed, review in raw_rows(query.where(Agreement.signed_on.is_null(False)).order_by(Agreement.id))]
+    seq = stamping.next_change_seq(len(agreements) * 12)
+    for agreement, status, signed, changed, review in agreements:
+        assert signed is not None
+        changed = changed or signed
+        steps = [("draft", "signed", signed)]
+        middle = signed + (changed - signed) / 3
+        if status in ("in_progress", "accepted", "closed"):
+            steps.append(("signed", "in_progress", changed if status == "in_progress" else middle))
+        if status in ("accepted", "closed"):
+            steps.append(("in_progress", "accepted", changed if status == "accepted" else signed + 2 * (changed - signed) / 3))
+        if status == "closed":
+            steps.append(("accepted", "closed", changed))
+        if status == "terminated":
+            steps.append(("signed", "terminated", changed))
+        until = review if status in ("signed", "in_progress") and review is not None else changed
+        due = add_months(signed, REVIEW_MONTHS)
+        while due < until and due <= ctx.as_of:
+            steps.append((status, "review", due))
+            due = add_months(due, REVIEW_MONTHS)
+        for before, after, day in steps:
+            kind = "review" if after == "review" else "status"
+            rows.append({**ctx.bookkeeping(rng, seq), "agreement": agreement, "kind": kind, "from_status": before,
+                         "to_status": before if kind == "review" else after, "on_date": day, "reason": ""})
+            seq += 1
+    ctx.insert_rows(AgreementEvent, rows)
+    return len(rows)
 
 
 # --- readiness: checklists, assessments, gap actions ------------------------------------------
@@ -1030,9 +1077,88 @@ def _trainees(ctx: Context, count: int) -> int:
     return count
 
 
+CASE_LOG_MONTHS = 24  # each pair logs the two years before as_of's month
+NETWORK_MEMBERS = 25  # members (facility and technique) per network
+
+
+def _case_logs(ctx: Context, count: int) -> int:
+    """Case logs for `count` (receiving facility, technique) pairs of the agreements' lines, 24 months each up
+    to the month before as_of: referrals to HCMC fall once the transfer starts (a month drawn in the first
+    year) and independent cases overtake supported ones; one month in ten is not logged (unknown)."""
+    if count <= 0:
+        return 0
+    rng = ctx.rng("case_logs")
+    pairs = sorted({(b, t) for b, t in raw_rows(AgreementTechnique.select(Agreement.party_b, AgreementTechnique.technique)
+                    .join(Agreement, on=(AgreementTechnique.agreement == Agreement.id)).where(Agreement.status != "draft"))})
+    chosen = rng.sample(pairs, min(count, len(pairs)))
+    last = ctx.as_of.replace(day=1)
+    months = [_month_before(last, CASE_LOG_MONTHS - k) for k in range(CASE_LOG_MONTHS)]
+    seq = stamping.next_change_seq(len(chosen) * CASE_LOG_MONTHS)
+    rows: list[dict[str, Any]] = []
+    for facility, technique in chosen:
+        start = rng.randrange(12)
+        referred = rng.randint(3, 25)
+        for k, month in enumerate(months):
+            if rng.random() < 0.1:
+                continue
+            after = max(0, k - start)
+            supported = 0 if k < start else max(0, rng.randint(2, 8) - after // 3)
+            independent = 0 if k < start else min(after, rng.randint(0, 3) + after)
+            rows.append({**ctx.bookkeeping(rng, seq), "facility": facility, "technique": technique, "month": month,
+                         "cases_with_support": supported, "cases_independent": independent,
+                         "referred_to_hcmc": max(0, referred - after + rng.randint(-2, 2))})
+            seq += 1
+    ctx.insert_rows(CaseLog, rows)
+    return len(rows)
+
+
+def _month_before(first: dt.date, months: int) -> dt.date:
+    count = first.year * 12 + first.month - 1 - months
+    return dt.date(count // 12, count % 12 + 1, 1)
+
+
+def _networks(ctx: Context, count: int) -> int:
+    """`count` regional networks (a specialty each, in turn), one or two HCMC hubs, 25 members each: a facility
+    outside HCMC and a technique of the specialty it offers or plans (a planned one has a year)."""
+    if count <= 0:
+        return 0
+    rng = ctx.rng("networks")
+    hcmc = [f for (f,) in raw_rows(Facility.select(Facility.id).join(Province, on=(Facility.province == Province.id))
+            .where(Province.code.in_(("79", "79/2025"))).order_by(Facility.code))]
+    others = [f for (f,) in raw_rows(Facility.select(Facility.id).where(Facility.id.not_in(hcmc)).order_by(Facility.code))]
+    by_specialty: dict[Any, list[Any]] = {}
+    for technique, specialty in raw_rows(Technique.select(Technique.id, Technique.specialty).order_by(Technique.code)):
+        by_specialty.setdefault(specialty, []).append(technique)
+    specialties = sorted(by_specialty)
+    seq = stamping.next_change_seq(count * (NETWORK_MEMBERS + 3))
+    networks, hubs, members = [], [], []
+    for n in range(count):
+        specialty = specialties[n % len(specialties)]
+        network = {**ctx.bookkeeping(rng, seq), "specialty": specialty, "name": f"Mạng lưới tổng hợp {n + 1:03d}", "level": 2, "notes": ""}
+        seq += 1
+        networks.append(network)
+        for hub in rng.sample(hcmc, min(len(hcmc), rng.randint(1, 2))):
+            hubs.append({**ctx.bookkeeping(rng, seq), "network": network["id"], "facility": hub})
+            seq += 1
+        seen = set()
+        for _m in range(NETWORK_MEMBERS):
+            key = (rng.choice(others), rng.choice(by_specialty[specialty]))
+            if key in seen:
+                continue
+            seen.add(key)
+            plans = rng.random() < 0.3
+            members.append({**ctx.bookkeeping(rng, seq), "network": network["id"], "facility": key[0], "technique": key[1],
+                            "status": "plans" if plans else "offers", "planned_year": ctx.as_of.year + rng.randint(0, 2) if plans else None})
+            seq += 1
+    ctx.insert_rows(Network, networks)
+    ctx.insert_rows(NetworkHub, hubs)
+    ctx.insert_rows(NetworkMember, members)
+    return len(networks) + len(hubs) + len(members)
+
+
 # Run in this order; later capabilities append theirs (their counts come through `extra`).
 STEPS: dict[str, Step] = {"facilities": _facilities, "techniques": _techniques, "agreements": _agreements,
-                          "assessments": _assessments, "trainees": _trainees}
+                          "assessments": _assessments, "trainees": _trainees, "case_logs": _case_logs, "networks": _networks}
 
 
 # --- entry points ----------------------------------------------------------------------
@@ -1223,6 +1349,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--techniques", type=_positive, default=100_000)
     parser.add_argument("--agreements", type=_positive, default=20_000)
     parser.add_argument("--assessments", type=_positive, default=10_000)
+    parser.add_argument("--case-log-pairs", type=_positive, default=5_000, help="facility-technique pairs with 24 months of case logs")
+    parser.add_argument("--networks", type=_positive, default=40)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                         help="the day the agreements' story stops (default: today)")
@@ -1234,7 +1362,9 @@ def main(argv: Iterable[str] | None = None) -> int:
             Path(str(args.out) + suffix).unlink(missing_ok=True)
     try:
         report = generate(args.out, args.facilities, args.techniques, args.seed, extra={"agreements": args.agreements,
-                                                                                      "assessments": args.assessments},
+                                                                                      "assessments": args.assessments,
+                                                                                      "case_logs": args.case_log_pairs,
+                                                                                      "networks": args.networks},
                           as_of=args.as_of, reference_timeout=args.wait)
     except (FileExistsError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
