@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from hospitaldesk.months import month_after
+
 
 @dataclass(frozen=True)
 class Period:
@@ -28,12 +30,6 @@ class Period:
             out.append(month)
             month = month_after(month, 1)
         return out
-
-
-def month_after(day: dt.date, months: int) -> dt.date:
-    """The first day of the month `months` after (or before, when negative) the month of `day`."""
-    count = day.year * 12 + day.month - 1 + months
-    return dt.date(count // 12, count % 12 + 1, 1)
 
 
 def _whole_months(period: Period) -> int:

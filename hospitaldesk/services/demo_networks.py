@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from hospitaldesk.db.models import CaseLog, Facility, Network, NetworkHub, NetworkMember, Specialty, Technique, reference_id
+from hospitaldesk.months import month_after
 
 NETWORKS: list[dict[str, Any]] = [
     {"key": "cardiology", "specialty": "TM-CAN-THIEP", "name": "Mạng lưới Tim mạch vùng Đồng bằng sông Cửu Long",
@@ -42,11 +43,6 @@ CASE_LOGS: list[dict[str, Any]] = [
      "months": [(0, 0, 5), (0, 0, 6), (0, 0, 4), (0, 0, 7), (0, 0, 5), (0, 0, 6), (2, 0, 4), (3, 0, 3), (3, 0, 3),
                 (4, 1, 2), (3, 1, 2), (3, 2, 2), (3, 2, 1), (3, 2, 1), (1, 4, 1), (1, 4, 0), (0, 5, 1), (0, 5, 0)]},
 ]
-
-
-def _month(first: dt.date, offset: int) -> dt.date:
-    months = first.year * 12 + first.month - 1 + offset
-    return dt.date(months // 12, months % 12 + 1, 1)
 
 
 def _code_id(model: Any, code: str) -> Any:
@@ -79,7 +75,7 @@ def _case_logs() -> int:
     for spec in CASE_LOGS:
         facility, technique = _code_id(Facility, spec["facility"]), _code_id(Technique, spec["technique"])
         for offset, (supported, independent, referred) in enumerate(spec["months"]):
-            month = _month(spec["first"], offset)
+            month = month_after(spec["first"], offset)
             row_id = reference_id("demo-case-log", f"{spec['facility']}:{spec['technique']}:{month.isoformat()}")
             if CaseLog.get_or_none(CaseLog.id == row_id) is None:
                 CaseLog.create(id=row_id, facility=facility, technique=technique, month=month, cases_with_support=supported,

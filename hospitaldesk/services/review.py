@@ -42,7 +42,6 @@ from hospitaldesk.i18n import _, format_number, parse_date
 from hospitaldesk.services import authority, retention
 from hospitaldesk.reports.review_data import (
     AgreementLine, CaseLine, Independence, MonthCases, Period, ReadinessChange, ReviewFigures, ReviewScope, TechniqueStep, TrainingLine,
-    month_after,
 )
 from hospitaldesk.services.case_outcomes import MonthCount, summarise
 from hospitaldesk.services.catalog import parse_id

@@ -72,6 +72,7 @@ from hospitaldesk.db.models import (  # noqa: E402
     Technique,
 )
 from hospitaldesk.db import audit  # noqa: E402
+from hospitaldesk.months import month_after  # noqa: E402
 from hospitaldesk.db.rows import date_value, raw_rows  # noqa: E402
 from hospitaldesk.db.store import close_store, current_database, open_store  # noqa: E402
 from hospitaldesk.errors import StoreError  # noqa: E402
@@ -1092,7 +1093,7 @@ def _case_logs(ctx: Context, count: int) -> int:
                     .join(Agreement, on=(AgreementTechnique.agreement == Agreement.id)).where(Agreement.status != "draft"))})
     chosen = rng.sample(pairs, min(count, len(pairs)))
     last = ctx.as_of.replace(day=1)
-    months = [_month_before(last, CASE_LOG_MONTHS - k) for k in range(CASE_LOG_MONTHS)]
+    months = [month_after(last, k - CASE_LOG_MONTHS) for k in range(CASE_LOG_MONTHS)]
     seq = stamping.next_change_seq(len(chosen) * CASE_LOG_MONTHS)
     rows: list[dict[str, Any]] = []
     for facility, technique in chosen:
@@ -1110,11 +1111,6 @@ def _case_logs(ctx: Context, count: int) -> int:
             seq += 1
     ctx.insert_rows(CaseLog, rows)
     return len(rows)
-
-
-def _month_before(first: dt.date, months: int) -> dt.date:
-    count = first.year * 12 + first.month - 1 - months
-    return dt.date(count // 12, count % 12 + 1, 1)
 
 
 def _networks(ctx: Context, count: int) -> int:
