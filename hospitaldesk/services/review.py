@@ -219,8 +219,9 @@ def readiness_part(figures: ReviewFigures, facilities: Any) -> None:
         return
     before: dict[tuple[Any, Any], tuple[Any, ...]] = {}
     after: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+    assessed_here = in_period.select(Assessment.facility)  # a subquery: a region's facilities would overflow an IN list
     touched = final.where(Assessment.assessed_on <= period.end,
-                          Assessment.facility.in_(list({f for f, _t in pairs}))).order_by(Assessment.assessed_on, Assessment.created_at)
+                          Assessment.facility.in_(assessed_here)).order_by(Assessment.assessed_on, Assessment.created_at)
     for facility, technique, day, index, ready in raw_rows(touched):
         if (facility, technique) not in pairs:
             continue
