@@ -23,6 +23,7 @@ from hospitaldesk.ui.background import run_in_thread
 from hospitaldesk.services.trends import TrendPoint
 from hospitaldesk.ui.widgets.cases_chart import CasesChart
 from hospitaldesk.ui.widgets.form import ChoiceBox
+from hospitaldesk.ui.widgets.row_tip import RowTip
 from hospitaldesk.ui.widgets.trends_chart import TrendsChart
 
 ALL = ""
@@ -134,6 +135,7 @@ class OverviewScreen(ttk.Frame):
         scroll.pack(side="right", fill="y")
         tree.pack(side="left", fill="both", expand=True)
         tree.tag_configure("late", foreground=DANGER)
+        RowTip(tree)  # long names are cut at 1366 pixels: the whole row on hover (kept alive by its bindings)
         tree.bind("<Double-1>", lambda _e: self.open_selected(tree))
         tree.bind("<Return>", lambda _e: self.open_selected(tree))
         return tree

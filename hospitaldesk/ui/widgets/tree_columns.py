@@ -7,6 +7,7 @@ import tkinter.font as tkfont
 from typing import Literal
 
 from hospitaldesk.i18n import _
+from hospitaldesk.ui.widgets.row_tip import RowTip
 
 from ttkbootstrap import Frame, Scrollbar, Treeview
 
@@ -45,4 +46,5 @@ def scrolled_tree(master: tk.Misc, columns: list[tuple[str, str, int, str]], hei
     scroll.pack(side="right", fill="y")
     tree.pack(side="left", fill="both", expand=True)
     tree.tag_configure("risk", foreground="#b02a37")
+    RowTip(tree)  # a cut cell shows the whole row on hover (kept alive by its bindings)
     return tree
