@@ -40,6 +40,7 @@ from hospitaldesk.db.migrations import LATEST_VERSION  # noqa: E402
 from peewee import fn  # noqa: E402
 
 from hospitaldesk.db.models import Agreement, Assessment, Facility, Province, Specialty, TemplateItem, Technique  # noqa: E402
+from hospitaldesk.db.rows import raw_rows  # noqa: E402
 from hospitaldesk.db.store import close_store, open_store  # noqa: E402
 from hospitaldesk.resources import reference_dir  # noqa: E402
 from hospitaldesk.services.agreements import AgreementCatalog  # noqa: E402
@@ -125,36 +126,46 @@ def overview_cases() -> dict[str, Any]:
             "partner: Chợ Rẫy": Scope(partner=str(cho_ray.id))}
 
 
+def count_by_status() -> list[tuple[Any, ...]]:
+    """The baseline of j and k: agreements counted by status (the overview tiles' own query), one grouped query."""
+    return raw_rows(Agreement.select(Agreement.status, fn.COUNT(Agreement.id)).where(
+        Agreement.deleted == False).group_by(Agreement.status))  # noqa: E712
+
+
+def measure_cases(cases: dict[str, Any], call: Callable[[Any], Any], repeat: int, label: str,
+                  note: Callable[[Any], str]) -> tuple[list[Row], dict[str, Any]]:
+    """`call(case)` for each case, `repeat` passes (at least 3) interleaved with the baseline; rows then the baseline."""
+    count_by_status()
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    found: dict[str, Any] = {}
+    base: list[float] = []
+    for _ in range(max(3, repeat)):
+        for name, case in cases.items():
+            elapsed, found[name] = timed(lambda: call(case))
+            times[name].append(elapsed)
+        base.append(timed(count_by_status)[0])
+    baseline = Row("  baseline: agreements counted by status (one grouped query)", base)
+    rows = [Row(f"{label}, {name}", times[name], ratio=ratio(statistics.median(times[name]), baseline.p50, "p50"),
+                note=note(found[name])) for name in cases]
+    return [*rows, baseline], found
+
+
 def measure_overview(repeat: int) -> list[Row]:
-    """j. overview.compile_overview() for each filter; baseline: the tiles' own query (agreements counted by status)."""
+    """j. overview.compile_overview() for each filter, after the first call of all (caches cold)."""
     from hospitaldesk.services import overview
 
     today = dt.date.today()
     cases = overview_cases()
-    region = next(iter(cases.values()))
-    first_ms, first = timed(lambda: overview.compile_overview(region, today))
-    plain = lambda: list(Agreement.select(Agreement.status, fn.COUNT(Agreement.id)).where(  # noqa: E731
-        Agreement.deleted == False).group_by(Agreement.status).tuples())  # noqa: E712
-    plain()
-    times: dict[str, list[float]] = {label: [] for label in cases}
-    found: dict[str, Any] = {}
-    base: list[float] = []
-    for _ in range(max(3, repeat)):
-        for label, scope in cases.items():
-            elapsed, found[label] = timed(lambda: overview.compile_overview(scope, today))
-            times[label].append(elapsed)
-        base.append(timed(plain)[0])
-    baseline = Row("  baseline: agreements counted by status (the tiles' query alone)", base)
+    first_ms, first = timed(lambda: overview.compile_overview(next(iter(cases.values())), today))
 
     def note(o: Any) -> str:
         return (f"{sum(o.statuses.values()):,} agreements, {o.reviews_overdue.total + o.reviews_due.total:,} reviews, "
                 f"{o.at_risk:,} at risk, {o.gaps_overdue.total:,} gaps overdue")
 
-    rows = [Row(f"overview, {label}", times[label], ratio=ratio(statistics.median(times[label]), baseline.p50, "p50"),
-                note=note(found[label])) for label in cases]
-    rows.insert(0, Row("overview, the region, first call (caches cold)", [first_ms], ratio=ratio(first_ms, baseline.p50, "p50"),
-                       note=note(first)))
-    return [*rows, baseline]
+    rows, _found = measure_cases(cases, lambda scope: overview.compile_overview(scope, today), repeat, "overview", note)
+    base = rows[-1].p50
+    return [Row("overview, the region, first call (caches cold)", [first_ms], ratio=ratio(first_ms, base, "p50"), note=note(first)),
+            *rows]
 
 
 def review_cases(as_of: dt.date) -> tuple[Any, dict[str, Any]]:
@@ -174,26 +185,14 @@ def measure_review(repeat: int, as_of: dt.date) -> list[Row]:
     from hospitaldesk.services import review
 
     period, cases = review_cases(as_of)
-    plain = lambda: list(Agreement.select(Agreement.status, fn.COUNT(Agreement.id)).where(  # noqa: E731
-        Agreement.deleted == False).group_by(Agreement.status).tuples())  # noqa: E712
-    plain()
-    times: dict[str, list[float]] = {label: [] for label in cases}
-    found: dict[str, Any] = {}
-    base: list[float] = []
-    for _ in range(max(3, repeat)):
-        for label, scope in cases.items():
-            elapsed, found[label] = timed(lambda: review.compile_review(period, scope))
-            times[label].append(elapsed)
-        base.append(timed(plain)[0])
-    baseline = Row("  baseline: agreements counted by status (one grouped query)", base)
 
     def note(f: Any) -> str:
         return (f"{len(f.signed):,} signed, {f.trained:,} trained, {f.assessments:,} assessed, {f.gaps_open:,} gaps open, "
                 f"{sum(c.referred for c in f.cases):,} referred")
 
-    return [*(Row(f"review {period.start:%m/%Y}-{period.end:%m/%Y}, {label}", times[label],
-                  ratio=ratio(statistics.median(times[label]), baseline.p50, "p50"), note=note(found[label])) for label in cases),
-            baseline]
+    rows, _found = measure_cases(cases, lambda scope: review.compile_review(period, scope), repeat,
+                                 f"review {period.start:%m/%Y}-{period.end:%m/%Y}", note)
+    return rows
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
