@@ -59,15 +59,16 @@ def test_the_figures_of_a_half_year_and_a_province(review_screen: Any) -> None:
 def test_the_text_is_saved_and_found_again(window: Any, review_screen: Any, dialog_log: DialogLog) -> None:
     screen = review_screen
     header, narrative, _plans = screen.forms
+    demo = Review.select().count()  # the demo's own review (Sóc Trăng's first half of 2024)
     header.inputs["issued_on"].delete(0, "end")
     header.variables["issued_on"].set("31/02/2024")
     narrative.inputs["difficulties"].insert("1.0", "Thiếu điều dưỡng hồi sức.")
     screen.notebook.select(2)
     assert screen.save_record() is False
     assert "dd/mm/yyyy" in header.error_text("issued_on") and screen.notebook.index("current") == 0  # the tab with the problem
-    assert Review.select().count() == 0
+    assert Review.select().count() == demo
     header.variables["issued_on"].set("05/07/2024")
-    assert screen.save_record() is True and Review.select().count() == 1
+    assert screen.save_record() is True and Review.select().count() == demo + 1
     # Another province, then back: the text written for the region comes back.
     choose(screen.province_box, "Cà Mau")
     loaded(screen)
@@ -84,7 +85,8 @@ def test_unsaved_text_is_offered_to_be_saved_before_another_review(review_screen
     dialog_log.answer = True
     choose(screen.province_box, "Cà Mau")
     loaded(screen)
-    assert dialog_log.questions and Review.get().plans == "Mở rộng kỹ thuật ECMO."
+    region = Review.get(Review.province.is_null(), Review.facility.is_null())
+    assert dialog_log.questions and region.plans == "Mở rộng kỹ thuật ECMO."
 
 
 def test_print_and_export(window: Any, review_screen: Any, dialog_log: DialogLog, tmp_path: Any) -> None:
@@ -110,3 +112,19 @@ def test_a_viewer_cannot_save(window: Any, review_screen: Any, monkeypatch: pyte
     monkeypatch.setattr(authority, "allowed", lambda action: action != "edit")
     review_screen.on_show()
     assert str(review_screen.save_button.cget("state")) == "disabled"
+
+
+def test_the_period_list_follows_the_dates(review_screen: Any) -> None:
+    screen = review_screen
+    screen.start_var.set("10/01/2024")
+    screen.end_var.set("20/03/2024")
+    screen.refresh()
+    loaded(screen)
+    assert screen.period_box.value() == "other" and screen.period_box.get() == "Other dates"
+    first = screen.period_box.choices[0]
+    screen.period_box.set_value(first.value)
+    screen.period_box.event_generate("<<ComboboxSelected>>")
+    loaded(screen)
+    start, _sep, end = first.value.partition(":")
+    assert screen.shown[0].start.isoformat() == start and screen.shown[0].end.isoformat() == end
+    assert screen.period_box.value() == first.value

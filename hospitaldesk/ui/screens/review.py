@@ -25,6 +25,7 @@ from hospitaldesk.ui.widgets.form import ChoiceBox, FormView
 
 ALL = ""
 HALF_YEARS = 6  # half-years offered in the period list, the latest finished one first
+OTHER_DATES = "other"  # the list's last choice: the dates as typed
 
 
 def half_year_choices(today: dt.date | None = None) -> list[Choice]:
@@ -35,7 +36,7 @@ def half_year_choices(today: dt.date | None = None) -> list[Choice]:
         template = _("First half of {year}") if period.start.month == 1 else _("Second half of {year}")
         out.append(Choice(f"{period.start.isoformat()}:{period.end.isoformat()}", template.format(year=period.start.year)))
         period = review.half_year(period.start)
-    return out
+    return [*out, Choice(OTHER_DATES, _("Other dates"))]
 
 
 PERIOD = FieldSpec("period", N_("Period"), "choice", required=True, choices=half_year_choices)
@@ -194,6 +195,8 @@ class ReviewScreen(ttk.Frame):
     def _loaded(self, wanted: tuple[Period, ReviewScope], figures: ReviewFigures, text: dict[str, Any]) -> None:
         self.loading = False
         self.shown, self.figures = wanted, figures
+        listed = f"{figures.period.start.isoformat()}:{figures.period.end.isoformat()}"
+        self.period_box.set_value(listed if any(c.value == listed for c in self.period_box.choices) else OTHER_DATES)
         self.state_label.configure(text=_("Compiled on {date}").format(date=format_date(dt.date.today())), bootstyle="secondary")
         period = _("{start} – {end}").format(start=format_date(figures.period.start), end=format_date(figures.period.end))
         saved = _("text saved") if text.get("id") else _("nothing written yet")

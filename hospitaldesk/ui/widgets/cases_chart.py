@@ -56,8 +56,8 @@ class CasesChart(ttk.Frame):
             c.create_text(width // 2, height // 2, text=_("No case logs for this selection yet."), fill=TEXT)
             return
         x = 4  # the legend on its own line under the title: it never runs into it, however narrow the chart
-        for colour, label, line in ((SUPPORTED, _("Cases with support"), False), (INDEPENDENT, _("Cases done independently"), False),
-                                    (REFERRED, _("Patients referred to HCMC"), True)):
+        for colour, label, line in ((SUPPORTED, _("With support"), False), (INDEPENDENT, _("Independently"), False),
+                                    (REFERRED, _("Referred to HCMC"), True)):  # the title says they are cases
             if line:
                 c.create_line(x, LEGEND_Y, x + 14, LEGEND_Y, fill=colour, width=2)
                 c.create_oval(x + 4, LEGEND_Y - 3, x + 10, LEGEND_Y + 3, fill=colour, outline=colour)
