@@ -51,7 +51,7 @@ def test_the_figures_of_a_half_year_and_a_province(review_screen: Any) -> None:
     assert [m.month.month for m in screen.chart.months] == [1, 2, 3, 4, 5, 6] and screen.chart.canvas.find_all()
     choose(screen.province_box, "Cà Mau")
     loaded(screen)
-    assert screen.scope_title.cget("text").startswith("province Cà Mau")
+    assert screen.scope_title.cget("text").startswith("Province Cà Mau")
     assert figures(screen)["Agreements signed"] == "1"  # 03/HĐ-CGKT, Nhi Đồng 1 → Cà Mau
     assert screen.forms[0].get_values()["issuer"] == "DEPARTMENT OF HEALTH"
 

@@ -200,7 +200,8 @@ class ReviewScreen(ttk.Frame):
         self.state_label.configure(text=_("Compiled on {date}").format(date=format_date(dt.date.today())), bootstyle="secondary")
         period = _("{start} – {end}").format(start=format_date(figures.period.start), end=format_date(figures.period.end))
         saved = _("text saved") if text.get("id") else _("nothing written yet")
-        self.scope_title.configure(text=f"{figures.scope_label} · {period} · {saved}")
+        scope = figures.scope_label[:1].upper() + figures.scope_label[1:]  # 'tỉnh Cà Mau' starts the line
+        self.scope_title.configure(text=f"{scope} · {period} · {saved}")
         self.tree.delete(*self.tree.get_children())
         for index, (label, value) in enumerate(review.total_lines(figures)):
             self.tree.insert("", "end", iid=str(index), values=(label, value))
