@@ -1,7 +1,7 @@
 """Cases per month for the printed review, drawn on the PDF canvas in the document's font: the cases done
 with support (light) and independently (dark) as stacked bars, the patients referred to HCMC as a line
 with round marks, the same picture as the overview's chart. A month nobody logged is left blank and
-breaks the line (unknown, not zero). The table beside it carries the same numbers for black-and-white."""
+breaks the line (unknown, not zero). The per-technique table above it carries the figures in black and white."""
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -16,28 +16,28 @@ class Period:
     end: dt.date  # included
 
     def previous(self) -> "Period":
-        """The same number of months just before (or of days, for a period not made of whole months)."""
-        months = _whole_months(self)
+        """The period before, whose case logs the period's are compared with: as many months just before its
+        first month (months()); for a period inside one month, as many days just before."""
+        months, before = self.months(), self.months_before()
         if months:
-            return Period(month_after(self.start, -months), self.start - dt.timedelta(days=1))
+            return Period(before[0], months[0] - dt.timedelta(days=1))
         length = (self.end - self.start).days + 1
         return Period(self.start - dt.timedelta(days=length), self.start - dt.timedelta(days=1))
 
     def months(self) -> list[dt.date]:
-        """The first days of the months the period touches."""
-        out, month = [], self.start.replace(day=1)
+        """The months whose first day falls in the period: what its case logs (one row a month) are counted over.
+        Back-to-back periods never share a month, however their days fall."""
+        out, month = [], self.start if self.start.day == 1 else month_after(self.start, 1)
         while month <= self.end:
             out.append(month)
             month = month_after(month, 1)
         return out
 
-
-def _whole_months(period: Period) -> int:
-    """How many calendar months the period is made of; 0 when it does not start on a 1st and end on a last day."""
-    after = period.end + dt.timedelta(days=1)
-    if period.start.day != 1 or after.day != 1:
-        return 0
-    return (after.year - period.start.year) * 12 + after.month - period.start.month
+    def months_before(self) -> list[dt.date]:
+        """As many months just before the first of `months()`: the case logs' period before."""
+        count = len(self.months())
+        first = self.start if self.start.day == 1 else month_after(self.start, 1)
+        return [month_after(first, k - count) for k in range(count)]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class TechniqueStep:
     technique: str
     day: dt.date
     progress: str  # "independent" | "accepted"
+    progress_label: str = ""  # as the agreement's progress list names it
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,14 @@ class ReviewFigures:
     running_at_end: int = 0
     reviews_held: int = 0
     technique_steps: list[TechniqueStep] = field(default_factory=list)
-    training: list[TrainingLine] = field(default_factory=list)
+    training: list[TrainingLine] = field(default_factory=list)  # per technique
+    trained: int = 0  # people whose first training in a technique ended in the period
+    retained: int = 0  # of them, working at the end
     trained_by_end: int = 0
     working_at_end: int = 0
-    departures: int = 0
-    departures_breaking: int = 0
-    departures_private: int = 0
+    departures: int = 0  # people (trained before leaving) who left in the period
+    departures_breaking: int = 0  # of them, before the end of a commitment to serve
+    departures_private: int = 0  # of them, to a private hospital
     assessments: int = 0
     readiness: list[ReadinessChange] = field(default_factory=list)
     gaps_closed: int = 0
@@ -154,14 +157,6 @@ class ReviewFigures:
     cases: list[CaseLine] = field(default_factory=list)
     case_months: list[MonthCases] = field(default_factory=list)  # per month of the period, summed
     independence: list[Independence] = field(default_factory=list)
-
-    @property
-    def trained(self) -> int:
-        return sum(t.trained for t in self.training)
-
-    @property
-    def retained(self) -> int:
-        return sum(t.retained for t in self.training)
 
     @property
     def became_ready(self) -> int:

@@ -127,11 +127,10 @@ def _techniques(f: ReviewFigures) -> list[Flowable]:
     out: list[Flowable] = [para(_("3. Techniques performed independently and accepted"), s.article)]
     if not f.technique_steps:
         return out + [para(_("No technique reached independence or acceptance in the period."), extra().line)]
-    labels = {"independent": _("Performed independently"), "accepted": _("Accepted")}
     rows: list[list[Cell]] = [_heads(_("No."), _("Contract"), _("Receiving hospital"), _("Technique"), _("Since"))]
     for i, step in enumerate(f.technique_steps, 1):
         rows.append([para(str(i), s.cell_centre), para(step.agreement, s.cell), para(step.facility, s.cell),
-                     rich(f"{esc(step.technique)}<br/><i>{esc(labels.get(step.progress, step.progress))}</i>", s.cell),
+                     rich(f"{esc(step.technique)}<br/><i>{esc(step.progress_label)}</i>", s.cell),
                      para(format_date(step.day), s.cell_centre)])
     return out + [_table(rows, _STEP_MM)]
 
@@ -140,9 +139,9 @@ def _training(f: ReviewFigures) -> list[Flowable]:
     s = sheet()
     share = percent(f.working_at_end / f.trained_by_end, "#,##0") if f.trained_by_end else NO_VALUE
     out: list[Flowable] = [para(_("4. Training and retention of staff"), s.article), para(_(
-        "{trained} people trained in the period, {retained} of them still working at its end. Of the {by_end} trained by the "
-        "end of the period, {working} were working then ({share}). {left} trained people left in the period: {breaking} before "
-        "the end of their commitment to serve, {private} to a private hospital.").format(
+        "People trained in the period: {trained}, of whom {retained} still working at its end. Of the {by_end} people trained by "
+        "the end of the period, {working} were working then ({share}). Trained people who left in the period: {left}, of whom "
+        "{breaking} before the end of their commitment to serve and {private} to a private hospital.").format(
         trained=f.trained, retained=f.retained, by_end=f.trained_by_end, working=f.working_at_end, share=share, left=f.departures,
         breaking=f.departures_breaking, private=f.departures_private), s.body)]
     if f.training:
@@ -197,7 +196,7 @@ def _cases(f: ReviewFigures) -> list[Flowable]:
         "not zero); in bold where referrals fell.").format(previous=previous), x.legend)]
     if f.independence:
         reached = "; ".join(f"{i.facility} – {i.technique} ({i.month.month:02d}/{i.month.year})" for i in f.independence)
-        out.append(para(_("Independence reached: {list}.").format(list=reached), s.body))
+        out.append(para(_("Done independently from this period on (case logs): {list}.").format(list=reached), s.body))
     out += [Spacer(1, 4), KeepTogether([para(_("Cases per month in the scope"), x.line), CasesChart(f.case_months)])]
     return out
 

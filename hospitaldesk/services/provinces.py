@@ -83,13 +83,14 @@ def resolve(name_or_code: str) -> Province | None:
     return candidates[0] if candidates else None
 
 
-def province_words(province: Province) -> str:
-    """'tỉnh Cà Mau', 'thành phố Cần Thơ': the unit in force today, as a sentence names it."""
+def province_words(province: Province, as_it_was: bool = False) -> str:
+    """'tỉnh Cà Mau', 'thành phố Cần Thơ', as a sentence names it: the unit in force today, or (`as_it_was`)
+    the unit itself, a former one included."""
     from hospitaldesk.services.agreements import place_name
 
-    current = province.current()
-    kind = _("city") if current.kind == "city" else _("province")
-    return f"{kind} {place_name(current.name)}"
+    unit = province if as_it_was else province.current()
+    kind = _("city") if unit.kind == "city" else _("province")
+    return f"{kind} {place_name(unit.name)}"
 
 
 def current_successor(province: Province) -> Province:

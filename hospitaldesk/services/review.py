@@ -21,8 +21,10 @@ The rules, as a director would count by hand (both ends of the period included):
   earlier; independence reached: the first month with independent cases at least the supported ones
   (case_outcomes' rule) falls in the period.
 
-The scope: a facility covers the agreements it is a party to and what happens at it; a province covers
-its facilities (and those of the units merged into it, or it into); the region covers everything.
+The scope: one hospital covers the agreements it is a party to, and what happens at it and at the hospitals it
+transfers techniques to (as Party A: an HCMC hospital's review is about its partners' results); a province covers
+its facilities and those of the units merged into it (a former province, abolished in 2025, covers its own);
+the region covers everything.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from peewee import fn
+from peewee import Tuple, fn
 
 from hospitaldesk.db.models import (
     Agreement, AgreementEvent, Assessment, CaseLog, Facility, GapAction, Province, RetentionFact, StaffDeparture, TemplateItem,
@@ -38,15 +40,15 @@ from hospitaldesk.db.models import (
 )
 from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
 from hospitaldesk.errors import FieldError, ValidationError
-from hospitaldesk.i18n import _, format_number, parse_date
+from hospitaldesk.i18n import _, format_date, format_number, parse_date
+from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import authority, retention
 from hospitaldesk.reports.review_data import (
     AgreementLine, CaseLine, Independence, MonthCases, Period, ReadinessChange, ReviewFigures, ReviewScope, TechniqueStep, TrainingLine,
 )
 from hospitaldesk.services.case_outcomes import MonthCount, summarise
 from hospitaldesk.services.catalog import parse_id
-from hospitaldesk.services.overview import province_ids
-from hospitaldesk.services.provinces import province_words
+from hospitaldesk.services.provinces import province_words, with_predecessors
 
 ENDED_STATUSES = ("accepted", "closed", "terminated")
 LONGEST_DAYS = 731  # a review covers half a year, or a year; more is a typing slip
@@ -82,13 +84,25 @@ def half_year(day: dt.date) -> Period:
     return Period(dt.date(day.year, 1, 1), dt.date(day.year, 6, 30))
 
 
-def _scope_facilities(scope: ReviewScope) -> Any:
-    """The facilities of the scope as a select of their ids; None: all."""
+def _scope_parties(scope: ReviewScope) -> Any:
+    """The facilities whose agreements the review counts, as a select of their ids; None: all."""
     if scope.facility:
         return Facility.select(Facility.id).where(Facility.id == parse_id(scope.facility))
-    if scope.province:
-        return Facility.select(Facility.id).where(Facility.province.in_(province_ids(scope.province)))
+    if scope.province:  # the unit and those merged into it, not the one it became: a former province is itself
+        return Facility.select(Facility.id).where(Facility.province.in_(with_predecessors(parse_id(scope.province))))
     return None
+
+
+def _scope_facilities(scope: ReviewScope) -> Any:
+    """The facilities whose people, readiness, gaps and cases the review counts: the parties' own, and for one
+    hospital also those it transfers techniques to (an HCMC hospital's review is about its partners' results)."""
+    parties = _scope_parties(scope)
+    if not scope.facility:
+        return parties
+    facility = parse_id(scope.facility)
+    partners = Agreement.select(Agreement.party_b).where(Agreement.party_a == facility, Agreement.deleted == False,  # noqa: E712
+                                                         Agreement.status != "draft")
+    return Facility.select(Facility.id).where((Facility.id == facility) | Facility.id.in_(partners))
 
 
 def scope_label(scope: ReviewScope) -> str:
@@ -97,7 +111,14 @@ def scope_label(scope: ReviewScope) -> str:
         return facility.name if facility else ""
     if scope.province:
         province = Province.get_or_none(Province.id == parse_id(scope.province))
-        return province_words(province) if province else ""
+        if province is None:
+            return ""
+        if province.valid_to is None:
+            return province_words(province)
+        own, now = province_words(province, as_it_was=True), province_words(province)
+        if own == now:  # merged into a new unit of the same name: the old one ended on a date
+            return _("{province} (to {date})").format(province=own, date=format_date(province.valid_to))
+        return _("{province} (now part of {successor})").format(province=own, successor=now)
     return _("The Mekong Delta region")
 
 
@@ -161,22 +182,26 @@ def agreements_part(figures: ReviewFigures, facilities: Any) -> None:
 
 
 def techniques_part(figures: ReviewFigures, facilities: Any) -> None:
-    """Technique lines reaching independence or accepted in the period (the progress events)."""
+    """Technique lines reaching independence or accepted in the period (the progress events): each line once per
+    step, on the first day it reached it in the period, however often its progress went back and forth. A line
+    is known by its agreement and technique (the event names the technique)."""
     period = figures.period
-    rows = raw_rows(AgreementEvent.select(Agreement.number, Agreement.party_b, AgreementEvent.reason, AgreementEvent.on_date,
-                                          AgreementEvent.to_status)
+    first_day = fn.MIN(AgreementEvent.on_date)
+    rows = raw_rows(AgreementEvent.select(Agreement.number, Agreement.party_b, AgreementEvent.reason, first_day, AgreementEvent.to_status)
                     .join(Agreement, on=(AgreementEvent.agreement == Agreement.id))
                     .where(AgreementEvent.agreement.in_(_agreements(facilities)), AgreementEvent.deleted == False,  # noqa: E712
                            AgreementEvent.kind == "progress", AgreementEvent.to_status.in_(("independent", "accepted")),
                            AgreementEvent.on_date.between(period.start, period.end))
-                    .order_by(AgreementEvent.on_date, Agreement.number))
+                    .group_by(AgreementEvent.agreement, AgreementEvent.reason, AgreementEvent.to_status)
+                    .order_by(first_day, Agreement.number, AgreementEvent.reason))
     names = _short_names({r[1] for r in rows})
-    figures.technique_steps = [TechniqueStep(number, names.get(b, ""), technique, date_value(day) or period.start, progress)
-                               for number, b, technique, day, progress in rows]
+    figures.technique_steps = [TechniqueStep(number, names.get(b, ""), technique, date_value(day) or period.start, progress,
+                                             terms.label(terms.PROGRESS, progress)) for number, b, technique, day, progress in rows]
 
 
 def training_part(figures: ReviewFigures, facilities: Any) -> None:
-    """From the retention facts (one per person and technique: their first training), as retention.py sums them."""
+    """From the retention facts (one per person and technique: their first training in it), as retention.py sums
+    them. The table counts per technique; the totals count people (someone trained in two techniques is one)."""
     period = figures.period
     retention.retention_facts.refresh()
     working, working_params = retention.on_day(retention.WORKING_ON_DAY, period.end)
@@ -186,24 +211,38 @@ def training_part(figures: ReviewFigures, facilities: Any) -> None:
         where += f" AND f.facility IN ({sql})"
         params += list(ids)
     start = period.start.isoformat()
-    rows = RetentionFact._meta.database.execute_sql(
-        f"SELECT f.technique, SUM(f.trained_on >= ?), SUM(f.trained_on >= ? AND {working}), COUNT(*), SUM({working}) "
-        f"FROM retention_fact f WHERE {where} GROUP BY f.technique", [start, start, *working_params, *working_params, *params]).fetchall()
+    database = RetentionFact._meta.database
+    rows = database.execute_sql(
+        f"SELECT f.technique, SUM(f.trained_on >= ?), SUM(f.trained_on >= ? AND {working}) "
+        f"FROM retention_fact f WHERE {where} GROUP BY f.technique", [start, start, *working_params, *params]).fetchall()
     names = names_of(Technique.id, Technique.name, {r[0] for r in rows})
-    figures.training = sorted((TrainingLine(names.get(t, ""), trained, retained or 0) for t, trained, retained, _all, _w in rows
-                               if trained), key=lambda line: line.technique)
-    figures.trained_by_end = sum(r[3] for r in rows)
-    figures.working_at_end = sum(r[4] or 0 for r in rows)
-    trained_staff = RetentionFact.select(RetentionFact.staff)
+    figures.training = sorted((TrainingLine(names.get(t, ""), trained, retained or 0) for t, trained, retained in rows if trained),
+                              key=lambda line: line.technique)
+    people = database.execute_sql(
+        f"SELECT COUNT(DISTINCT CASE WHEN f.trained_on >= ? THEN f.staff END), "
+        f"COUNT(DISTINCT CASE WHEN f.trained_on >= ? AND {working} THEN f.staff END), "
+        f"COUNT(DISTINCT f.staff), COUNT(DISTINCT CASE WHEN {working} THEN f.staff END) FROM retention_fact f WHERE {where}",
+        [start, start, *working_params, *working_params, *params]).fetchone()
+    figures.trained, figures.retained, figures.trained_by_end, figures.working_at_end = (int(n or 0) for n in people)
+    _departures(figures, facilities)
+
+
+def _departures(figures: ReviewFigures, facilities: Any) -> None:
+    """The people trained before they left who left in the period; each person once, however often they left."""
+    period = figures.period
+    trained_before = (RetentionFact.select(RetentionFact.staff)
+                      .where(RetentionFact.staff == StaffDeparture.staff, RetentionFact.trained_on <= StaffDeparture.left_on))
     if facilities is not None:
-        trained_staff = trained_staff.where(RetentionFact.facility.in_(facilities))
-    left = {id_text(s): kind for s, kind in raw_rows(StaffDeparture.select(StaffDeparture.id, StaffDeparture.destination_kind).where(
-        StaffDeparture.deleted == False, StaffDeparture.staff.in_(trained_staff),  # noqa: E712
-        StaffDeparture.left_on.between(period.start, period.end)))}
-    figures.departures = len(left)
-    figures.departures_private = sum(1 for kind in left.values() if kind == "private")
-    if left:  # whether each broke a commitment: retention's rule
-        figures.departures_breaking = sum(1 for d in retention.departures(since=period.start) if d["id"] in left and d["breaks_commitment"])
+        trained_before = trained_before.where(RetentionFact.facility.in_(facilities))
+    left = raw_rows(StaffDeparture.select(StaffDeparture.id, StaffDeparture.staff, StaffDeparture.destination_kind).where(
+        StaffDeparture.deleted == False, fn.EXISTS(trained_before),  # noqa: E712
+        StaffDeparture.left_on.between(period.start, period.end)))
+    figures.departures = len({person for _d, person, _kind in left})
+    figures.departures_private = len({person for _d, person, kind in left if kind == "private"})
+    if left:  # whether a departure broke a commitment: retention's rule
+        ids = {id_text(d) for d, _person, _kind in left}
+        figures.departures_breaking = len({d["staff_id"] for d in retention.departures(since=period.start)
+                                           if d["id"] in ids and d["breaks_commitment"]})
 
 
 def readiness_part(figures: ReviewFigures, facilities: Any) -> None:
@@ -255,21 +294,29 @@ def gaps_part(figures: ReviewFigures, facilities: Any) -> None:
                                   .where(TemplateItem.critical == True).count())  # noqa: E712
 
 
-def _logged(facilities: Any, first: dt.date, last: dt.date) -> dict[tuple[Any, Any, dt.date], tuple[int, int, int]]:
-    """(facility, technique, month) -> (with support, independent, referred), the row changed last of twins."""
+def _logged(facilities: Any, first: dt.date, last: dt.date,
+            logged_in: tuple[dt.date, dt.date] | None = None) -> dict[tuple[Any, Any, dt.date], tuple[int, int, int]]:
+    """(facility, technique, month) -> (with support, independent, referred), the row changed last of twins;
+    `logged_in`: only the facility-technique pairs with a log in those months (first, last)."""
     query = (CaseLog.select(CaseLog.facility, CaseLog.technique, CaseLog.month, CaseLog.cases_with_support, CaseLog.cases_independent,
                             CaseLog.referred_to_hcmc)
              .where(CaseLog.deleted == False, CaseLog.month.between(first, last)).order_by(CaseLog.updated_at))  # noqa: E712
     if facilities is not None:
         query = query.where(CaseLog.facility.in_(facilities))
+    if logged_in is not None:
+        inner = CaseLog.alias()
+        pairs = inner.select(inner.facility, inner.technique).where(inner.deleted == False,  # noqa: E712
+                                                                    inner.month.between(*logged_in))
+        query = query.where(Tuple(CaseLog.facility, CaseLog.technique).in_(pairs))
     return {(f, t, date_value(m) or first): (s, i, r) for f, t, m, s, i, r in raw_rows(query)}
 
 
 def cases_part(figures: ReviewFigures, facilities: Any) -> None:
-    period, previous = figures.period, figures.previous
-    months = period.months()
-    logged = _logged(facilities, months[0], period.end)
-    earlier = _logged(facilities, previous.start.replace(day=1), previous.end)
+    months, before = figures.period.months(), figures.period.months_before()
+    if not months:
+        return  # a period inside one month holds no month's log
+    logged = _logged(facilities, months[0], months[-1])
+    earlier = _logged(facilities, before[0], before[-1])
     per_technique: dict[Any, list[Any]] = {}
     for (facility, technique, _month), (s, i, r) in logged.items():
         line = per_technique.setdefault(technique, [set(), 0, 0, 0, 0, 0, 0])
@@ -291,23 +338,23 @@ def cases_part(figures: ReviewFigures, facilities: Any) -> None:
             sums[month][n] += counts[n]
         sums[month][3] += 1
     figures.case_months = [MonthCases(m, *sums[m]) for m in months]
-    _independence(figures, facilities, {(f, t) for f, t, _m in logged})
+    _independence(figures, facilities, {(f, t) for f, t, _m in logged}, months)
 
 
-def _independence(figures: ReviewFigures, facilities: Any, pairs: set[tuple[Any, Any]]) -> None:
-    """The facility-technique pairs whose independence month (case_outcomes' rule, over every month logged by
-    the end) falls in the period."""
+def _independence(figures: ReviewFigures, facilities: Any, pairs: set[tuple[Any, Any]], months: list[dt.date]) -> None:
+    """The facility-technique pairs whose independence month (case_outcomes' rule, over every month logged up to
+    the period's last month) is one of the period's months."""
     if not pairs:
         return
-    history = _logged(facilities, dt.date(1900, 1, 1), figures.period.end)
-    months: dict[tuple[Any, Any], list[MonthCount]] = defaultdict(list)
+    history = _logged(facilities, dt.date(1900, 1, 1), months[-1], logged_in=(months[0], months[-1]))
+    by_pair: dict[tuple[Any, Any], list[MonthCount]] = defaultdict(list)
     for (facility, technique, month), counts in history.items():
         if (facility, technique) in pairs:
-            months[(facility, technique)].append(MonthCount(month, *counts))
+            by_pair[(facility, technique)].append(MonthCount(month, *counts))
     reached = []
-    for key, logged in months.items():
+    for key, logged in by_pair.items():
         reached_on = summarise(logged).independence_month
-        if reached_on is not None and figures.period.start.replace(day=1) <= reached_on <= figures.period.end:
+        if reached_on is not None and months[0] <= reached_on <= months[-1]:
             reached.append((key, reached_on))
     facility_names = _short_names({k[0] for k, _m in reached})
     technique_names = names_of(Technique.id, Technique.name, {k[1] for k, _m in reached})
@@ -344,7 +391,7 @@ def total_lines(f: ReviewFigures) -> list[tuple[str, str]]:
         (_("Gaps open at the end (overdue)"), f"{format_number(f.gaps_open)} ({format_number(f.gaps_overdue)})"),
         (_("Cases with support"), sum(c.with_support for c in f.cases)),
         (_("Cases done independently"), sum(c.independent for c in f.cases)),
-        (_("Independence reached"), len(f.independence)),
+        (_("Techniques now done independently (case logs)"), len(f.independence)),
         (_("Patients referred to HCMC (the period before)"), f"{format_number(referred)} ({format_number(referred_before)})"),
         (_("Referred per logged month (the period before)"), "{now} ({before})".format(
             now=_per_month(round(referred / months, 2) if months else None),
@@ -357,9 +404,11 @@ def compile_review(period: Period, scope: ReviewScope | None = None) -> ReviewFi
     """Every figure of the review for the period and the scope."""
     authority.require("read")
     scope = scope or ReviewScope()
-    facilities = _scope_facilities(scope)
+    parties, facilities = _scope_parties(scope), _scope_facilities(scope)
     figures = ReviewFigures(period, period.previous(), scope, scope_label(scope))
-    for part in (agreements_part, techniques_part, training_part, readiness_part, gaps_part, cases_part):
+    agreements_part(figures, parties)
+    techniques_part(figures, parties)
+    for part in (training_part, readiness_part, gaps_part, cases_part):
         part(figures, facilities)
     return figures
 

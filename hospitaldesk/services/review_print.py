@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hospitaldesk.i18n import _, format_date, parse_date
+from hospitaldesk.i18n import _, format_date, parse_date, pgettext
 from hospitaldesk.reports.review_data import Period, ReviewDocument, ReviewFigures, ReviewScope, ReviewText
 from hospitaldesk.services import authority, review, review_drafts
 from hospitaldesk.services.tabular import Sheet, write_xlsx_sheets
@@ -22,18 +22,20 @@ def review_text(values: dict[str, Any]) -> ReviewText:
     return ReviewText(**texts, issued_on=issued if isinstance(issued, dt.date) else parse_date(str(issued or "")), recipients=recipients)
 
 
-def review_document(period: Period, scope: ReviewScope, values: dict[str, Any] | None = None) -> ReviewDocument:
-    """The document: the figures compiled now and the text given (the form's, unsaved) or saved (or the defaults)."""
-    figures = review.compile_review(period, scope)
+def review_document(period: Period, scope: ReviewScope, values: dict[str, Any] | None = None,
+                    figures: ReviewFigures | None = None) -> ReviewDocument:
+    """The document: the figures given (those on screen) or compiled now, and the text given (the form's, unsaved)
+    or saved (or the defaults)."""
+    figures = figures or review.compile_review(period, scope)
     saved = review_drafts.load(period, scope)
     text = review_text(values if values is not None else saved)
     return ReviewDocument(figures, text, tuple(review.total_lines(figures)), saved["id"])
 
 
-def review_pdf(period: Period, scope: ReviewScope, values: dict[str, Any] | None = None) -> bytes:
+def review_pdf(period: Period, scope: ReviewScope, values: dict[str, Any] | None = None, figures: ReviewFigures | None = None) -> bytes:
     from hospitaldesk.reports.review_report import build_review_report
 
-    return build_review_report(review_document(period, scope, values))
+    return build_review_report(review_document(period, scope, values, figures))
 
 
 def print_review(period: Period, scope: ReviewScope, path: Path, values: dict[str, Any] | None = None) -> Path:
@@ -54,16 +56,15 @@ def _sheets(f: ReviewFigures) -> Iterable[Sheet]:
                   for a in lines]
     yield Sheet(_("Agreements"), [_("Event"), _("Number"), _("Transferring (A)"), _("Receiving (B)"), _("Techniques"), _("Date")],
                 agreements, {5: "date"})
-    labels = {"independent": _("Performed independently"), "accepted": _("Accepted")}
     yield Sheet(_("Techniques"), [_("Contract"), _("Receiving hospital"), _("Technique"), _("Progress"), _("Since")],
-                [[s.agreement, s.facility, s.technique, labels.get(s.progress, s.progress), s.day] for s in f.technique_steps], {4: "date"})
-    yield Sheet(_("Training"), [_("Technique"), _("Trained in the period"), _("Still working at the end")],
+                [[s.agreement, s.facility, s.technique, s.progress_label, s.day] for s in f.technique_steps], {4: "date"})
+    yield Sheet(pgettext("sheet", "Training"), [_("Technique"), _("Trained in the period"), _("Still working at the end")],
                 [[t.technique, t.trained, t.retained] for t in f.training], {1: "int", 2: "int"})
     yield Sheet(_("Readiness"), [_("Facility"), _("Technique"), _("Before the period"), _("Ready before"), _("At its end"),
                                  _("Ready at the end"), _("Assessed on")],
                 [[r.facility, r.technique, r.before, _yes_no(r.before_ready), r.after, _yes_no(r.after_ready), r.assessed_on]
                  for r in f.readiness], {2: "percent", 4: "percent", 6: "date"})
-    yield Sheet(_("Cases"), [_("Technique"), _("Facilities"), _("With support"), _("Independently"), _("Referred to HCMC"),
+    yield Sheet(_("Cases"), [_("Technique"), _("Facilities logging"), _("With support"), _("Independently"), _("Referred to HCMC"),
                              _("Referred, the period before"), _("Months logged"), _("Months logged, the period before")],
                 [[c.technique, c.facilities, c.with_support, c.independent, c.referred, c.referred_before, c.months, c.months_before]
                  for c in f.cases], {n: "int" for n in range(1, 8)})
@@ -76,11 +77,11 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else (_("Yes") if value else _("No"))
 
 
-def export_review(period: Period, scope: ReviewScope, path: Path) -> Path:
-    """The review's figures to an Excel workbook, one sheet per table."""
+def export_review(period: Period, scope: ReviewScope, path: Path, figures: ReviewFigures | None = None) -> Path:
+    """The review's figures (those given, or compiled now) to an Excel workbook, one sheet per table."""
     from hospitaldesk.services.exports import record_export
 
     authority.require("export")
-    figures = review.compile_review(period, scope)
+    figures = figures or review.compile_review(period, scope)
     record_export("review", path, f"{figures.scope_label} {period.start.isoformat()}..{period.end.isoformat()}")
     return write_xlsx_sheets(path, list(_sheets(figures)))

@@ -318,7 +318,8 @@ class MainWindow:
     def quit(self) -> None:
         screen = self.screens.get(self.current or "")
         form = getattr(screen, "form", None)
-        if form is not None and form.is_dirty():
+        dirty = getattr(screen, "is_dirty", None)  # a screen of several forms says so itself
+        if (form is not None and form.is_dirty()) or (callable(dirty) and dirty()):
             if not dialogs.ask_yes_no(self.root, _("You have unsaved changes in this form. Quit anyway?")):
                 return
         self.root.destroy()

@@ -128,3 +128,46 @@ def test_the_period_list_follows_the_dates(review_screen: Any) -> None:
     start, _sep, end = first.value.partition(":")
     assert screen.shown[0].start.isoformat() == start and screen.shown[0].end.isoformat() == end
     assert screen.period_box.value() == first.value
+
+
+def test_compiling_the_same_review_again_keeps_the_text_being_written(review_screen: Any, dialog_log: DialogLog) -> None:
+    screen = review_screen
+    screen.forms[2].inputs["plans"].insert("1.0", "Đào tạo thêm 4 điều dưỡng.")
+    screen.refresh()  # Return in a date field: the same period and scope
+    assert str(screen.forms[2].inputs["plans"].cget("state")) == "disabled"  # nothing typed while compiling
+    loaded(screen)
+    assert screen.forms[2].get_values()["plans"] == "Đào tạo thêm 4 điều dưỡng." and not dialog_log.questions
+    assert str(screen.forms[2].inputs["plans"].cget("state")) == "normal"
+
+
+def test_a_choice_made_while_compiling_is_compiled_after(review_screen: Any) -> None:
+    screen = review_screen
+    choose(screen.province_box, "Cà Mau")  # starts compiling Cà Mau
+    assert screen.loading
+    choose(screen.province_box, "The whole region")  # chosen meanwhile
+    loaded(screen)
+    deadline = time.monotonic() + 20
+    while (screen.loading or screen.shown[1].province) and time.monotonic() < deadline:
+        pump(screen.winfo_toplevel(), 30)
+    assert screen.shown[1].province == "" and screen.scope_title.cget("text").startswith("The Mekong Delta region")
+
+
+def test_text_is_never_saved_to_dates_not_shown(review_screen: Any) -> None:
+    screen = review_screen
+    before = Review.select().count()
+    screen.forms[1].inputs["results"].insert("1.0", "Kết quả tốt.")
+    screen.end_var.set("31/13/2024")  # not a date
+    assert screen.save_record() is False and "dd/mm/yyyy" in screen.state_label.cget("text")
+    screen.end_var.set("31/12/2024")  # a date, not compiled yet
+    assert screen.save_record() is False and "press Enter" in screen.state_label.cget("text")
+    assert Review.select().count() == before
+    screen.end_var.set("30/06/2024")
+    assert screen.save_record() is True and Review.select().count() == before + 1
+    assert screen.state_label.cget("text") == "Saved: 01/01/2024 – 30/06/2024."
+
+
+def test_quitting_with_unsaved_text_asks(window: Any, review_screen: Any, dialog_log: DialogLog) -> None:
+    review_screen.forms[2].inputs["plans"].insert("1.0", "Chưa lưu.")
+    dialog_log.answer = False
+    window.quit()  # answered no: the window stays
+    assert dialog_log.questions == ["You have unsaved changes in this form. Quit anyway?"] and window.root.winfo_exists()

@@ -30,7 +30,10 @@ def fid(code: str) -> str:
 
 
 def ca_mau_province() -> str:
-    return str(facility_by_code("CM-SANNHI").province_id)
+    """Cà Mau as it is today (with Bạc Liêu since 2025), as the province list offers it first."""
+    found = provinces.resolve("Cà Mau")
+    assert found is not None and found.valid_to is None
+    return str(found.id)
 
 
 def log(code: str, technique: str, month: str, counts: tuple[int, int, int]) -> None:
@@ -93,7 +96,7 @@ def half_year(site_store: Path, agreement_form: Any, monkeypatch: pytest.MonkeyP
         ("ST-BVDK", PCI, "05/2024", (3, 0, 5)), ("ST-BVDK", PCI, "07/2024", (9, 9, 9)),
     ):
         log(facility, technique, month, counts)
-    return {"a1": a1, "a2": a2, "a3": a3}
+    return {"a1": a1, "a2": a2, "a3": a3, "hanh": hanh, "duc": duc, "line": str(line)}
 
 
 def test_the_region(half_year: dict[str, str]) -> None:
@@ -145,11 +148,23 @@ def test_the_region(half_year: dict[str, str]) -> None:
 
 def test_a_province_covers_its_hospitals_only(half_year: dict[str, str]) -> None:
     f = review.compile_review(H1, ReviewScope(province=ca_mau_province()))
-    assert f.scope_label == "province " + Province.get_by_id(ca_mau_province()).current().name
+    assert f.scope_label == "province Cà Mau"
     # Cà Mau: A2 only (accepted); nothing signed, nothing running at the end; PCI at Sóc Trăng left out.
     assert (f.signed, [a.number for a in f.accepted], f.running_at_end, f.reviews_held) == ([], ["02/HĐ-CGKT"], 0, 0)
     assert [c.technique for c in f.cases] == ["Lọc máu liên tục ở trẻ em"]
     assert (f.trained, f.departures, f.gaps_closed, f.became_ready) == (1, 1, 1, 1)
+
+
+def test_a_former_province_covers_its_own_hospitals_and_says_what_it_became(half_year: dict[str, str]) -> None:
+    soc_trang = Province.get_by_id(facility_by_code("ST-BVDK").province_id)  # abolished on 30/06/2025
+    former = review.compile_review(H1, ReviewScope(province=str(soc_trang.id)))
+    assert former.scope_label == "province Sóc Trăng (now part of city Cần Thơ)"
+    assert [a.number for a in former.signed] == ["01/HĐ-CGKT"] and former.accepted == [] and former.trained == 0
+    # Cần Thơ today covers the units merged into it, Sóc Trăng among them.
+    today = review.compile_review(H1, ReviewScope(province=str(soc_trang.current().id)))
+    assert today.scope_label == "city Cần Thơ" and [a.number for a in today.signed] == ["01/HĐ-CGKT"]
+    old_ca_mau = Province.get_by_id(facility_by_code("CM-SANNHI").province_id)
+    assert review.scope_label(ReviewScope(province=str(old_ca_mau.id))) == "province Cà Mau (to 30/06/2025)"
 
 
 def test_one_hospital(half_year: dict[str, str]) -> None:
@@ -160,6 +175,52 @@ def test_one_hospital(half_year: dict[str, str]) -> None:
     # The transferring hospital sees the agreements it gives.
     nhi_dong = review.compile_review(H1, ReviewScope(facility=fid("HCM-NHIDONG1")))
     assert [a.number for a in nhi_dong.accepted] == ["02/HĐ-CGKT"] and nhi_dong.signed == []
+
+
+def test_a_transferring_hospital_counts_its_partners_results(half_year: dict[str, str]) -> None:
+    # Nhi Đồng 1 transfers CRRT to Cà Mau (A2): its review counts what happened at Cà Mau.
+    nhi_dong = review.compile_review(H1, ReviewScope(facility=fid("HCM-NHIDONG1")))
+    assert (nhi_dong.trained, nhi_dong.departures, nhi_dong.became_ready, nhi_dong.gaps_closed) == (1, 1, 1, 1)
+    assert [c.technique for c in nhi_dong.cases] == ["Lọc máu liên tục ở trẻ em"] and len(nhi_dong.independence) == 1
+    assert nhi_dong.running_at_end == 0  # its own agreements only: A2, accepted
+
+
+def test_an_odd_period_counts_whole_months_once(half_year: dict[str, str]) -> None:
+    # 15/02–14/05/2024: the months starting in it are March, April and May; the period before: December to February.
+    odd = Period(dt.date(2024, 2, 15), dt.date(2024, 5, 14))
+    assert odd.previous() == Period(dt.date(2023, 12, 1), dt.date(2024, 2, 29))
+    f = review.compile_review(odd)
+    by_name = {c.technique: c for c in f.cases}
+    crrt = by_name["Lọc máu liên tục ở trẻ em"]
+    assert (crrt.with_support, crrt.independent, crrt.referred, crrt.months) == (1, 2, 1, 1)  # March only
+    assert (crrt.referred_before, crrt.months_before) == (6, 2)  # December 4 and February 2
+    assert [m.month.month for m in f.case_months] == [3, 4, 5]
+    # The next one (15/05–14/08) starts with June: May is not counted twice.
+    after = review.compile_review(Period(dt.date(2024, 5, 15), dt.date(2024, 8, 14)))
+    assert [(c.technique, c.referred, c.referred_before) for c in after.cases] == [
+        ("Chụp và can thiệp động mạch vành qua da", 9, 5), ("Lọc máu liên tục ở trẻ em", 0, 1)]
+    # A period inside one month holds no month's log.
+    assert review.compile_review(Period(dt.date(2024, 3, 10), dt.date(2024, 3, 19))).cases == []
+
+
+def test_each_line_counts_once_per_step_however_its_progress_moves(half_year: dict[str, str]) -> None:
+    life.set_progress(half_year["line"], "supported", "01/06/2024")
+    life.set_progress(half_year["line"], "independent", "10/06/2024")
+    f = review.compile_review(H1)
+    assert [(s.day, s.progress) for s in f.technique_steps] == [(dt.date(2024, 2, 1), "independent"), (dt.date(2024, 5, 15), "accepted")]
+
+
+def test_people_are_counted_once(half_year: dict[str, str]) -> None:
+    # Hạnh also trained in high-frequency ventilation, ending 15/04/2024: two lines in the table, one person.
+    trained(half_year["hanh"], technique=technique_id("NHI-THO-MAY-CAO-TAN"), end="15/04/2024", start_on="02/02/2024",
+            certificate_date="15/04/2024", certificate_number="16/CN-NĐ1", commitment_signed_on="01/02/2024")
+    # Đức came back on 10/05/2024 and left again on 01/06/2024: one person who left.
+    staff.record_return(half_year["duc"], {"returned_on": "10/05/2024"})
+    staff.record_departure(half_year["duc"], {"left_on": "01/06/2024", "reason": "family"})
+    f = review.compile_review(H1)
+    assert sorted((t.technique, t.trained) for t in f.training) == [("Lọc máu liên tục ở trẻ em", 1), ("Thở máy rung tần số cao (HFOV) ở trẻ em", 1)]
+    assert (f.trained, f.retained, f.trained_by_end, f.working_at_end) == (1, 1, 2, 1)
+    assert (f.departures, f.departures_breaking, f.departures_private) == (1, 1, 1)
 
 
 def test_the_next_half_year_counts_the_termination_and_nothing_twice(half_year: dict[str, str]) -> None:

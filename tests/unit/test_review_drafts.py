@@ -70,8 +70,8 @@ def test_the_printed_review_carries_the_figures_and_the_text(half_year: dict[str
     for expected in ("REPORT", "Review of technique transfer over the period from 01/01/2024 to 30/06/2024", "Scope: province Cà Mau",
                      "No.: 15/BC-SYT", "02/HĐ-CGKT",  # accepted in the period
                      "Điều dưỡng nghỉ việc sang bệnh viện tư.", "Hỗ trợ kinh phí đào tạo lại.", "Lê Văn Tâm",
-                     "1 people trained in the period, 1 of them still working at its end",
-                     "Independence reached: BV Sản – Nhi Cà Mau – Lọc máu liên tục ở trẻ em (03/2024)"):
+                     "People trained in the period: 1, of whom 1 still working at its end",
+                     "Done independently from this period on (case logs): BV Sản – Nhi Cà Mau – Lọc máu liên tục ở trẻ em (03/2024)"):
         assert expected in text, expected
     # Unsaved text from the form prints as given.
     draft = all_text(review_print.review_pdf(H1, scope, {"issuer": "SỞ Y TẾ", "results": "Chưa lưu."}))

@@ -39,7 +39,7 @@ def half_year_choices(today: dt.date | None = None) -> list[Choice]:
     return [*out, Choice(OTHER_DATES, _("Other dates"))]
 
 
-PERIOD = FieldSpec("period", N_("Period"), "choice", required=True, choices=half_year_choices)
+PERIOD = FieldSpec("period", N_("Reporting period"), "choice", required=True, choices=half_year_choices)
 PROVINCE = FieldSpec("province", N_("Province"), "choice", required=True,
                      choices=lambda: [Choice(ALL, _("The whole region")), *province_choices()])
 FACILITY = FieldSpec("facility", N_("Hospital"), "choice", required=True,
@@ -57,7 +57,7 @@ class ReviewScreen(ttk.Frame):
         super().__init__(master, padding=(12, 8))
         self.figures: ReviewFigures | None = None
         self.shown: tuple[Period, ReviewScope] | None = None  # what the figures and the form are for
-        self.loading = False
+        self.loading = self._again = False
         self.preview: Any = None
         self.export_job: Any = None
         self._build_header()
@@ -80,8 +80,10 @@ class ReviewScreen(ttk.Frame):
         ttk.Label(header, text=_("6-monthly review"), font=("TkHeadingFont", 16, "bold")).pack(side="left", padx=(0, 16))
         self.save_button = ttk.Button(header, text=_("Save"), bootstyle="success", command=self.save_record)
         self.save_button.pack(side="right")
-        ttk.Button(header, text=_("Print…"), bootstyle="primary-outline", command=self.print_report).pack(side="right", padx=8)
-        ttk.Button(header, text=_("Export to Excel…"), bootstyle="secondary-outline", command=self.export).pack(side="right")
+        self.print_button = ttk.Button(header, text=_("Print…"), bootstyle="primary-outline", command=self.print_report)
+        self.print_button.pack(side="right", padx=8)
+        self.export_button = ttk.Button(header, text=_("Export to Excel…"), bootstyle="secondary-outline", command=self.export)
+        self.export_button.pack(side="right")
         when = ttk.Frame(self)
         when.pack(fill="x", pady=(0, 4))
         ttk.Label(when, text=_(PERIOD.label)).pack(side="left")
@@ -173,55 +175,79 @@ class ReviewScreen(ttk.Frame):
         return any(form.is_dirty() for form in self.forms)
 
     def refresh(self) -> None:
-        """Compile the figures and load what was written, off the Tk thread. Unsaved text is offered to be saved first."""
-        if self.loading or not hasattr(self, "forms"):
+        """Compile the figures and load what was written, off the Tk thread. Unsaved text is offered to be saved
+        before another review opens, and kept when the same one is compiled again. Asked again while compiling,
+        it compiles once more after (the latest choice wins)."""
+        if not hasattr(self, "forms"):
+            return
+        if self.loading:
+            self._again = True
             return
         try:
             wanted = self.request()
         except ValidationError as exc:
-            dialogs.show_error(self, exc.message)
+            self.state_label.configure(text=exc.message, bootstyle="danger")  # beside the dates, not a window over them
             return
+        keep_text = self.shown == wanted and self.is_dirty()
         if self.shown is not None and wanted != self.shown and self.is_dirty() and authority.allowed("edit") and dialogs.ask_yes_no(
-                self, _("Save what you wrote for the review shown before opening another?")) and not self.save_record():
+                self, _("Save what you wrote for the review shown before opening another?")) and not self._save(self.shown):
             return
-        self.loading = True
+        self.loading, self._again = True, False
+        self._set_busy(True)
         self.state_label.configure(text=_("Compiling…"), bootstyle="secondary")
 
         def work(_job: Any, _progress: Any) -> tuple[ReviewFigures, dict[str, Any]]:
             return review.compile_review(*wanted), review_drafts.load(*wanted)
 
-        run_in_thread(self, work, lambda result: self._loaded(wanted, *result), self._failed)
+        run_in_thread(self, work, lambda result: self._loaded(wanted, result[0], result[1], keep_text=keep_text), self._failed)
 
-    def _loaded(self, wanted: tuple[Period, ReviewScope], figures: ReviewFigures, text: dict[str, Any]) -> None:
+    def _set_busy(self, busy: bool) -> None:
+        """While compiling, the text and the actions are off: nothing typed then is lost, nothing is saved to the wrong review."""
+        for form in self.forms:
+            form.set_enabled(not busy)
+        for button in (self.print_button, self.export_button):
+            button.configure(state="disabled" if busy else "normal")
+        self.save_button.configure(state="disabled" if busy or not authority.allowed("edit") else "normal")
+
+    def _loaded(self, wanted: tuple[Period, ReviewScope], figures: ReviewFigures, text: dict[str, Any], keep_text: bool = False) -> None:
         self.loading = False
+        self._set_busy(False)
         self.shown, self.figures = wanted, figures
         listed = f"{figures.period.start.isoformat()}:{figures.period.end.isoformat()}"
         self.period_box.set_value(listed if any(c.value == listed for c in self.period_box.choices) else OTHER_DATES)
         self.state_label.configure(text=_("Compiled on {date}").format(date=format_date(dt.date.today())), bootstyle="secondary")
         period = _("{start} – {end}").format(start=format_date(figures.period.start), end=format_date(figures.period.end))
-        saved = _("text saved") if text.get("id") else _("nothing written yet")
         scope = figures.scope_label[:1].upper() + figures.scope_label[1:]  # 'tỉnh Cà Mau' starts the line
-        self.scope_title.configure(text=f"{scope} · {period} · {saved}")
+        template = _("{scope} · {period} · text saved") if text.get("id") else _("{scope} · {period} · nothing written yet")
+        self.scope_title.configure(text=template.format(scope=scope, period=period))
         self.tree.delete(*self.tree.get_children())
         for index, (label, value) in enumerate(review.total_lines(figures)):
             self.tree.insert("", "end", iid=str(index), values=(label, value))
         self.chart.show(figures.case_months)
-        form_values = {k: "" if v is None else format_date(v) if isinstance(v, dt.date) else v for k, v in text.items()}
-        for form in self.forms:
-            form.set_values(form_values)
+        if not keep_text:  # the same review compiled again keeps what is being written
+            form_values = {k: "" if v is None else format_date(v) if isinstance(v, dt.date) else v for k, v in text.items()}
+            for form in self.forms:
+                form.set_values(form_values)
+        if self._again:
+            self._again = False
+            self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
-        self.loading = False
+        self.loading = self._again = False
+        self._set_busy(False)
         self.state_label.configure(text="")
         message = getattr(exc, "message", None)
         dialogs.show_error(self, message or _("The review could not be compiled ({detail}).").format(detail=type(exc).__name__))
 
     # --- actions ----------------------------------------------------------------------------------
     def save_record(self) -> bool:
-        if self.shown is None:
-            return False
+        shown = self._ready()
+        return shown is not None and self._save(shown)
+
+    def _save(self, shown: tuple[Period, ReviewScope]) -> bool:
+        """The text of the forms, kept for the review `shown` (the one whose figures are on screen)."""
         try:
-            review_drafts.save(*self.shown, self.values())
+            review_drafts.save(*shown, self.values())
         except ValidationError as exc:
             for index, form in enumerate(self.forms):
                 form.show_errors(exc)
@@ -236,13 +262,24 @@ class ReviewScreen(ttk.Frame):
         for form in self.forms:
             form.clear_errors()
             form.mark_clean()
-        self.state_label.configure(text=_("Saved."), bootstyle="success")
+        self.state_label.configure(text=_("Saved: {period}.").format(period=_("{start} – {end}").format(
+            start=format_date(shown[0].start), end=format_date(shown[0].end))), bootstyle="success")
         return True
 
     def _ready(self) -> tuple[Period, ReviewScope] | None:
-        """What the figures on screen are for; None (with a word to the user) while they are compiling."""
+        """What the figures on screen are for, when the dates and scope chosen are those; None (with a word beside
+        the dates) while compiling, or when what is typed was not compiled yet (or is not a date)."""
         if self.shown is None or self.loading:
-            dialogs.show_info(self, _("The figures are still being compiled: try again in a moment."))
+            self.state_label.configure(text=_("The figures are still being compiled: try again in a moment."), bootstyle="danger")
+            return None
+        try:
+            chosen = self.request()
+        except ValidationError as exc:
+            self.state_label.configure(text=exc.message, bootstyle="danger")
+            return None
+        if chosen != self.shown:
+            self.state_label.configure(text=_("The dates or the scope chosen are not those shown: press Enter to compile them first."),
+                                       bootstyle="danger")
             return None
         return self.shown
 
@@ -253,8 +290,8 @@ class ReviewScreen(ttk.Frame):
         from hospitaldesk.services import review_print
         from hospitaldesk.ui.screens.print_preview import PrintPreview
 
-        values = self.values()
-        build: Callable[[], bytes] = lambda: review_print.review_pdf(*shown, values)  # noqa: E731
+        values, figures = self.values(), self.figures
+        build: Callable[[], bytes] = lambda: review_print.review_pdf(*shown, values, figures)  # noqa: E731
         self.preview = PrintPreview(self, _("6-monthly review"), build, f"SoKet_{shown[0].start.isoformat()}_{shown[0].end.isoformat()}.pdf")
         return self.preview
 
@@ -267,7 +304,7 @@ class ReviewScreen(ttk.Frame):
         from hospitaldesk.ui.exporting import export_to_excel
 
         self.export_job = export_to_excel(self, suggested_name(_("6-monthly review")),
-                                          lambda path, _rows: review_print.export_review(*shown, path))
+                                          lambda path, _rows: review_print.export_review(*shown, path, self.figures))
         return self.export_job
 
     # --- screen protocol used by the main window --------------------------------------------------

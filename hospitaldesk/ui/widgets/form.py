@@ -175,6 +175,15 @@ class FormView(ttk.Frame):
     def mark_clean(self) -> None:
         self._snapshot = self.get_values()
 
+    def set_enabled(self, enabled: bool) -> None:
+        """Every input on or off (off while what it shows is being reloaded, so nothing typed is overwritten)."""
+        for spec in self.specs:
+            widget = self.inputs[spec.name]
+            if spec.kind == "choice":
+                widget.configure(state="readonly" if enabled else "disabled")
+            else:
+                widget.configure(state="normal" if enabled else "disabled")
+
     def focus_first(self) -> None:
         if self.specs:
             self.inputs[self.specs[0].name].focus_set()
