@@ -224,3 +224,4 @@ class ReviewDocument:
     text: ReviewText
     headline: tuple[tuple[str, str], ...]  # (label, value) of the main figures, translated and formatted
     record_id: str = ""  # the saved review's id; "" when printed without one
+    compiled_on: dt.date = field(default_factory=dt.date.today)  # the figures change with the records: printed with their day

@@ -32,6 +32,7 @@ _STEP_MM = (9, 30, 42, 58, 26)
 _TRAINING_MM = (9, 96, 30, 30)
 _READINESS_MM = (9, 45, 55, 28, 28)
 _CASES_MM = (9, 52, 18, 18, 18, 25, 25)
+LISTED = 60  # rows of a list printed; a region's review has thousands, which the workbook carries in full
 
 
 def _table(rows: list[list[Cell]], widths: Sequence[float], *commands: tuple[object, ...]) -> Table:
@@ -61,6 +62,13 @@ def _paragraphs(text: str) -> list[Flowable]:
     return [para(line, sheet().body) for line in lines]
 
 
+def _more(total: int) -> list[Flowable]:
+    """The line under a list cut at LISTED rows."""
+    if total <= LISTED:
+        return []
+    return [para(_("… and {count} more: the Excel export lists them all.").format(count=format_number(total - LISTED)), extra().legend)]
+
+
 def build_review_report(document: ReviewDocument) -> bytes:
     f, t, s = document.figures, document.text, sheet()
     period = _("from {start} to {end}").format(start=format_date(f.period.start), end=format_date(f.period.end))
@@ -68,7 +76,9 @@ def build_review_report(document: ReviewDocument) -> bytes:
         national_header(t.issuer_parent, t.issuer, t.number or f"{BLANK_NUMBER}/BC", t.place, t.issued_on),
         para(_("REPORT"), s.title),
         para(_("Review of technique transfer over the period {period}").format(period=period), s.subtitle),
-        para(_("Scope: {scope}").format(scope=f.scope_label), s.centre_italic),
+        rich("<br/>".join(esc(line) for line in (_("Scope: {scope}").format(scope=f.scope_label),
+                                                  _("Figures compiled from the records on {date}").format(date=format_date(document.compiled_on)))),
+             s.centre_italic),
     ]
     story += section(_("I. RESULTS"))
     story += [para(_("1. The main figures"), s.article), _headline_table(document.headline)]
@@ -117,8 +127,9 @@ def _agreements(f: ReviewFigures) -> list[Flowable]:
                               (_("Accepted in the period"), f.accepted, _("Accepted on")),
                               (_("Terminated in the period"), f.terminated, _("Terminated on"))):
         if lines:
-            rows = [_heads(_("No."), _("Number"), _("Transferring (A)"), _("Receiving (B)"), _("Techniques"), day), *_agreement_rows(lines)]
-            out += [KeepTogether([para(title, x.line), _table(rows, _AGREEMENT_MM)]), Spacer(1, 4)]
+            rows = [_heads(_("No."), _("Number"), _("Transferring (A)"), _("Receiving (B)"), _("Techniques"), day),
+                    *_agreement_rows(lines[:LISTED])]
+            out += [KeepTogether([para(title, x.line), _table(rows, _AGREEMENT_MM)]), *_more(len(lines)), Spacer(1, 4)]
     return out
 
 
@@ -128,11 +139,11 @@ def _techniques(f: ReviewFigures) -> list[Flowable]:
     if not f.technique_steps:
         return out + [para(_("No technique reached independence or acceptance in the period."), extra().line)]
     rows: list[list[Cell]] = [_heads(_("No."), _("Contract"), _("Receiving hospital"), _("Technique"), _("Since"))]
-    for i, step in enumerate(f.technique_steps, 1):
+    for i, step in enumerate(f.technique_steps[:LISTED], 1):
         rows.append([para(str(i), s.cell_centre), para(step.agreement, s.cell), para(step.facility, s.cell),
                      rich(f"{esc(step.technique)}<br/><i>{esc(step.progress_label)}</i>", s.cell),
                      para(format_date(step.day), s.cell_centre)])
-    return out + [_table(rows, _STEP_MM)]
+    return out + [_table(rows, _STEP_MM), *_more(len(f.technique_steps))]
 
 
 def _training(f: ReviewFigures) -> list[Flowable]:
@@ -168,12 +179,12 @@ def _readiness(f: ReviewFigures) -> list[Flowable]:
         open=f.gaps_open, overdue=f.gaps_overdue, critical=f.gaps_open_critical), s.body)]
     if f.readiness:
         rows: list[list[Cell]] = [_heads(_("No."), _("Facility"), _("Technique"), _("Before the period"), _("At its end"))]
-        for i, r in enumerate(f.readiness, 1):
+        for i, r in enumerate(f.readiness[:LISTED], 1):
             after = esc(_readiness_value(r.after, r.after_ready))
             rows.append([para(str(i), s.cell_centre), para(r.facility, s.cell), para(r.technique, s.cell),
                          para(_readiness_value(r.before, r.before_ready), s.cell_centre),
                          rich(f"<b>{after}</b>" if r.became_ready else after, s.cell_centre)])
-        out.append(_table(rows, _READINESS_MM))
+        out += [_table(rows, _READINESS_MM), *_more(len(f.readiness))]
     return out
 
 

@@ -17,7 +17,7 @@ from hospitaldesk.reports.review_data import Period, ReviewScope
 from hospitaldesk.services import authority
 from hospitaldesk.services.agreements import place_name
 from hospitaldesk.services.provinces import province_words
-from hospitaldesk.services.catalog import get_live, parse_id, tombstone
+from hospitaldesk.services.catalog import parse_id, tombstone
 from hospitaldesk.services.forms import FieldSpec, validate
 from hospitaldesk.services.site import site_facility_id
 
@@ -122,10 +122,6 @@ def listing() -> list[dict[str, Any]]:
         rows.append({"id": str(r.id), "start": r.period_start, "end": r.period_end, "scope": scope, "scope_label": scope_label(scope),
                      "number": r.number, "updated_at": r.updated_at})
     return rows
-
-
-def get(review_id: str | uuid.UUID) -> Review:
-    return get_live(Review, review_id)
 
 
 def delete(review_id: str | uuid.UUID) -> None:
