@@ -157,6 +157,35 @@ def _m12_networks(db: SqliteDatabase) -> None:
         audit.create_triggers(db, model)
 
 
+# The latest finalised assessment of a facility for a technique, newest first: the order readiness_warnings
+# reads it in (services/readiness_warnings.py LATEST_ORDER), the columns it needs in the index itself.
+LATEST_ASSESSMENT_INDEX = ("facility_id, technique_id, status, deleted, assessed_on DESC, created_at DESC, id DESC, ready, "
+                           "readiness_index, critical_missing")
+# When a commitment to serve ends, as SQL (services/retention.py reads through this very expression, word for word).
+COMMITMENT_END_SQL = "date(COALESCE(end_on, certificate_date), printf('+%d years', commitment_years))"
+
+
+def _m13_overview_indexes(db: SqliteDatabase) -> None:
+    """Covering indexes for the overview (the first screen, tests/bench section j): an agreement row holds its
+    signed text (12 KB), so counting, the reviews and the watched lines read these instead of 20,000 rows;
+    the technique lines and the latest assessments are probed without touching their tables; the
+    commitments ending soon are a range of their end date; the open gap actions a range of their due date."""
+    db.execute_sql("CREATE INDEX agreement_overview ON agreement (status, deleted, next_review, party_a_id, party_b_id, number, id)")
+    db.execute_sql("CREATE INDEX agreement_technique_watch ON agreement_technique "
+                   "(agreement_id, deleted, progress, technique_id, amendment_id, replaces_id, id)")
+    db.execute_sql(f"CREATE INDEX assessment_final_latest ON assessment ({LATEST_ASSESSMENT_INDEX})")
+    db.execute_sql("DROP INDEX assessment_latest")  # migration 4's, a prefix of the one above
+    db.execute_sql("CREATE INDEX assessment_live ON assessment (id, deleted)")  # gap actions join 35,000 times
+    db.execute_sql(f"CREATE INDEX enrollment_commitment_end ON enrollment ({COMMITMENT_END_SQL}, deleted, status, staff_id) "
+                   "WHERE commitment_years IS NOT NULL")
+    # Retention's at-risk pairs (services/retention.py below_need): the trained per pair, then the few not working.
+    db.execute_sql("CREATE INDEX retention_fact_pair ON retention_fact (first, facility, technique)")
+    db.execute_sql("CREATE INDEX retention_fact_moved ON retention_fact (first, moved, staff, facility, technique)")
+    db.execute_sql("CREATE INDEX retention_fact_started ON retention_fact (first, started, facility, technique)")
+    # Due first, then id: the gap list's order (it stops at its first 500), and the overdue count a covering range.
+    db.execute_sql("CREATE INDEX gap_action_open_due ON gap_action (due, id, status, deleted, assessment_id, cost)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -170,6 +199,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (10, "audit log: every change and event, hash-chained, written by triggers", _m10_audit_log),
     (11, "sync: version vectors, trusted peers, bundles sent and received, conflicts", _m11_sync),
     (12, "networks: case logs, regional specialty networks, their hubs and members", _m12_networks),
+    (13, "overview: covering indexes for the first screen's counts and lists", _m13_overview_indexes),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

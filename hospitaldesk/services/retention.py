@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from collections.abc import Iterable
 from typing import Any
 
-from peewee import fn
+from peewee import SQL, fn
 
 from hospitaldesk.db.connection import database
 from hospitaldesk.db.migrations import REQUIRED_STAFF_WHERE
@@ -77,6 +77,11 @@ def required_for(technique_ids: Iterable[str]) -> dict[str, int | None]:
     return found
 
 
+# The people away today (left, not back yet): `:day` is today.
+_AWAY = ("(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= :day "
+         "AND (d.returned_on IS NULL OR :day < d.returned_on))")
+
+
 def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None = None,
               technique_id: str | uuid.UUID | None = None, agreement_id: str | uuid.UUID | None = None) -> list[TechniqueRetention]:
     """Per facility and technique: trained, still working now, retained at 6/12/24 months, required;
@@ -98,9 +103,7 @@ def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None 
         where.append("f.technique = ?")
         params.append(parse_id(technique_id).hex)
     # Working today: after employment began and, for the few who ever left, not away today.
-    away = ("(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= :day "
-            "AND (d.returned_on IS NULL OR :day < d.returned_on))")
-    active = f"(f.started IS NULL OR f.started <= :day) AND CASE WHEN f.moved THEN f.staff NOT IN {away} ELSE 1 END"
+    active = f"(f.started IS NULL OR f.started <= :day) AND CASE WHEN f.moved THEN f.staff NOT IN {_AWAY} ELSE 1 END"
     stones = ", ".join(f"SUM(f.{at} <= :day), SUM(f.{at} <= :day AND f.{kept})"
                        for at, kept in (retention_facts.MILESTONE_COLUMNS[k] for k in terms.MILESTONE_MONTHS))
     sums = (f"SELECT f.facility, f.technique, COUNT(*), SUM({active}), {stones} "
@@ -126,6 +129,53 @@ def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None 
     return risky + stable  # at risk first, each part in the name order SQLite gave
 
 
+@dataclass(frozen=True, slots=True)
+class BelowNeed:
+    """A facility and technique whose trained staff working today are fewer than its checklist requires."""
+
+    facility_id: str
+    facility: str
+    technique_id: str
+    technique: str
+    active: int
+    required: int
+
+
+def below_need(today: dt.date | None = None) -> list[BelowNeed]:
+    """The rows retention() puts first, at risk (working < required), in its order (facility name, technique
+    name), without counting what the others need (milestones) or naming the pairs not at risk.
+
+    Working is counted the other way round: every trained person of the pair (one walk of an index of the
+    pairs, migration 13) less those not working today, who are few and found through their own indexes:
+    employed from a later day, or away today (only people who ever left can be). That is retention()'s
+    `active`, negated: (started > today) or (moved and away today)."""
+    retention_facts.refresh()
+    day = (today or dt.date.today()).isoformat()
+    trained = database.execute_sql(
+        "SELECT facility, technique, COUNT(*) FROM retention_fact WHERE first = 1 GROUP BY facility, technique").fetchall()
+    away = _AWAY.replace(":day", "?")
+    absent = {(facility, technique): count for facility, technique, count in database.execute_sql(
+        "SELECT facility, technique, COUNT(*) FROM ("
+        f"SELECT f.id, f.facility, f.technique FROM retention_fact f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
+        "UNION SELECT f.id, f.facility, f.technique FROM retention_fact f WHERE f.first = 1 AND f.started > ?"
+        ") GROUP BY facility, technique", [day, day, day]).fetchall()}
+    required = required_for({technique for _f, technique, _n in trained})
+    short: list[tuple[Any, Any, int, int]] = []
+    for facility, technique, count in trained:
+        needed = required.get(technique)
+        working = count - absent.get((facility, technique), 0)
+        if needed is not None and working < needed:
+            short.append((facility, technique, working, needed))
+    facilities = names_of(Facility.id, Facility.name, {row[0] for row in short}, Facility.select(Facility.id))
+    techniques = names_of(Technique.id, Technique.name, {row[1] for row in short})
+    ids: dict[Any, str] = {}  # each distinct id formatted once
+    found = [BelowNeed(ids.get(facility) or ids.setdefault(facility, id_text(facility)), facilities.get(facility, ""),
+                       ids.get(technique) or ids.setdefault(technique, id_text(technique)), techniques.get(technique, ""), working, needed)
+             for facility, technique, working, needed in short]
+    found.sort(key=lambda row: (row.facility, row.technique, row.facility_id, row.technique_id))
+    return found
+
+
 def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMENT_WARNING_DAYS,
                        facility_id: str | uuid.UUID | None = None) -> list[dict[str, Any]]:
     """People still working here whose commitment ends within `days` (soonest first): the moment to
@@ -134,7 +184,9 @@ def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMEN
     today = today or dt.date.today()
     until = today + dt.timedelta(days=days)
     ended = fn.COALESCE(Enrollment.end_on, Enrollment.certificate_date)
-    ends_sql = fn.date(ended, fn.printf("+%d years", Enrollment.commitment_years))
+    # Migration 13's index on COMMITMENT_END_SQL, spelled the same (the format a literal, not a parameter,
+    # or SQLite does not see it is the indexed expression): the window is a range of that index.
+    ends_sql = fn.date(ended, fn.printf(SQL("'+%d years'"), Enrollment.commitment_years))
     query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.full_name, Staff.facility, Technique.id, Technique.name, ended,
                                Enrollment.commitment_years)
              .join(Staff, on=(Enrollment.staff == Staff.id)).switch(Enrollment)
@@ -145,11 +197,14 @@ def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMEN
     if facility_id:
         query = query.where(Staff.facility == parse_id(facility_id))
     found: list[dict[str, Any]] = []
+    ids: dict[Any, str] = {}  # facilities and techniques recur: each formatted once
     for enrollment, person, name, facility, technique_id, technique, ended_raw, years in raw_rows(query):
         ends = commitment_end(date_value(ended_raw), years)
         if ends is not None and today <= ends <= until:
             found.append({"enrollment_id": id_text(enrollment), "staff_id": id_text(person), "name": name,
-                          "facility_id": id_text(facility), "technique_id": id_text(technique_id), "technique": technique, "ends_on": ends, "days_left": (ends - today).days})
+                          "facility_id": ids.get(facility) or ids.setdefault(facility, id_text(facility)),
+                          "technique_id": ids.get(technique_id) or ids.setdefault(technique_id, id_text(technique_id)),
+                          "technique": technique, "ends_on": ends, "days_left": (ends - today).days})
     found.sort(key=lambda r: r["ends_on"])
     return found
 

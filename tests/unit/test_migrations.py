@@ -159,7 +159,7 @@ def test_a_version_11_database_gains_the_networks_and_keeps_its_records(tmp_path
     monkeypatch.undo()
 
     opened = open_store(path)
-    assert opened.schema_version == 12 and opened.backup_before_migration is not None
+    assert opened.schema_version == SHIPPED and opened.backup_before_migration is not None
     assert {"case_log", "network", "network_hub", "network_member"} <= table_names(path)
     assert inspect_schema_version(opened.backup_before_migration) == 11
     from hospitaldesk.services.staff import StaffCatalog
