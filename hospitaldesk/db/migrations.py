@@ -176,8 +176,8 @@ def _m13_overview_indexes(db: SqliteDatabase) -> None:
     db.execute_sql(f"CREATE INDEX assessment_final_latest ON assessment ({LATEST_ASSESSMENT_INDEX})")
     db.execute_sql("DROP INDEX assessment_latest")  # migration 4's, a prefix of the one above
     db.execute_sql("CREATE INDEX assessment_live ON assessment (id, deleted)")  # gap actions join 35,000 times
-    db.execute_sql(f"CREATE INDEX enrollment_commitment_end ON enrollment ({COMMITMENT_END_SQL}, deleted, status, staff_id) "
-                   "WHERE commitment_years IS NOT NULL")
+    db.execute_sql(f"CREATE INDEX enrollment_commitment_end ON enrollment ({COMMITMENT_END_SQL}, deleted, status, staff_id, "
+                   "technique_id, end_on, certificate_date, commitment_years, id) WHERE commitment_years IS NOT NULL")
     # Retention's at-risk pairs (services/retention.py below_need): the trained per pair, then the few not working.
     db.execute_sql("CREATE INDEX retention_fact_pair ON retention_fact (first, facility, technique)")
     db.execute_sql("CREATE INDEX retention_fact_moved ON retention_fact (first, moved, staff, facility, technique)")

@@ -380,4 +380,4 @@ def test_commitments_ending_read_a_range_of_their_index(site_store: Path, monkey
     monkeypatch.undo()
     [(sql, params)] = [(s, p) for s, p in seen if "enrollment" in s]
     plan = " | ".join(row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
-    assert "INDEX enrollment_commitment_end (<expr>>? AND <expr><?)" in plan, plan
+    assert "COVERING INDEX enrollment_commitment_end (<expr>>? AND <expr><?)" in plan, plan
