@@ -33,7 +33,7 @@ from hospitaldesk.services.agreements import AgreementCatalog
 from hospitaldesk.services.case_outcomes import MonthCount
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.readiness_terms import percent
-from hospitaldesk.services.readiness_warnings import WATCHED_STATUSES, latest_assessments as assessed, not_ready_rows
+from hospitaldesk.services.readiness_warnings import WATCHED_STATUSES, latest_assessments as assessed, not_ready_first
 from hospitaldesk.services.site import site_facility_id
 
 REVIEW_WARNING_DAYS = 30
@@ -211,20 +211,13 @@ def readiness_not_met(scope: Scope) -> Listing:
     for the whole filter in one query; only the lines shown are named and their assessments read."""
     watched = _agreements(scope).select(Agreement.id, Agreement.party_b, Agreement.number).where(
         Agreement.status.in_(WATCHED_STATUSES))
-    rows = not_ready_rows(watched)
-    techniques = _techniques(scope)
-    if techniques is not None:
-        allowed = {t for (t,) in raw_rows(techniques)}
-        rows = [row for row in rows if row[2] in allowed]
-    listing = Listing(total=len(rows))
-    if not rows:
+    total, first = not_ready_first(watched, _techniques(scope), SHOWN)
+    listing = Listing(total=total)
+    if not first:
         return listing
-    # Shown in the order of the agreement's number, then the technique's name: only the lines up to the
-    # SHOWN-th line's number can be among them.
-    rows.sort(key=lambda row: row[3])
-    last = rows[min(SHOWN, len(rows)) - 1][3]
-    first = [row for row in rows if row[3] <= last]
-    technique_names = names_of(Technique.id, Technique.name, {row[2] for row in first}, Technique.select(Technique.id))
+    # Shown in the order of the agreement's number, then the technique's name: `first` holds every line
+    # up to the SHOWN-th line's number.
+    technique_names = names_of(Technique.id, Technique.name, {row[2] for row in first})
     first.sort(key=lambda row: (row[3], technique_names.get(row[2], ""), row[0], row[2]))
     first = first[:SHOWN]
     facility_names = _short_names({row[1] for row in first})

@@ -86,15 +86,17 @@ def latest_assessments(pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]) -> dict[tup
     return latest
 
 
-def _not_ready_sql(agreements: str) -> str:
+def _not_ready_sql(agreements: str, techniques: str = "") -> str:
     """The watched lines in force of `agreements` (SQL selecting id, party_b_id and number of the agreements
     to look at, already narrowed to WATCHED_STATUSES) whose receiving facility's latest finalised assessment
     for the technique is missing or not ready: agreement, facility, technique, the agreement's number.
+    `techniques`: SQL selecting the technique ids to keep; empty: all.
 
-    What _lines_in_force and latest_assessments do for a page, in one statement for a region: the lines through their
-    covering index (migration 13), a line's amendment must be signed, a line a line in force replaces is
-    out (a replacing line belongs to the same agreement: amendments.py), and the latest assessment is one
-    probe of its index per line. Parameters: the agreements' own, then WATCHED_PROGRESS."""
+    What _lines_in_force and latest_assessments do for a page, in one statement for a region: the lines
+    through their covering index (migration 13), a line's amendment must be signed, a line a line in force
+    replaces is out (a replacing line belongs to the same agreement: amendments.py), and the latest
+    assessment is one probe of its index per line. Parameters: the agreements' own, WATCHED_PROGRESS, then
+    the techniques' own."""
     lines, amendments = AgreementTechnique._meta.table_name, Amendment._meta.table_name
     signed = f"SELECT m.id FROM {amendments} m WHERE m.status = 'signed' AND m.deleted = 0"
     latest_ready = (f"SELECT x.ready FROM {Assessment._meta.table_name} x WHERE x.facility_id = a.party_b_id "
@@ -103,18 +105,38 @@ def _not_ready_sql(agreements: str) -> str:
     return (f"SELECT a.id, a.party_b_id, l.technique_id, a.number FROM ({agreements}) a "
             f"JOIN {lines} l ON l.agreement_id = a.id "
             f"WHERE l.deleted = 0 AND l.progress IN ({', '.join('?' * len(WATCHED_PROGRESS))}) "
+            + (f"AND l.technique_id IN ({techniques}) " if techniques else "") +
             f"AND (l.amendment_id IS NULL OR l.amendment_id IN ({signed})) "
             f"AND l.id NOT IN (SELECT r.replaces_id FROM {lines} r WHERE r.replaces_id IS NOT NULL AND r.deleted = 0 "
             f"AND CASE WHEN r.amendment_id IS NULL THEN 1 ELSE r.amendment_id IN ({signed}) END) "
             f"AND COALESCE(({latest_ready}), 0) = 0")
 
 
-def not_ready_rows(agreements: Any) -> list[tuple[Any, ...]]:
+def _statement(agreements: Any, techniques: Any) -> tuple[str, list[Any]]:
+    sql, params = agreements.sql()
+    among, among_params = techniques.sql() if techniques is not None else ("", [])
+    return _not_ready_sql(sql, among), [*params, *WATCHED_PROGRESS, *among_params]
+
+
+def not_ready_rows(agreements: Any, techniques: Any = None) -> list[tuple[Any, ...]]:
     """Raw rows (stored ids: agreement, facility, technique; the agreement's number) of the lines not (yet)
     assessed as ready among `agreements`: a Peewee select of Agreement.id, Agreement.party_b and
-    Agreement.number, narrowed to WATCHED_STATUSES by the caller (the overview: a whole region)."""
-    sql, params = agreements.sql()
-    return list(database.execute_sql(_not_ready_sql(sql), [*params, *WATCHED_PROGRESS]).fetchall())
+    Agreement.number, narrowed to WATCHED_STATUSES by the caller; `techniques`: a select of the technique
+    ids to keep (None: all)."""
+    sql, params = _statement(agreements, techniques)
+    return list(database.execute_sql(sql, params).fetchall())
+
+
+def not_ready_first(agreements: Any, techniques: Any, first: int) -> tuple[int, list[tuple[Any, ...]]]:
+    """How many rows not_ready_rows() has, and those of the `first` smallest agreement numbers (with every
+    line of the last number among them): what a list in number order shows, without carrying a region's
+    20,000 lines to Python. The lines are found once (a materialised CTE), then counted and cut."""
+    sql, params = _statement(agreements, techniques)
+    cut = ("SELECT number FROM nr ORDER BY number LIMIT 1 OFFSET ?")
+    rows = database.execute_sql(
+        f"WITH nr AS MATERIALIZED ({sql}) SELECT (SELECT COUNT(*) FROM nr), nr.* FROM nr "
+        f"WHERE nr.number <= COALESCE(({cut}), (SELECT MAX(number) FROM nr))", [*params, max(first, 1) - 1]).fetchall()
+    return (rows[0][0] if rows else 0), [row[1:] for row in rows]
 
 
 class NotReadyLine(NamedTuple):

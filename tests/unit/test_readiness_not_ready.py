@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from hospitaldesk.db.connection import database
-from hospitaldesk.db.models import Agreement, AgreementTechnique, Amendment, Assessment
+from hospitaldesk.db.models import Agreement, AgreementTechnique, Amendment, Assessment, Technique
 from hospitaldesk.services import agreement_lifecycle as life
 from hospitaldesk.services import agreements, amendments, assessments, overview, readiness_warnings
 from hospitaldesk.services.readiness_warnings import WATCHED_PROGRESS, WATCHED_STATUSES
@@ -72,6 +72,15 @@ def compare() -> dict[Key, Any]:
         key: latest and latest.assessed_on for key, latest in expected.items()}
     assert {(l.agreement_id, l.facility_id, l.technique_id): l.latest and l.latest.ready for l in lines} == {
         key: latest and latest.ready for key, latest in expected.items()}
+    for first in (1, 2, 100):  # the count, and the lines of the `first` smallest numbers, ties included
+        total, cut = readiness_warnings.not_ready_first(Agreement.select(Agreement.id, Agreement.party_b, Agreement.number).where(
+            Agreement.deleted == False, Agreement.status.in_(WATCHED_STATUSES)), None, first)  # noqa: E712
+        numbers = sorted(n for _a, _f, _t, n in rows)
+        assert total == len(rows) and sorted(cut) == sorted(r for r in rows if numbers and r[3] <= numbers[min(first, len(numbers)) - 1])
+    pci = Technique.select(Technique.id).where(Technique.code == "PT-TIM-HO")
+    total, cut = readiness_warnings.not_ready_first(Agreement.select(Agreement.id, Agreement.party_b, Agreement.number).where(
+        Agreement.deleted == False, Agreement.status.in_(WATCHED_STATUSES)), pci, 100)  # noqa: E712
+    assert total == len(cut) == sum(1 for _a, _f, t, _n in rows if t == uuid.UUID(technique_id("PT-TIM-HO")).hex)
     shown = overview.readiness_not_met(overview.Scope())
     assert shown.total == len(expected)
     assert sorted(item.record_id for item in shown.items) == sorted(a.hex for a, _f, _t in expected)
