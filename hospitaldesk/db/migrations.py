@@ -161,6 +161,9 @@ def _m12_networks(db: SqliteDatabase) -> None:
 # reads it in (services/readiness_warnings.py LATEST_ORDER), the columns it needs in the index itself.
 LATEST_ASSESSMENT_INDEX = ("facility_id, technique_id, status, deleted, assessed_on DESC, created_at DESC, id DESC, ready, "
                            "readiness_index, critical_missing")
+# The technique lines readiness watches (services/readiness_warnings.py WATCHED_PROGRESS), as the partial
+# index's WHERE: a query names it word for word to use the index.
+WATCHED_LINES_WHERE = "deleted = 0 AND progress IN ('not_started', 'training')"
 # When a commitment to serve ends, as SQL (services/retention.py reads through this very expression, word for word).
 COMMITMENT_END_SQL = "date(COALESCE(end_on, certificate_date), printf('+%d years', commitment_years))"
 
@@ -171,8 +174,10 @@ def _m13_overview_indexes(db: SqliteDatabase) -> None:
     the technique lines and the latest assessments are probed without touching their tables; the
     commitments ending soon are a range of their end date; the open gap actions a range of their due date."""
     db.execute_sql("CREATE INDEX agreement_overview ON agreement (status, deleted, next_review, party_a_id, party_b_id, number, id)")
+    # Partial: only the lines readiness watches, so no other reading of an agreement's lines changes its plan
+    # (nor the order they come in: Agreement.search_parts reads them unordered).
     db.execute_sql("CREATE INDEX agreement_technique_watch ON agreement_technique "
-                   "(agreement_id, deleted, progress, technique_id, amendment_id, replaces_id, id)")
+                   f"(agreement_id, deleted, progress, technique_id, amendment_id, replaces_id, id) WHERE {WATCHED_LINES_WHERE}")
     db.execute_sql(f"CREATE INDEX assessment_final_latest ON assessment ({LATEST_ASSESSMENT_INDEX})")
     db.execute_sql("DROP INDEX assessment_latest")  # migration 4's, a prefix of the one above
     db.execute_sql("CREATE INDEX assessment_live ON assessment (id, deleted)")  # gap actions join 35,000 times

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple, cast
 
 from hospitaldesk.db.connection import database
+from hospitaldesk.db.migrations import WATCHED_LINES_WHERE
 from hospitaldesk.db.models import Agreement, AgreementTechnique, Amendment, Assessment, Facility, Technique
 from hospitaldesk.db.rows import date_value
 from hospitaldesk.i18n import _, format_date, ngettext
@@ -94,20 +95,20 @@ def _not_ready_sql(agreements: str, techniques: str = "") -> str:
 
     What _lines_in_force and latest_assessments do for a page, in one statement for a region: the lines
     through their covering index (migration 13), a line's amendment must be signed, a line a line in force
-    replaces is out (a replacing line belongs to the same agreement: amendments.py), and the latest
-    assessment is one probe of its index per line. Parameters: the agreements' own, WATCHED_PROGRESS, then
-    the techniques' own."""
+    replaces is out (a replacing line belongs to the same agreement: amendments.py; `> ''` is "not null" as
+    a range of the replaces index, for ids are never empty), and the latest
+    assessment is one probe of its index per line. Parameters: the agreements' own, then the techniques'."""
     lines, amendments = AgreementTechnique._meta.table_name, Amendment._meta.table_name
     signed = f"SELECT m.id FROM {amendments} m WHERE m.status = 'signed' AND m.deleted = 0"
     latest_ready = (f"SELECT x.ready FROM {Assessment._meta.table_name} x WHERE x.facility_id = a.party_b_id "
                     f"AND x.technique_id = l.technique_id AND x.status = 'final' AND x.deleted = 0 "
                     f"ORDER BY {', '.join('x.' + part for part in LATEST_ORDER.split(', '))} LIMIT 1")
+    # The watched lines' partial index (migration 13) is used when its WHERE is named word for word.
     return (f"SELECT a.id, a.party_b_id, l.technique_id, a.number FROM ({agreements}) a "
-            f"JOIN {lines} l ON l.agreement_id = a.id "
-            f"WHERE l.deleted = 0 AND l.progress IN ({', '.join('?' * len(WATCHED_PROGRESS))}) "
+            f"JOIN (SELECT * FROM {lines} WHERE {WATCHED_LINES_WHERE}) l ON l.agreement_id = a.id WHERE 1 "
             + (f"AND l.technique_id IN ({techniques}) " if techniques else "") +
             f"AND (l.amendment_id IS NULL OR l.amendment_id IN ({signed})) "
-            f"AND l.id NOT IN (SELECT r.replaces_id FROM {lines} r WHERE r.replaces_id IS NOT NULL AND r.deleted = 0 "
+            f"AND l.id NOT IN (SELECT r.replaces_id FROM {lines} r WHERE r.replaces_id > '' AND r.deleted = 0 "
             f"AND CASE WHEN r.amendment_id IS NULL THEN 1 ELSE r.amendment_id IN ({signed}) END) "
             f"AND COALESCE(({latest_ready}), 0) = 0")
 
@@ -115,7 +116,7 @@ def _not_ready_sql(agreements: str, techniques: str = "") -> str:
 def _statement(agreements: Any, techniques: Any) -> tuple[str, list[Any]]:
     sql, params = agreements.sql()
     among, among_params = techniques.sql() if techniques is not None else ("", [])
-    return _not_ready_sql(sql, among), [*params, *WATCHED_PROGRESS, *among_params]
+    return _not_ready_sql(sql, among), [*params, *among_params]
 
 
 def not_ready_rows(agreements: Any, techniques: Any = None) -> list[tuple[Any, ...]]:

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from peewee import SQL, fn
@@ -19,7 +19,7 @@ from peewee import SQL, fn
 from hospitaldesk.db.connection import database
 from hospitaldesk.db.migrations import REQUIRED_STAFF_WHERE
 from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
-from hospitaldesk.db.models import ChecklistTemplate, Enrollment, Facility, Staff, StaffDeparture, TemplateItem, Technique
+from hospitaldesk.db.models import ChecklistTemplate, Enrollment, RetentionFact, Facility, Staff, StaffDeparture, TemplateItem, Technique
 from hospitaldesk.services import retention_facts
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.catalog import parse_id
@@ -49,32 +49,45 @@ class TechniqueRetention:
         return [Milestone(k, self.counts[2 * n + 1] or 0, self.counts[2 * n] or 0) for n, k in enumerate(terms.MILESTONE_MONTHS)]
 
 
+def _required_sql() -> str:
+    """Per technique with a current checklist: the trained people it requires (technique_id, needed).
+    The subquery is flattened; its WHERE is the partial index's, word for word, so SQLite uses it."""
+    templates, items = ChecklistTemplate._meta.table_name, TemplateItem._meta.table_name
+    return (f"SELECT c.technique_id, SUM(i.quantity) AS needed FROM (SELECT template_id, quantity FROM {items} "
+            f"WHERE {REQUIRED_STAFF_WHERE}) i JOIN {templates} c ON c.id = i.template_id WHERE c.deleted = 0 "
+            f"AND c.version = (SELECT MAX(l.version) FROM {templates} l WHERE l.technique_id = c.technique_id AND l.deleted = 0) "
+            "GROUP BY c.technique_id")
+
+
+def _place_starters(unknown: Callable[[list[Any]], set[Any]]) -> set[Any]:
+    """Put in place the starter checklist of the shipped techniques without one that `unknown` (given the
+    stored ids of the shipped techniques without a checklist) says are wanted; returns those placed."""
+    from hospitaldesk.services.readiness_templates import current_template
+    from hospitaldesk.services.readiness_terms import starter_templates
+
+    shipped = [t["technique"] for t in starter_templates().get("templates", [])]
+    if not shipped:
+        return set()
+    marks = ", ".join("?" * len(shipped))
+    lacking = [technique for (technique,) in database.execute_sql(
+        f"SELECT t.id FROM {Technique._meta.table_name} t WHERE t.code IN ({marks}) AND NOT EXISTS (SELECT 1 FROM "
+        f"{ChecklistTemplate._meta.table_name} c WHERE c.technique_id = t.id AND c.deleted = 0)", shipped).fetchall()]
+    placed = set()
+    for technique in sorted(unknown(lacking)) if lacking else []:
+        if current_template(uuid.UUID(id_text(technique))) is not None:
+            placed.add(technique)
+    return placed
+
+
 def required_for(technique_ids: Iterable[str]) -> dict[str, int | None]:
     """How many trained people each technique's current checklist requires, by stored id: the sum of
     its critical human-resources items (e.g. 2 doctors + 8 nurses = 10); None when it has none. Each
     technique's latest version counts; the items are read through their own partial index (migration 7).
     A shipped technique whose starter checklist was never opened gets it now."""
-    from hospitaldesk.services.readiness_templates import current_template
-    from hospitaldesk.services.readiness_terms import starter_templates
-
     wanted = list(technique_ids)
-    templates, items = ChecklistTemplate._meta.table_name, TemplateItem._meta.table_name
-    latest = {technique for (technique,) in database.execute_sql(
-        f"SELECT DISTINCT technique_id FROM {templates} WHERE deleted = 0").fetchall()}
-    # The subquery is flattened; its WHERE is the partial index's, word for word, so SQLite uses it.
-    sums = dict(database.execute_sql(
-        f"SELECT c.technique_id, SUM(i.quantity) FROM (SELECT template_id, quantity FROM {items} WHERE {REQUIRED_STAFF_WHERE}) i "
-        f"JOIN {templates} c ON c.id = i.template_id WHERE c.deleted = 0 "
-        f"AND c.version = (SELECT MAX(l.version) FROM {templates} l WHERE l.technique_id = c.technique_id AND l.deleted = 0) "
-        "GROUP BY c.technique_id").fetchall())
-    found = {t: sums.get(t) for t in wanted}
-    unknown = {t for t in wanted if t not in latest}
-    if unknown:  # only shipped techniques have a starter checklist to put in place
-        shipped = [t["technique"] for t in starter_templates().get("templates", [])]
-        for (technique,) in raw_rows(Technique.select(Technique.id).where(Technique.code.in_(shipped))):
-            if technique in unknown and current_template(uuid.UUID(id_text(technique))) is not None:
-                found.update({k: v for k, v in required_for([technique]).items() if v is not None})
-    return found
+    _place_starters(lambda lacking: set(lacking) & set(wanted))  # their sums are then read with the others
+    sums = dict(database.execute_sql(_required_sql()).fetchall())
+    return {t: sums.get(t) for t in wanted}
 
 
 # The people away today (left, not back yet): `:day` is today.
@@ -151,29 +164,33 @@ def below_need(today: dt.date | None = None) -> list[BelowNeed]:
     `active`, negated: (started > today) or (moved and away today)."""
     retention_facts.refresh()
     day = (today or dt.date.today()).isoformat()
-    trained = database.execute_sql(
-        "SELECT facility, technique, COUNT(*) FROM retention_fact WHERE first = 1 GROUP BY facility, technique").fetchall()
+    facts = RetentionFact._meta.table_name
+
+    def trained_lacking(lacking: list[Any]) -> set[Any]:  # shipped techniques people were trained in, no checklist yet
+        marks = ", ".join("?" * len(lacking))
+        return {t for (t,) in database.execute_sql(
+            f"SELECT DISTINCT technique FROM {facts} WHERE first = 1 AND technique IN ({marks})", lacking).fetchall()}
+
+    _place_starters(trained_lacking)
     away = _AWAY.replace(":day", "?")
-    absent = {(facility, technique): count for facility, technique, count in database.execute_sql(
-        "SELECT facility, technique, COUNT(*) FROM ("
-        f"SELECT f.id, f.facility, f.technique FROM retention_fact f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
-        "UNION SELECT f.id, f.facility, f.technique FROM retention_fact f WHERE f.first = 1 AND f.started > ?"
-        ") GROUP BY facility, technique", [day, day, day]).fetchall()}
-    required = required_for({technique for _f, technique, _n in trained})
-    short: list[tuple[Any, Any, int, int]] = []
-    for facility, technique, count in trained:
-        needed = required.get(technique)
-        working = count - absent.get((facility, technique), 0)
-        if needed is not None and working < needed:
-            short.append((facility, technique, working, needed))
-    facilities = names_of(Facility.id, Facility.name, {row[0] for row in short}, Facility.select(Facility.id))
-    techniques = names_of(Technique.id, Technique.name, {row[1] for row in short})
+    absent = (f"SELECT facility, technique, COUNT(*) AS n FROM ("
+              f"SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
+              f"UNION SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.started > ?"
+              ") GROUP BY facility, technique")
+    short = (f"SELECT t.facility, t.technique, t.n - COALESCE(x.n, 0) AS working, r.needed "
+             f"FROM (SELECT facility, technique, COUNT(*) AS n FROM {facts} WHERE first = 1 GROUP BY facility, technique) t "
+             f"JOIN ({_required_sql()}) r ON r.technique_id = t.technique "
+             f"LEFT JOIN ({absent}) x ON x.facility = t.facility AND x.technique = t.technique "
+             "WHERE t.n - COALESCE(x.n, 0) < r.needed")
+    # Named and ordered as retention() does it, in SQLite (UTF-8 bytes order as Python's str does).
+    rows = database.execute_sql(
+        f"SELECT s.facility, COALESCE(a.name, ''), s.technique, COALESCE(q.name, ''), s.working, s.needed FROM ({short}) s "
+        f"LEFT JOIN {Facility._meta.table_name} a ON a.id = s.facility LEFT JOIN {Technique._meta.table_name} q ON q.id = s.technique "
+        "ORDER BY 2, 4, s.facility, s.technique", [day, day, day]).fetchall()
     ids: dict[Any, str] = {}  # each distinct id formatted once
-    found = [BelowNeed(ids.get(facility) or ids.setdefault(facility, id_text(facility)), facilities.get(facility, ""),
-                       ids.get(technique) or ids.setdefault(technique, id_text(technique)), techniques.get(technique, ""), working, needed)
-             for facility, technique, working, needed in short]
-    found.sort(key=lambda row: (row.facility, row.technique, row.facility_id, row.technique_id))
-    return found
+    return [BelowNeed(ids.get(facility) or ids.setdefault(facility, id_text(facility)), facility_name,
+                      ids.get(technique) or ids.setdefault(technique, id_text(technique)), technique_name, working, needed)
+            for facility, facility_name, technique, technique_name, working, needed in rows]
 
 
 def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMENT_WARNING_DAYS,

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from hospitaldesk.db.connection import database
+from hospitaldesk.db.migrations import WATCHED_LINES_WHERE
 from hospitaldesk.db.models import Agreement, AgreementTechnique, Amendment, Assessment, Technique
 from hospitaldesk.services import agreement_lifecycle as life
 from hospitaldesk.services import agreements, amendments, assessments, overview, readiness_warnings
@@ -160,7 +161,14 @@ def test_the_overview_query_walks_its_indexes(site_store: Path) -> None:
         Agreement.deleted == False, Agreement.status.in_(WATCHED_STATUSES))  # noqa: E712
     sql, params = watched.sql()
     plan = " | ".join(row[3] for row in database.execute_sql(
-        "EXPLAIN QUERY PLAN " + readiness_warnings._not_ready_sql(sql), [*params, *WATCHED_PROGRESS]).fetchall())
+        "EXPLAIN QUERY PLAN " + readiness_warnings._not_ready_sql(sql), params).fetchall())
     assert "COVERING INDEX agreement_overview" in plan, plan
     assert "COVERING INDEX agreement_technique_watch" in plan, plan
     assert "COVERING INDEX assessment_final_latest" in plan, plan
+    assert "INDEX agreement_technique_replaces_id (replaces_id>?)" in plan, plan
+    # The partial index's WHERE says what WATCHED_PROGRESS says.
+    assert WATCHED_LINES_WHERE == f"deleted = 0 AND progress IN ({', '.join(repr(p) for p in WATCHED_PROGRESS)})"
+    # Reading an agreement's lines otherwise (unordered, as Agreement.search_parts does) keeps its old plan.
+    other = " | ".join(row[3] for row in database.execute_sql(
+        "EXPLAIN QUERY PLAN SELECT technique_id FROM agreement_technique WHERE agreement_id = ? AND deleted = 0", ["x"]).fetchall())
+    assert "agreement_technique_watch" not in other, other

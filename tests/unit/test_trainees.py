@@ -381,3 +381,14 @@ def test_commitments_ending_read_a_range_of_their_index(site_store: Path, monkey
     [(sql, params)] = [(s, p) for s, p in seen if "enrollment" in s]
     plan = " | ".join(row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     assert "COVERING INDEX enrollment_commitment_end (<expr>>? AND <expr><?)" in plan, plan
+
+
+def test_below_need_puts_a_shipped_starter_checklist_in_place_as_retention_does(site_store: Path) -> None:
+    from hospitaldesk.db.models import ChecklistTemplate
+
+    trained(add())
+    crrt = technique_id(CRRT)
+    assert not ChecklistTemplate.select().where(ChecklistTemplate.technique == crrt).exists()
+    [row] = retention.below_need(D(2025, 1, 1))  # asked first, before retention() ever ran
+    assert (row.technique_id, row.active) == (crrt, 1) and row.required > 1
+    assert ChecklistTemplate.select().where(ChecklistTemplate.technique == crrt).exists()
