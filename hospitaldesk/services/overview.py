@@ -234,13 +234,12 @@ def readiness_not_met(scope: Scope) -> Listing:
 
 def staff_below_need(scope: Scope, today: dt.date) -> Listing:
     """Facility and technique pairs with fewer trained staff working than the checklist asks for (retention)."""
-    facilities = _text_ids(_facilities(scope))
+    facilities = _facilities(scope)
     techniques = _techniques(scope)
-    allowed = None if techniques is None else {id_text(t) for (t,) in raw_rows(techniques)}
-    rows = [r for r in retention.below_need(today)
-            if (facilities is None or r.facility_id in facilities) and (allowed is None or r.technique_id in allowed)]
-    listing = Listing(total=len(rows))
-    for row in rows[:SHOWN]:
+    total, rows = retention.below_need(today, facilities=None if facilities is None else {f.hex for f in facilities},
+                                       techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)}, first=SHOWN)
+    listing = Listing(total=total)
+    for row in rows:
         listing.items.append(Item("retention", stored(row.facility_id), row.technique, ngettext(
             "{active} working of {required} needed · {facility}", "{active} working of {required} needed · {facility}",
             row.required or 0).format(facility=row.facility, active=row.active, required=row.required), None, True))
@@ -249,11 +248,10 @@ def staff_below_need(scope: Scope, today: dt.date) -> Listing:
 
 def commitments(scope: Scope, today: dt.date) -> Listing:
     """Trained people still working whose commitment to serve ends within 90 days (soonest first)."""
-    facilities = _text_ids(_facilities(scope))
+    facilities = _facilities(scope)
     techniques = _techniques(scope)
-    allowed = None if techniques is None else {id_text(t) for (t,) in raw_rows(techniques)}
-    rows = [r for r in retention.commitments_ending(today) if (facilities is None or r["facility_id"] in facilities)
-            and (allowed is None or r["technique_id"] in allowed)]
+    rows = retention.commitments_ending(today, facilities=None if facilities is None else {f.hex for f in facilities},
+                                        techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)}, first=SHOWN)
     listing = Listing(total=len(rows))
     names = _short_names({stored(r["facility_id"]) for r in rows[:SHOWN]})
     for row in rows[:SHOWN]:

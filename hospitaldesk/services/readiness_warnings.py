@@ -106,7 +106,8 @@ def _not_ready_sql(agreements: str, techniques: str = "") -> str:
     # The watched lines' partial index (migration 13) is used when its WHERE is named word for word.
     return (f"SELECT a.id, a.party_b_id, l.technique_id, a.number FROM ({agreements}) a "
             f"JOIN (SELECT * FROM {lines} WHERE {WATCHED_LINES_WHERE}) l ON l.agreement_id = a.id WHERE 1 "
-            + (f"AND l.technique_id IN ({techniques}) " if techniques else "") +
+            # Not a condition SQLite drives the query by (the specialty's thousands of techniques): a list checked per line.
+            + (f"AND CASE WHEN l.technique_id IN ({techniques}) THEN 1 ELSE 0 END = 1 " if techniques else "") +
             f"AND (l.amendment_id IS NULL OR l.amendment_id IN ({signed})) "
             f"AND l.id NOT IN (SELECT r.replaces_id FROM {lines} r WHERE r.replaces_id > '' AND r.deleted = 0 "
             f"AND CASE WHEN r.amendment_id IS NULL THEN 1 ELSE r.amendment_id IN ({signed}) END) "

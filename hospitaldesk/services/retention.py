@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from peewee import SQL, fn
@@ -154,9 +154,11 @@ class BelowNeed:
     required: int
 
 
-def below_need(today: dt.date | None = None) -> list[BelowNeed]:
+def below_need(today: dt.date | None = None, facilities: Collection[Any] | None = None, techniques: Collection[Any] | None = None,
+               first: int | None = None) -> tuple[int, list[BelowNeed]]:
     """The rows retention() puts first, at risk (working < required), in its order (facility name, technique
-    name), without counting what the others need (milestones) or naming the pairs not at risk.
+    name): how many, and the `first` of them (all when None), without counting what the others need
+    (milestones) or naming more than are returned. `facilities`, `techniques`: stored ids to keep (None: all).
 
     Working is counted the other way round: every trained person of the pair (one walk of an index of the
     pairs, migration 13) less those not working today, who are few and found through their own indexes:
@@ -177,37 +179,49 @@ def below_need(today: dt.date | None = None) -> list[BelowNeed]:
               f"SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
               f"UNION SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.started > ?"
               ") GROUP BY facility, technique")
-    short = (f"SELECT t.facility, t.technique, t.n - COALESCE(x.n, 0) AS working, r.needed "
-             f"FROM (SELECT facility, technique, COUNT(*) AS n FROM {facts} WHERE first = 1 GROUP BY facility, technique) t "
-             f"JOIN ({_required_sql()}) r ON r.technique_id = t.technique "
-             f"LEFT JOIN ({absent}) x ON x.facility = t.facility AND x.technique = t.technique "
-             "WHERE t.n - COALESCE(x.n, 0) < r.needed")
-    # Named and ordered as retention() does it, in SQLite (UTF-8 bytes order as Python's str does).
-    rows = database.execute_sql(
-        f"SELECT s.facility, COALESCE(a.name, ''), s.technique, COALESCE(q.name, ''), s.working, s.needed FROM ({short}) s "
-        f"LEFT JOIN {Facility._meta.table_name} a ON a.id = s.facility LEFT JOIN {Technique._meta.table_name} q ON q.id = s.technique "
-        "ORDER BY 2, 4, s.facility, s.technique", [day, day, day]).fetchall()
+    short = database.execute_sql(
+        f"SELECT t.facility, t.technique, t.n - COALESCE(x.n, 0), r.needed "
+        f"FROM (SELECT facility, technique, COUNT(*) AS n FROM {facts} WHERE first = 1 GROUP BY facility, technique) t "
+        f"JOIN ({_required_sql()}) r ON r.technique_id = t.technique "
+        f"LEFT JOIN ({absent}) x ON x.facility = t.facility AND x.technique = t.technique "
+        "WHERE t.n - COALESCE(x.n, 0) < r.needed", [day, day, day]).fetchall()
+    if facilities is not None or techniques is not None:
+        short = [row for row in short if (facilities is None or row[0] in facilities) and (techniques is None or row[1] in techniques)]
+    # In retention()'s order: by facility name first, so only the techniques of the facilities up to the
+    # `first`-th row's need their names (a region has 7,900 rows; the overview shows 200).
+    facility_names = dict(database.execute_sql(f"SELECT id, name FROM {Facility._meta.table_name}").fetchall())
+    short.sort(key=lambda row: (facility_names.get(row[0], ""), row[0]))
+    shown = short
+    if first is not None and len(short) > first:
+        last = facility_names.get(short[max(first, 1) - 1][0], "")
+        shown = [row for row in short if facility_names.get(row[0], "") <= last]
+    techniques_named = names_of(Technique.id, Technique.name, {row[1] for row in shown})
+    shown.sort(key=lambda row: (facility_names.get(row[0], ""), techniques_named.get(row[1], ""), row[0], row[1]))
     ids: dict[Any, str] = {}  # each distinct id formatted once
-    return [BelowNeed(ids.get(facility) or ids.setdefault(facility, id_text(facility)), facility_name,
-                      ids.get(technique) or ids.setdefault(technique, id_text(technique)), technique_name, working, needed)
-            for facility, facility_name, technique, technique_name, working, needed in rows]
+    return len(short), [
+        BelowNeed(ids.get(facility) or ids.setdefault(facility, id_text(facility)), facility_names.get(facility, ""),
+                  ids.get(technique) or ids.setdefault(technique, id_text(technique)), techniques_named.get(technique, ""), working, needed)
+        for facility, technique, working, needed in (shown if first is None else shown[:first])]
 
 
 def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMENT_WARNING_DAYS,
-                       facility_id: str | uuid.UUID | None = None) -> list[dict[str, Any]]:
+                       facility_id: str | uuid.UUID | None = None, facilities: Collection[Any] | None = None,
+                       techniques: Collection[Any] | None = None, first: int | None = None) -> list[dict[str, Any]]:
     """People still working here whose commitment ends within `days` (soonest first): the moment to
     talk to them about staying. SQLite narrows to the window (a day's margin each side for 29 February),
-    then each end is computed exactly as everywhere else (commitment_end)."""
+    then each end is computed exactly as everywhere else (commitment_end).
+
+    `facilities`, `techniques`: stored ids to keep (None: all); `first`: only the first so many rows get
+    their technique's name (the others say "": the overview counts them all and shows 200)."""
     today = today or dt.date.today()
     until = today + dt.timedelta(days=days)
     ended = fn.COALESCE(Enrollment.end_on, Enrollment.certificate_date)
     # Migration 13's index on COMMITMENT_END_SQL, spelled the same (the format a literal, not a parameter,
     # or SQLite does not see it is the indexed expression): the window is a range of that index.
     ends_sql = fn.date(ended, fn.printf(SQL("'+%d years'"), Enrollment.commitment_years))
-    query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.full_name, Staff.facility, Technique.id, Technique.name, ended,
+    query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.full_name, Staff.facility, Enrollment.technique, ended,
                                Enrollment.commitment_years)
-             .join(Staff, on=(Enrollment.staff == Staff.id)).switch(Enrollment)
-             .join(Technique, on=(Enrollment.technique == Technique.id))
+             .join(Staff, on=(Enrollment.staff == Staff.id))
              .where(Enrollment.deleted == False, Staff.deleted == False, Staff.status != "left",  # noqa: E712
                     Enrollment.commitment_years.is_null(False), Enrollment.status.in_(terms.TRAINED_STATUSES),
                     ends_sql.between((today - dt.timedelta(days=1)).isoformat(), (until + dt.timedelta(days=1)).isoformat())))
@@ -215,14 +229,20 @@ def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMEN
         query = query.where(Staff.facility == parse_id(facility_id))
     found: list[dict[str, Any]] = []
     ids: dict[Any, str] = {}  # facilities and techniques recur: each formatted once
-    for enrollment, person, name, facility, technique_id, technique, ended_raw, years in raw_rows(query):
+    for enrollment, person, name, facility, technique_id, ended_raw, years in raw_rows(query):
+        if (facilities is not None and facility not in facilities) or (techniques is not None and technique_id not in techniques):
+            continue
         ends = commitment_end(date_value(ended_raw), years)
         if ends is not None and today <= ends <= until:
             found.append({"enrollment_id": id_text(enrollment), "staff_id": id_text(person), "name": name,
                           "facility_id": ids.get(facility) or ids.setdefault(facility, id_text(facility)),
                           "technique_id": ids.get(technique_id) or ids.setdefault(technique_id, id_text(technique_id)),
-                          "technique": technique, "ends_on": ends, "days_left": (ends - today).days})
+                          "technique": technique_id, "ends_on": ends, "days_left": (ends - today).days})
     found.sort(key=lambda r: r["ends_on"])
+    shown = len(found) if first is None else min(first, len(found))
+    names = names_of(Technique.id, Technique.name, {r["technique"] for r in found[:shown]})  # each technique once, not a join per row
+    for n, row in enumerate(found):
+        row["technique"] = names.get(row["technique"], "") if n < shown else ""
     return found
 
 

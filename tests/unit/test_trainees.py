@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,17 @@ def test_commitments_ending_within_90_days(site_store: Path) -> None:
     ending = retention.commitments_ending(today=D(2026, 5, 1))
     assert [(r["name"], r["days_left"]) for r in ending] == [("Nguyễn Thị Hạnh", 60)]
     assert retention.commitments_ending(today=D(2026, 1, 1)) == []
+    # Narrowed and cut as the overview asks: the same rows, only the first named.
+    lan = add(full_name="Lê Thị Lan", national_id="")
+    trained(lan, end="15/07/2023", commitment_years="3", technique=technique_id("TM-PCI"))  # ends 15/07/2026
+    both = retention.commitments_ending(today=D(2026, 5, 1))
+    assert [(r["name"], r["days_left"]) for r in both] == [("Nguyễn Thị Hạnh", 60), ("Lê Thị Lan", 75)]
+    first = retention.commitments_ending(today=D(2026, 5, 1), first=1)
+    assert [dict(r, technique="") for r in first] == [dict(r, technique="") for r in both]
+    assert [r["technique"] for r in first] == [both[0]["technique"], ""] and both[1]["technique"]
+    pci = retention.commitments_ending(today=D(2026, 5, 1), techniques={uuid.UUID(technique_id("TM-PCI")).hex})
+    assert [r["name"] for r in pci] == ["Lê Thị Lan"]
+    assert retention.commitments_ending(today=D(2026, 5, 1), facilities={uuid.UUID(str(facility_by_code("ST-BVDK").id)).hex}) == []
 
 
 # --- retention -----------------------------------------------------------------------------------
@@ -352,14 +364,20 @@ def test_below_need_is_retentions_at_risk_part(site_store: Path) -> None:
     for today in (D(2023, 7, 1), D(2023, 12, 1), D(2024, 3, 1), D(2024, 7, 1), D(2025, 1, 1), D(2025, 6, 1)):
         expected = [(r.facility_id, r.facility, r.technique_id, r.technique, r.active, r.required)
                     for r in retention.retention(today) if r.at_risk]
-        found = [(r.facility_id, r.facility, r.technique_id, r.technique, r.active, r.required) for r in retention.below_need(today)]
+        found = [(r.facility_id, r.facility, r.technique_id, r.technique, r.active, r.required) for r in retention.below_need(today)[1]]
         assert found == expected, today
         assert expected  # Cà Mau is short every day
+        for first in range(1, len(expected) + 1):  # the first rows alone: the same, in the same order
+            total, rows = retention.below_need(today, first=first)
+            assert total == len(expected) and [(r.facility_id, r.technique_id) for r in rows] == [e[0:3:2] for e in expected[:first]]
+        crrt_only = retention.below_need(today, techniques={uuid.UUID(technique_id(CRRT)).hex})
+        assert crrt_only[0] == len(crrt_only[1]) == sum(1 for e in expected if e[2] == technique_id(CRRT))
+        assert retention.below_need(today, facilities={uuid.UUID(st).hex})[0] == sum(1 for e in expected if e[0] == st)
     # Cà Mau on 01/06/2025: the one back, the one never gone, the late one started; the third still away.
     crrt = technique_id(CRRT)
-    assert [r.active for r in retention.below_need(D(2025, 6, 1)) if (r.facility_id, r.technique_id) == (ca_mau(), crrt)] == [3]
+    assert [r.active for r in retention.below_need(D(2025, 6, 1))[1] if (r.facility_id, r.technique_id) == (ca_mau(), crrt)] == [3]
     # Sóc Trăng: as many working as required, the one who left aside: not at risk.
-    assert not [r for r in retention.below_need(D(2025, 6, 1)) if r.facility_id == st]
+    assert not [r for r in retention.below_need(D(2025, 6, 1))[1] if r.facility_id == st]
 
 
 def test_commitments_ending_read_a_range_of_their_index(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -389,6 +407,6 @@ def test_below_need_puts_a_shipped_starter_checklist_in_place_as_retention_does(
     trained(add())
     crrt = technique_id(CRRT)
     assert not ChecklistTemplate.select().where(ChecklistTemplate.technique == crrt).exists()
-    [row] = retention.below_need(D(2025, 1, 1))  # asked first, before retention() ever ran
+    [row] = retention.below_need(D(2025, 1, 1))[1]  # asked first, before retention() ever ran
     assert (row.technique_id, row.active) == (crrt, 1) and row.required > 1
     assert ChecklistTemplate.select().where(ChecklistTemplate.technique == crrt).exists()
