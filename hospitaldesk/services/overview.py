@@ -25,7 +25,7 @@ from typing import Any
 from peewee import fn
 
 from hospitaldesk.db.models import Agreement, CaseLog, Facility, Province, Technique
-from hospitaldesk.db.rows import CHUNK, date_value, id_text, names_of, raw_rows
+from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
 from hospitaldesk.i18n import _, ngettext, parse_date
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import authority, gaps, retention

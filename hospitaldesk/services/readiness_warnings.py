@@ -95,9 +95,9 @@ def _not_ready_sql(agreements: str, techniques: str = "") -> str:
 
     What _lines_in_force and latest_assessments do for a page, in one statement for a region: the lines
     through their covering index (migration 13), a line's amendment must be signed, a line a line in force
-    replaces is out (a replacing line belongs to the same agreement: amendments.py; `> ''` is "not null" as
-    a range of the replaces index, for ids are never empty), and the latest
-    assessment is one probe of its index per line. Parameters: the agreements' own, then the techniques'."""
+    replaces is out (a replacing line belongs to the same agreement: amendments.py; `> ''` is "not null"
+    as a range of the replaces index, ids are never empty), and the latest assessment is one probe of its
+    index per line. Parameters: the agreements' own, then the techniques'."""
     lines, amendments = AgreementTechnique._meta.table_name, Amendment._meta.table_name
     signed = f"SELECT m.id FROM {amendments} m WHERE m.status = 'signed' AND m.deleted = 0"
     latest_ready = (f"SELECT x.ready FROM {Assessment._meta.table_name} x WHERE x.facility_id = a.party_b_id "
@@ -105,7 +105,7 @@ def _not_ready_sql(agreements: str, techniques: str = "") -> str:
                     f"ORDER BY {', '.join('x.' + part for part in LATEST_ORDER.split(', '))} LIMIT 1")
     # The watched lines' partial index (migration 13) is used when its WHERE is named word for word.
     return (f"SELECT a.id, a.party_b_id, l.technique_id, a.number FROM ({agreements}) a "
-            f"JOIN (SELECT * FROM {lines} WHERE {WATCHED_LINES_WHERE}) l ON l.agreement_id = a.id WHERE 1 "
+            f"JOIN (SELECT * FROM {lines} WHERE {WATCHED_LINES_WHERE}) l ON l.agreement_id = a.id WHERE TRUE "
             # Not a condition SQLite drives the query by (the specialty's thousands of techniques): a list checked per line.
             + (f"AND CASE WHEN l.technique_id IN ({techniques}) THEN 1 ELSE 0 END = 1 " if techniques else "") +
             f"AND (l.amendment_id IS NULL OR l.amendment_id IN ({signed})) "
@@ -134,7 +134,7 @@ def not_ready_first(agreements: Any, techniques: Any, first: int) -> tuple[int, 
     line of the last number among them): what a list in number order shows, without carrying a region's
     20,000 lines to Python. The lines are found once (a materialised CTE), then counted and cut."""
     sql, params = _statement(agreements, techniques)
-    cut = ("SELECT number FROM nr ORDER BY number LIMIT 1 OFFSET ?")
+    cut = "SELECT number FROM nr ORDER BY number LIMIT 1 OFFSET ?"
     rows = database.execute_sql(
         f"WITH nr AS MATERIALIZED ({sql}) SELECT (SELECT COUNT(*) FROM nr), nr.* FROM nr "
         f"WHERE nr.number <= COALESCE(({cut}), (SELECT MAX(number) FROM nr))", [*params, max(first, 1) - 1]).fetchall()
