@@ -18,7 +18,7 @@ from peewee import SQL, fn
 
 from hospitaldesk.db.connection import database
 from hospitaldesk.db.migrations import REQUIRED_STAFF_WHERE
-from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
+from hospitaldesk.db.rows import CHUNK, date_value, id_text, names_of, raw_rows
 from hospitaldesk.db.models import ChecklistTemplate, Enrollment, RetentionFact, Facility, Staff, StaffDeparture, TemplateItem, Technique
 from hospitaldesk.services import retention_facts
 from hospitaldesk.services import trainee_terms as terms
@@ -175,16 +175,19 @@ def below_need(today: dt.date | None = None, facilities: Collection[Any] | None 
 
     _place_starters(trained_lacking)
     away = _AWAY.replace(":day", "?")
+    # A filter's facilities (a province, a partner's hospitals) are ranges of the pair index: only theirs are counted.
+    among = sorted(facilities) if facilities is not None and len(facilities) <= 10 * CHUNK else None
+    only = "" if among is None else f" AND facility IN ({', '.join('?' * len(among))})"
     absent = (f"SELECT facility, technique, COUNT(*) AS n FROM ("
               f"SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
               f"UNION SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.started > ?"
               ") GROUP BY facility, technique")
     short = database.execute_sql(
         f"SELECT t.facility, t.technique, t.n - COALESCE(x.n, 0), r.needed "
-        f"FROM (SELECT facility, technique, COUNT(*) AS n FROM {facts} WHERE first = 1 GROUP BY facility, technique) t "
+        f"FROM (SELECT facility, technique, COUNT(*) AS n FROM {facts} WHERE first = 1{only} GROUP BY facility, technique) t "
         f"JOIN ({_required_sql()}) r ON r.technique_id = t.technique "
         f"LEFT JOIN ({absent}) x ON x.facility = t.facility AND x.technique = t.technique "
-        "WHERE t.n - COALESCE(x.n, 0) < r.needed", [day, day, day]).fetchall()
+        "WHERE t.n - COALESCE(x.n, 0) < r.needed", [*(among or []), day, day, day]).fetchall()
     if facilities is not None or techniques is not None:
         short = [row for row in short if (facilities is None or row[0] in facilities) and (techniques is None or row[1] in techniques)]
     # In retention()'s order: by facility name first, so only the techniques of the facilities up to the
