@@ -165,6 +165,40 @@ def _m13_reviews(db: SqliteDatabase) -> None:
         audit.create_triggers(db, model)
 
 
+# The latest finalised assessment of a facility for a technique, newest first: the order readiness_warnings
+# reads it in (services/readiness_warnings.py LATEST_ORDER), the columns it needs in the index itself.
+LATEST_ASSESSMENT_INDEX = ("facility_id, technique_id, status, deleted, assessed_on DESC, created_at DESC, id DESC, ready, "
+                           "readiness_index, critical_missing")
+# The technique lines readiness watches (services/readiness_warnings.py WATCHED_PROGRESS), as the partial
+# index's WHERE: a query names it word for word to use the index.
+WATCHED_LINES_WHERE = "deleted = 0 AND progress IN ('not_started', 'training')"
+# When a commitment to serve ends, as SQL (services/retention.py reads through this very expression, word for word).
+COMMITMENT_END_SQL = "date(COALESCE(end_on, certificate_date), printf('+%d years', commitment_years))"
+
+
+def _m14_overview_indexes(db: SqliteDatabase) -> None:
+    """Covering indexes for the overview (the first screen, tests/bench section j): an agreement row holds its
+    signed text (12 KB), so counting, the reviews and the watched lines read these instead of 20,000 rows;
+    the technique lines and the latest assessments are probed without touching their tables; the
+    commitments ending soon are a range of their end date; the open gap actions a range of their due date."""
+    db.execute_sql("CREATE INDEX agreement_overview ON agreement (status, deleted, next_review, party_a_id, party_b_id, number, id)")
+    # Partial: only the lines readiness watches, so no other reading of an agreement's lines changes its plan
+    # (nor the order they come in: Agreement.search_parts reads them unordered).
+    db.execute_sql("CREATE INDEX agreement_technique_watch ON agreement_technique "
+                   f"(agreement_id, deleted, progress, technique_id, amendment_id, replaces_id, id) WHERE {WATCHED_LINES_WHERE}")
+    db.execute_sql(f"CREATE INDEX assessment_final_latest ON assessment ({LATEST_ASSESSMENT_INDEX})")
+    db.execute_sql("DROP INDEX assessment_latest")  # migration 4's, a prefix of the one above
+    db.execute_sql("CREATE INDEX assessment_live ON assessment (id, deleted)")  # gap actions join 35,000 times
+    db.execute_sql(f"CREATE INDEX enrollment_commitment_end ON enrollment ({COMMITMENT_END_SQL}, deleted, status, staff_id, "
+                   "technique_id, end_on, certificate_date, commitment_years, id) WHERE commitment_years IS NOT NULL")
+    # Retention's at-risk pairs (services/retention.py below_need): the trained per pair, then the few not working.
+    db.execute_sql("CREATE INDEX retention_fact_pair ON retention_fact (first, facility, technique)")
+    db.execute_sql("CREATE INDEX retention_fact_moved ON retention_fact (first, moved, staff, facility, technique)")
+    db.execute_sql("CREATE INDEX retention_fact_started ON retention_fact (first, started, facility, technique)")
+    # Due first, then id: the gap list's order (it stops at its first 500), and the overdue count a covering range.
+    db.execute_sql("CREATE INDEX gap_action_open_due ON gap_action (due, id, status, deleted, assessment_id, cost)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -179,6 +213,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (11, "sync: version vectors, trusted peers, bundles sent and received, conflicts", _m11_sync),
     (12, "networks: case logs, regional specialty networks, their hubs and members", _m12_networks),
     (13, "reviews: the 6-monthly review reports being written", _m13_reviews),
+    (14, "overview: covering indexes for the first screen's counts and lists", _m14_overview_indexes),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -25,7 +25,7 @@ from typing import Any
 from peewee import fn
 
 from hospitaldesk.db.models import Agreement, CaseLog, Facility, Province, Technique
-from hospitaldesk.db.rows import CHUNK, date_value, id_text, names_of, raw_rows
+from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
 from hospitaldesk.i18n import _, ngettext, parse_date
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import authority, gaps, retention
@@ -33,7 +33,7 @@ from hospitaldesk.services.agreements import AgreementCatalog
 from hospitaldesk.services.case_outcomes import MonthCount
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.readiness_terms import percent
-from hospitaldesk.services.readiness_warnings import WATCHED_STATUSES, not_ready_lines
+from hospitaldesk.services.readiness_warnings import WATCHED_STATUSES, latest_assessments as assessed, not_ready_first
 from hospitaldesk.services.site import site_facility_id
 
 REVIEW_WARNING_DAYS = 30
@@ -207,45 +207,39 @@ def reviews(scope: Scope, today: dt.date) -> tuple[Listing, Listing]:
 
 
 def readiness_not_met(scope: Scope) -> Listing:
-    """Technique lines trained (or about to be) at a facility not assessed as ready: readiness_warnings' rule."""
-    watched = [a for (a,) in _agreements(scope).select(Agreement.id).where(Agreement.status.in_(WATCHED_STATUSES)).tuples()]
-    lines = []
-    for start in range(0, len(watched), CHUNK):
-        lines += not_ready_lines(watched[start:start + CHUNK])
-    techniques = _techniques(scope)
-    if techniques is not None:
-        allowed = {t for (t,) in techniques.tuples()}
-        lines = [line for line in lines if line.technique_id in allowed]
-    listing = Listing(total=len(lines))
-    if not lines:
+    """Technique lines trained (or about to be) at a facility not assessed as ready: readiness_warnings' rule,
+    for the whole filter in one query; only the lines shown are named and their assessments read."""
+    watched = _agreements(scope).select(Agreement.id, Agreement.party_b, Agreement.number).where(
+        Agreement.status.in_(WATCHED_STATUSES))
+    total, first = not_ready_first(watched, _techniques(scope), SHOWN)
+    listing = Listing(total=total)
+    if not first:
         return listing
-    numbers: dict[uuid.UUID, str] = {uuid.UUID(a): n for a, n in raw_rows(
-        Agreement.select(Agreement.id, Agreement.number).where(Agreement.id.in_(list({l.agreement_id for l in lines}))))}
-    facility_names = _short_names({l.facility_id.hex for l in lines})
-    technique_names = names_of(Technique.id, Technique.name, {l.technique_id.hex for l in lines}, Technique.select(Technique.id))
-    for line in sorted(lines, key=lambda l: (numbers.get(l.agreement_id, ""), technique_names.get(l.technique_id.hex, "")))[:SHOWN]:
-        if line.latest is None:
-            why = _("not assessed")
-        else:
-            why = _("not ready ({index})").format(index=percent(line.latest.readiness_index))
+    # Shown in the order of the agreement's number, then the technique's name: `first` holds every line
+    # up to the SHOWN-th line's number.
+    technique_names = names_of(Technique.id, Technique.name, {row[2] for row in first})
+    first.sort(key=lambda row: (row[3], technique_names.get(row[2], ""), row[0], row[2]))
+    first = first[:SHOWN]
+    facility_names = _short_names({row[1] for row in first})
+    latest = assessed((uuid.UUID(facility), uuid.UUID(technique)) for _a, facility, technique, _n in first)
+    for agreement, facility, technique, number in first:
+        found = latest.get((uuid.UUID(facility), uuid.UUID(technique)))
+        why = _("not assessed") if found is None else _("not ready ({index})").format(index=percent(found.readiness_index))
         listing.items.append(Item(
-            "agreements", line.agreement_id.hex, technique_names.get(line.technique_id.hex, ""),
-            _("{why} · {facility} · {agreement}").format(facility=facility_names.get(line.facility_id.hex, ""),
-                                                         agreement=numbers.get(line.agreement_id, ""), why=why),
-            line.latest.assessed_on if line.latest else None, True))
+            "agreements", stored(agreement), technique_names.get(technique, ""),
+            _("{why} · {facility} · {agreement}").format(facility=facility_names.get(facility, ""), agreement=number, why=why),
+            found.assessed_on if found else None, True))
     return listing
 
 
 def staff_below_need(scope: Scope, today: dt.date) -> Listing:
     """Facility and technique pairs with fewer trained staff working than the checklist asks for (retention)."""
-    facilities = _text_ids(_facilities(scope))
+    facilities = _facilities(scope)
     techniques = _techniques(scope)
-    allowed = None if techniques is None else {id_text(t.hex) for (t,) in techniques.tuples()}
-    only = next(iter(facilities)) if facilities is not None and len(facilities) == 1 else None
-    rows = [r for r in retention.retention(today, facility_id=only) if r.at_risk
-            and (facilities is None or r.facility_id in facilities) and (allowed is None or r.technique_id in allowed)]
-    listing = Listing(total=len(rows))
-    for row in rows[:SHOWN]:
+    total, rows = retention.below_need(today, facilities=None if facilities is None else {f.hex for f in facilities},
+                                       techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)}, first=SHOWN)
+    listing = Listing(total=total)
+    for row in rows:
         listing.items.append(Item("retention", stored(row.facility_id), row.technique, ngettext(
             "{active} working of {required} needed · {facility}", "{active} working of {required} needed · {facility}",
             row.required or 0).format(facility=row.facility, active=row.active, required=row.required), None, True))
@@ -254,11 +248,10 @@ def staff_below_need(scope: Scope, today: dt.date) -> Listing:
 
 def commitments(scope: Scope, today: dt.date) -> Listing:
     """Trained people still working whose commitment to serve ends within 90 days (soonest first)."""
-    facilities = _text_ids(_facilities(scope))
+    facilities = _facilities(scope)
     techniques = _techniques(scope)
-    allowed = None if techniques is None else {id_text(t.hex) for (t,) in techniques.tuples()}
-    rows = [r for r in retention.commitments_ending(today) if (facilities is None or r["facility_id"] in facilities)
-            and (allowed is None or r["technique_id"] in allowed)]
+    rows = retention.commitments_ending(today, facilities=None if facilities is None else {f.hex for f in facilities},
+                                        techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)}, first=SHOWN)
     listing = Listing(total=len(rows))
     names = _short_names({stored(r["facility_id"]) for r in rows[:SHOWN]})
     for row in rows[:SHOWN]:

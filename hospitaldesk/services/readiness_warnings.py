@@ -12,7 +12,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, NamedTuple, cast
 
+from hospitaldesk.db.connection import database
+from hospitaldesk.db.migrations import WATCHED_LINES_WHERE
 from hospitaldesk.db.models import Agreement, AgreementTechnique, Amendment, Assessment, Facility, Technique
+from hospitaldesk.db.rows import date_value
 from hospitaldesk.i18n import _, format_date, ngettext
 from hospitaldesk.services.readiness_terms import percent
 
@@ -56,24 +59,86 @@ def _lines_in_force(agreement_ids: list[uuid.UUID]) -> list[_Line]:
     return [_Line(row[1], row[2], row[3]) for row in in_force if row[0] not in replaced and row[6] in WATCHED_PROGRESS]
 
 
-def _latest(pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]) -> dict[tuple[uuid.UUID, uuid.UUID], _Latest]:
-    """The latest finalised assessment of each (facility, technique)."""
+# Which finalised assessment is a facility's latest for a technique: the newest by date, then the one made
+# last, then (two made in the same instant) the larger id. Read through migration 13's index, in its order.
+LATEST_ORDER = "assessed_on DESC, created_at DESC, id DESC"
+
+
+def latest_assessments(pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]) -> dict[tuple[uuid.UUID, uuid.UUID], _Latest]:
+    """The latest finalised assessment of each (facility, technique): one query, the first row of each
+    pair in LATEST_ORDER (a window over the pairs' assessments, walked through their index)."""
     wanted = set(pairs)
     if not wanted:
         return {}
-    facilities = {f for f, _t in wanted}
-    techniques = {t for _f, t in wanted}
+    facilities = sorted({f.hex for f, _t in wanted})
+    techniques = sorted({t.hex for _f, t in wanted})
+    table = Assessment._meta.table_name
+    sql = (f"SELECT facility_id, technique_id, assessed_on, readiness_index, ready, critical_missing FROM ("
+           f"SELECT *, ROW_NUMBER() OVER (PARTITION BY facility_id, technique_id ORDER BY {LATEST_ORDER}) AS n FROM {table} "
+           f"WHERE facility_id IN ({', '.join('?' * len(facilities))}) AND technique_id IN ({', '.join('?' * len(techniques))}) "
+           "AND status = 'final' AND deleted = 0) WHERE n = 1")
     latest: dict[tuple[uuid.UUID, uuid.UUID], _Latest] = {}
-    rows = (Assessment.select(Assessment.facility, Assessment.technique, Assessment.assessed_on,
-                              Assessment.readiness_index, Assessment.ready, Assessment.critical_missing)
-            .where(Assessment.facility.in_(list(facilities)), Assessment.technique.in_(list(techniques)),
-                   Assessment.status == "final", Assessment.deleted == False)  # noqa: E712
-            .order_by(Assessment.assessed_on, Assessment.created_at).tuples())
-    for facility, technique, assessed_on, index, ready, critical_missing in cast(Iterable[tuple[Any, ...]], rows):
-        key = (facility, technique)
+    for facility, technique, assessed_on, index, ready, critical_missing in database.execute_sql(sql, [*facilities, *techniques]).fetchall():
+        key = (uuid.UUID(facility), uuid.UUID(technique))
         if key in wanted:
-            latest[key] = _Latest(assessed_on, index, bool(ready), critical_missing)  # oldest first: the last one wins
+            day = date_value(assessed_on)
+            assert day is not None  # a NOT NULL column
+            latest[key] = _Latest(day, index, bool(ready), critical_missing)
     return latest
+
+
+def _not_ready_sql(agreements: str, techniques: str = "") -> str:
+    """The watched lines in force of `agreements` (SQL selecting id, party_b_id and number of the agreements
+    to look at, already narrowed to WATCHED_STATUSES) whose receiving facility's latest finalised assessment
+    for the technique is missing or not ready: agreement, facility, technique, the agreement's number.
+    `techniques`: SQL selecting the technique ids to keep; empty: all.
+
+    What _lines_in_force and latest_assessments do for a page, in one statement for a region: the lines
+    through their covering index (migration 13), a line's amendment must be signed, a line a line in force
+    replaces is out (a replacing line belongs to the same agreement: amendments.py; `> ''` is "not null"
+    as a range of the replaces index, ids are never empty), and the latest assessment is one probe of its
+    index per line. Parameters: the agreements' own, then the techniques'."""
+    lines, amendments = AgreementTechnique._meta.table_name, Amendment._meta.table_name
+    signed = f"SELECT m.id FROM {amendments} m WHERE m.status = 'signed' AND m.deleted = 0"
+    latest_ready = (f"SELECT x.ready FROM {Assessment._meta.table_name} x WHERE x.facility_id = a.party_b_id "
+                    f"AND x.technique_id = l.technique_id AND x.status = 'final' AND x.deleted = 0 "
+                    f"ORDER BY {', '.join('x.' + part for part in LATEST_ORDER.split(', '))} LIMIT 1")
+    # The watched lines' partial index (migration 13) is used when its WHERE is named word for word.
+    return (f"SELECT a.id, a.party_b_id, l.technique_id, a.number FROM ({agreements}) a "
+            f"JOIN (SELECT * FROM {lines} WHERE {WATCHED_LINES_WHERE}) l ON l.agreement_id = a.id WHERE TRUE "
+            # Not a condition SQLite drives the query by (the specialty's thousands of techniques): a list checked per line.
+            + (f"AND CASE WHEN l.technique_id IN ({techniques}) THEN 1 ELSE 0 END = 1 " if techniques else "") +
+            f"AND (l.amendment_id IS NULL OR l.amendment_id IN ({signed})) "
+            f"AND l.id NOT IN (SELECT r.replaces_id FROM {lines} r WHERE r.replaces_id > '' AND r.deleted = 0 "
+            f"AND CASE WHEN r.amendment_id IS NULL THEN 1 ELSE r.amendment_id IN ({signed}) END) "
+            f"AND COALESCE(({latest_ready}), 0) = 0")
+
+
+def _statement(agreements: Any, techniques: Any) -> tuple[str, list[Any]]:
+    sql, params = agreements.sql()
+    among, among_params = techniques.sql() if techniques is not None else ("", [])
+    return _not_ready_sql(sql, among), [*params, *among_params]
+
+
+def not_ready_rows(agreements: Any, techniques: Any = None) -> list[tuple[Any, ...]]:
+    """Raw rows (stored ids: agreement, facility, technique; the agreement's number) of the lines not (yet)
+    assessed as ready among `agreements`: a Peewee select of Agreement.id, Agreement.party_b and
+    Agreement.number, narrowed to WATCHED_STATUSES by the caller; `techniques`: a select of the technique
+    ids to keep (None: all)."""
+    sql, params = _statement(agreements, techniques)
+    return list(database.execute_sql(sql, params).fetchall())
+
+
+def not_ready_first(agreements: Any, techniques: Any, first: int) -> tuple[int, list[tuple[Any, ...]]]:
+    """How many rows not_ready_rows() has, and those of the `first` smallest agreement numbers (with every
+    line of the last number among them): what a list in number order shows, without carrying a region's
+    20,000 lines to Python. The lines are found once (a materialised CTE), then counted and cut."""
+    sql, params = _statement(agreements, techniques)
+    cut = "SELECT number FROM nr ORDER BY number LIMIT 1 OFFSET ?"
+    rows = database.execute_sql(
+        f"WITH nr AS MATERIALIZED ({sql}) SELECT (SELECT COUNT(*) FROM nr), nr.* FROM nr "
+        f"WHERE nr.number <= COALESCE(({cut}), (SELECT MAX(number) FROM nr))", [*params, max(first, 1) - 1]).fetchall()
+    return (rows[0][0] if rows else 0), [row[1:] for row in rows]
 
 
 class NotReadyLine(NamedTuple):
@@ -87,20 +152,18 @@ class NotReadyLine(NamedTuple):
 
 def not_ready_lines(agreement_ids: list[uuid.UUID]) -> list[NotReadyLine]:
     """The lines of these agreements that train a technique at a facility not (yet) assessed as ready."""
+    if not agreement_ids:
+        return []
     # The status is checked here: `status IN (...)` in SQL made SQLite walk the status index over
     # thousands of agreements rather than fetch the hundred by primary key.
-    receivers = {agreement: party_b for agreement, party_b, status in cast(Iterable[tuple[Any, ...]], Agreement.select(
-        Agreement.id, Agreement.party_b, Agreement.status).where(Agreement.id.in_(agreement_ids)).tuples())
-        if status in WATCHED_STATUSES}
-    lines = _lines_in_force(list(receivers))
-    latest = _latest((receivers[line.agreement_id], line.technique_id) for line in lines)
-    found = []
-    for line in lines:
-        facility = receivers[line.agreement_id]
-        assessed = latest.get((facility, line.technique_id))
-        if assessed is None or not assessed.ready:
-            found.append(NotReadyLine(line.agreement_id, facility, line.technique_id, assessed))
-    return found
+    watched = [agreement for agreement, status in cast(Iterable[tuple[Any, ...]], Agreement.select(
+        Agreement.id, Agreement.status).where(Agreement.id.in_(agreement_ids)).tuples()) if status in WATCHED_STATUSES]
+    if not watched:
+        return []
+    rows = [(uuid.UUID(a), uuid.UUID(f), uuid.UUID(t)) for a, f, t, _number in not_ready_rows(
+        Agreement.select(Agreement.id, Agreement.party_b, Agreement.number).where(Agreement.id.in_(watched)))]
+    latest = latest_assessments((facility, technique) for _a, facility, technique in rows)
+    return [NotReadyLine(agreement, facility, technique, latest.get((facility, technique))) for agreement, facility, technique in rows]
 
 
 def flagged_agreements(agreement_ids: list[uuid.UUID]) -> set[uuid.UUID]:
@@ -115,7 +178,7 @@ def warnings_for(agreement_id: uuid.UUID) -> list[str]:
         return []
     facility = Facility.get_by_id(agreement.party_b_id)
     lines = _lines_in_force([agreement.id])
-    latest = _latest((facility.id, line.technique_id) for line in lines)
+    latest = latest_assessments((facility.id, line.technique_id) for line in lines)
     messages = []
     for line in sorted(lines, key=lambda line: line.position):
         technique = Technique.get_by_id(line.technique_id)

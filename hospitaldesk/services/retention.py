@@ -11,15 +11,15 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-from peewee import fn
+from peewee import SQL, fn
 
 from hospitaldesk.db.connection import database
 from hospitaldesk.db.migrations import REQUIRED_STAFF_WHERE
-from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
-from hospitaldesk.db.models import ChecklistTemplate, Enrollment, Facility, Staff, StaffDeparture, TemplateItem, Technique
+from hospitaldesk.db.rows import CHUNK, date_value, id_text, names_of, raw_rows
+from hospitaldesk.db.models import ChecklistTemplate, Enrollment, RetentionFact, Facility, Staff, StaffDeparture, TemplateItem, Technique
 from hospitaldesk.services import retention_facts
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.catalog import parse_id
@@ -49,16 +49,34 @@ class TechniqueRetention:
         return [Milestone(k, self.counts[2 * n + 1] or 0, self.counts[2 * n] or 0) for n, k in enumerate(terms.MILESTONE_MONTHS)]
 
 
-# A retention fact `f` working at its facility on :day: after employment began and, for the few who ever
-# left, not away that day. Written once for every sum over the facts (retention, the review, the trends).
-WORKING_ON_DAY = ("((f.started IS NULL OR f.started <= :day) AND CASE WHEN f.moved THEN f.staff NOT IN "
-                  "(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= :day "
-                  "AND (d.returned_on IS NULL OR :day < d.returned_on)) ELSE 1 END)")
+def _required_sql() -> str:
+    """Per technique with a current checklist: the trained people it requires (technique_id, needed).
+    The subquery is flattened; its WHERE is the partial index's, word for word, so SQLite uses it."""
+    templates, items = ChecklistTemplate._meta.table_name, TemplateItem._meta.table_name
+    return (f"SELECT c.technique_id, SUM(i.quantity) AS needed FROM (SELECT template_id, quantity FROM {items} "
+            f"WHERE {REQUIRED_STAFF_WHERE}) i JOIN {templates} c ON c.id = i.template_id WHERE c.deleted = 0 "
+            f"AND c.version = (SELECT MAX(l.version) FROM {templates} l WHERE l.technique_id = c.technique_id AND l.deleted = 0) "
+            "GROUP BY c.technique_id")
 
 
-def on_day(sql: str, day: dt.date) -> tuple[str, list[str]]:
-    """`sql` with each :day a parameter, and the parameters (the day, as many times as it appears)."""
-    return sql.replace(":day", "?"), [day.isoformat()] * sql.count(":day")
+def _place_starters(unknown: Callable[[list[Any]], set[Any]]) -> set[Any]:
+    """Put in place the starter checklist of the shipped techniques without one that `unknown` (given the
+    stored ids of the shipped techniques without a checklist) says are wanted; returns those placed."""
+    from hospitaldesk.services.readiness_templates import current_template
+    from hospitaldesk.services.readiness_terms import starter_templates
+
+    shipped = [t["technique"] for t in starter_templates().get("templates", [])]
+    if not shipped:
+        return set()
+    marks = ", ".join("?" * len(shipped))
+    lacking = [technique for (technique,) in database.execute_sql(
+        f"SELECT t.id FROM {Technique._meta.table_name} t WHERE t.code IN ({marks}) AND NOT EXISTS (SELECT 1 FROM "
+        f"{ChecklistTemplate._meta.table_name} c WHERE c.technique_id = t.id AND c.deleted = 0)", shipped).fetchall()]
+    placed = set()
+    for technique in sorted(unknown(lacking)) if lacking else []:
+        if current_template(uuid.UUID(id_text(technique))) is not None:
+            placed.add(technique)
+    return placed
 
 
 def required_for(technique_ids: Iterable[str]) -> dict[str, int | None]:
@@ -66,27 +84,23 @@ def required_for(technique_ids: Iterable[str]) -> dict[str, int | None]:
     its critical human-resources items (e.g. 2 doctors + 8 nurses = 10); None when it has none. Each
     technique's latest version counts; the items are read through their own partial index (migration 7).
     A shipped technique whose starter checklist was never opened gets it now."""
-    from hospitaldesk.services.readiness_templates import current_template
-    from hospitaldesk.services.readiness_terms import starter_templates
-
     wanted = list(technique_ids)
-    templates, items = ChecklistTemplate._meta.table_name, TemplateItem._meta.table_name
-    latest = {technique for (technique,) in database.execute_sql(
-        f"SELECT DISTINCT technique_id FROM {templates} WHERE deleted = 0").fetchall()}
-    # The subquery is flattened; its WHERE is the partial index's, word for word, so SQLite uses it.
-    sums = dict(database.execute_sql(
-        f"SELECT c.technique_id, SUM(i.quantity) FROM (SELECT template_id, quantity FROM {items} WHERE {REQUIRED_STAFF_WHERE}) i "
-        f"JOIN {templates} c ON c.id = i.template_id WHERE c.deleted = 0 "
-        f"AND c.version = (SELECT MAX(l.version) FROM {templates} l WHERE l.technique_id = c.technique_id AND l.deleted = 0) "
-        "GROUP BY c.technique_id").fetchall())
-    found = {t: sums.get(t) for t in wanted}
-    unknown = {t for t in wanted if t not in latest}
-    if unknown:  # only shipped techniques have a starter checklist to put in place
-        shipped = [t["technique"] for t in starter_templates().get("templates", [])]
-        for (technique,) in raw_rows(Technique.select(Technique.id).where(Technique.code.in_(shipped))):
-            if technique in unknown and current_template(uuid.UUID(id_text(technique))) is not None:
-                found.update({k: v for k, v in required_for([technique]).items() if v is not None})
-    return found
+    _place_starters(lambda lacking: set(lacking) & set(wanted))  # their sums are then read with the others
+    sums = dict(database.execute_sql(_required_sql()).fetchall())
+    return {t: sums.get(t) for t in wanted}
+
+
+# The people away today (left, not back yet): `:day` is today.
+_AWAY = ("(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= :day "
+         "AND (d.returned_on IS NULL OR :day < d.returned_on))")
+# A retention fact `f` working at its facility on :day: after employment began and, for the few who ever
+# left, not away that day. Written once for every sum over the facts (retention, the review, the trends).
+WORKING_ON_DAY = f"((f.started IS NULL OR f.started <= :day) AND CASE WHEN f.moved THEN f.staff NOT IN {_AWAY} ELSE 1 END)"
+
+
+def on_day(sql: str, day: dt.date) -> tuple[str, list[str]]:
+    """`sql` with each :day a parameter, and the parameters (the day, as many times as it appears)."""
+    return sql.replace(":day", "?"), [day.isoformat()] * sql.count(":day")
 
 
 def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None = None,
@@ -135,31 +149,110 @@ def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None 
     return risky + stable  # at risk first, each part in the name order SQLite gave
 
 
+@dataclass(frozen=True, slots=True)
+class BelowNeed:
+    """A facility and technique whose trained staff working today are fewer than its checklist requires."""
+
+    facility_id: str
+    facility: str
+    technique_id: str
+    technique: str
+    active: int
+    required: int
+
+
+def below_need(today: dt.date | None = None, facilities: Collection[Any] | None = None, techniques: Collection[Any] | None = None,
+               first: int | None = None) -> tuple[int, list[BelowNeed]]:
+    """The rows retention() puts first, at risk (working < required), in its order (facility name, technique
+    name): how many, and the `first` of them (all when None), without counting what the others need
+    (milestones) or naming more than are returned. `facilities`, `techniques`: stored ids to keep (None: all).
+
+    Working is counted the other way round: every trained person of the pair (one walk of an index of the
+    pairs, migration 13) less those not working today, who are few and found through their own indexes:
+    employed from a later day, or away today (only people who ever left can be). That is retention()'s
+    `active`, negated: (started > today) or (moved and away today)."""
+    retention_facts.refresh()
+    day = (today or dt.date.today()).isoformat()
+    facts = RetentionFact._meta.table_name
+
+    def trained_lacking(lacking: list[Any]) -> set[Any]:  # shipped techniques people were trained in, no checklist yet
+        marks = ", ".join("?" * len(lacking))
+        return {t for (t,) in database.execute_sql(
+            f"SELECT DISTINCT technique FROM {facts} WHERE first = 1 AND technique IN ({marks})", lacking).fetchall()}
+
+    _place_starters(trained_lacking)
+    away = _AWAY.replace(":day", "?")
+    # A filter's facilities (a province, a partner's hospitals) are ranges of the pair index: only theirs are counted.
+    among = sorted(facilities) if facilities is not None and len(facilities) <= 10 * CHUNK else None
+    only = "" if among is None else f" AND facility IN ({', '.join('?' * len(among))})"
+    absent = (f"SELECT facility, technique, COUNT(*) AS n FROM ("
+              f"SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
+              f"UNION SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.started > ?"
+              ") GROUP BY facility, technique")
+    short = database.execute_sql(
+        f"SELECT t.facility, t.technique, t.n - COALESCE(x.n, 0), r.needed "
+        f"FROM (SELECT facility, technique, COUNT(*) AS n FROM {facts} WHERE first = 1{only} GROUP BY facility, technique) t "
+        f"JOIN ({_required_sql()}) r ON r.technique_id = t.technique "
+        f"LEFT JOIN ({absent}) x ON x.facility = t.facility AND x.technique = t.technique "
+        "WHERE t.n - COALESCE(x.n, 0) < r.needed", [*(among or []), day, day, day]).fetchall()
+    if facilities is not None or techniques is not None:
+        short = [row for row in short if (facilities is None or row[0] in facilities) and (techniques is None or row[1] in techniques)]
+    # In retention()'s order: by facility name first, so only the techniques of the facilities up to the
+    # `first`-th row's need their names (a region has 7,900 rows; the overview shows 200).
+    facility_names = dict(database.execute_sql(f"SELECT id, name FROM {Facility._meta.table_name}").fetchall())
+    short.sort(key=lambda row: (facility_names.get(row[0], ""), row[0]))
+    shown = short
+    if first is not None and len(short) > first:
+        last = facility_names.get(short[max(first, 1) - 1][0], "")
+        shown = [row for row in short if facility_names.get(row[0], "") <= last]
+    techniques_named = names_of(Technique.id, Technique.name, {row[1] for row in shown})
+    shown.sort(key=lambda row: (facility_names.get(row[0], ""), techniques_named.get(row[1], ""), row[0], row[1]))
+    ids: dict[Any, str] = {}  # each distinct id formatted once
+    return len(short), [
+        BelowNeed(ids.get(facility) or ids.setdefault(facility, id_text(facility)), facility_names.get(facility, ""),
+                  ids.get(technique) or ids.setdefault(technique, id_text(technique)), techniques_named.get(technique, ""), working, needed)
+        for facility, technique, working, needed in (shown if first is None else shown[:first])]
+
+
 def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMENT_WARNING_DAYS,
-                       facility_id: str | uuid.UUID | None = None) -> list[dict[str, Any]]:
+                       facility_id: str | uuid.UUID | None = None, facilities: Collection[Any] | None = None,
+                       techniques: Collection[Any] | None = None, first: int | None = None) -> list[dict[str, Any]]:
     """People still working here whose commitment ends within `days` (soonest first): the moment to
     talk to them about staying. SQLite narrows to the window (a day's margin each side for 29 February),
-    then each end is computed exactly as everywhere else (commitment_end)."""
+    then each end is computed exactly as everywhere else (commitment_end).
+
+    `facilities`, `techniques`: stored ids to keep (None: all); `first`: only the first so many rows get
+    their technique's name (the others say "": the overview counts them all and shows 200)."""
     today = today or dt.date.today()
     until = today + dt.timedelta(days=days)
     ended = fn.COALESCE(Enrollment.end_on, Enrollment.certificate_date)
-    ends_sql = fn.date(ended, fn.printf("+%d years", Enrollment.commitment_years))
-    query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.full_name, Staff.facility, Technique.id, Technique.name, ended,
+    # Migration 13's index on COMMITMENT_END_SQL, spelled the same (the format a literal, not a parameter,
+    # or SQLite does not see it is the indexed expression): the window is a range of that index.
+    ends_sql = fn.date(ended, fn.printf(SQL("'+%d years'"), Enrollment.commitment_years))
+    query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.full_name, Staff.facility, Enrollment.technique, ended,
                                Enrollment.commitment_years)
-             .join(Staff, on=(Enrollment.staff == Staff.id)).switch(Enrollment)
-             .join(Technique, on=(Enrollment.technique == Technique.id))
+             .join(Staff, on=(Enrollment.staff == Staff.id))
              .where(Enrollment.deleted == False, Staff.deleted == False, Staff.status != "left",  # noqa: E712
                     Enrollment.commitment_years.is_null(False), Enrollment.status.in_(terms.TRAINED_STATUSES),
                     ends_sql.between((today - dt.timedelta(days=1)).isoformat(), (until + dt.timedelta(days=1)).isoformat())))
     if facility_id:
         query = query.where(Staff.facility == parse_id(facility_id))
     found: list[dict[str, Any]] = []
-    for enrollment, person, name, facility, technique_id, technique, ended_raw, years in raw_rows(query):
+    ids: dict[Any, str] = {}  # facilities and techniques recur: each formatted once
+    for enrollment, person, name, facility, technique_id, ended_raw, years in raw_rows(query):
+        if (facilities is not None and facility not in facilities) or (techniques is not None and technique_id not in techniques):
+            continue
         ends = commitment_end(date_value(ended_raw), years)
         if ends is not None and today <= ends <= until:
             found.append({"enrollment_id": id_text(enrollment), "staff_id": id_text(person), "name": name,
-                          "facility_id": id_text(facility), "technique_id": id_text(technique_id), "technique": technique, "ends_on": ends, "days_left": (ends - today).days})
+                          "facility_id": ids.get(facility) or ids.setdefault(facility, id_text(facility)),
+                          "technique_id": ids.get(technique_id) or ids.setdefault(technique_id, id_text(technique_id)),
+                          "technique": technique_id, "ends_on": ends, "days_left": (ends - today).days})
     found.sort(key=lambda r: r["ends_on"])
+    shown = len(found) if first is None else min(first, len(found))
+    names = names_of(Technique.id, Technique.name, {r["technique"] for r in found[:shown]})  # each technique once, not a join per row
+    for n, row in enumerate(found):
+        row["technique"] = names.get(row["technique"], "") if n < shown else ""
     return found
 
 

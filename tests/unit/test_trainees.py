@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,17 @@ def test_commitments_ending_within_90_days(site_store: Path) -> None:
     ending = retention.commitments_ending(today=D(2026, 5, 1))
     assert [(r["name"], r["days_left"]) for r in ending] == [("Nguyễn Thị Hạnh", 60)]
     assert retention.commitments_ending(today=D(2026, 1, 1)) == []
+    # Narrowed and cut as the overview asks: the same rows, only the first named.
+    lan = add(full_name="Lê Thị Lan", national_id="")
+    trained(lan, end="15/07/2023", commitment_years="3", technique=technique_id("TM-PCI"))  # ends 15/07/2026
+    both = retention.commitments_ending(today=D(2026, 5, 1))
+    assert [(r["name"], r["days_left"]) for r in both] == [("Nguyễn Thị Hạnh", 60), ("Lê Thị Lan", 75)]
+    first = retention.commitments_ending(today=D(2026, 5, 1), first=1)
+    assert [dict(r, technique="") for r in first] == [dict(r, technique="") for r in both]
+    assert [r["technique"] for r in first] == [both[0]["technique"], ""] and both[1]["technique"]
+    pci = retention.commitments_ending(today=D(2026, 5, 1), techniques={uuid.UUID(technique_id("TM-PCI")).hex})
+    assert [r["name"] for r in pci] == ["Lê Thị Lan"]
+    assert retention.commitments_ending(today=D(2026, 5, 1), facilities={uuid.UUID(str(facility_by_code("ST-BVDK").id)).hex}) == []
 
 
 # --- retention -----------------------------------------------------------------------------------
@@ -325,3 +337,76 @@ def test_the_fact_columns_follow_the_milestones() -> None:
     from hospitaldesk.services import retention_facts, trainee_terms
 
     assert sorted(retention_facts.MILESTONE_COLUMNS) == sorted(trainee_terms.MILESTONE_MONTHS)
+
+
+def test_below_need_is_retentions_at_risk_part(site_store: Path) -> None:
+    """retention.below_need() counts working staff the other way round (trained, less those not working);
+    it must give retention()'s at-risk rows, in its order, on every day: before someone starts, while one
+    is away, after they come back, at two hospitals (one with enough staff), a technique without checklist."""
+    from hospitaldesk.services import readiness_templates
+
+    required = sum(int(i["quantity"]) for i in readiness_templates.get(technique_id(CRRT))["items"]
+                   if i["domain"] == "human_resources" and i["critical"] in (True, "1"))
+    st = str(facility_by_code("ST-BVDK").id)
+    for n in range(required):  # Sóc Trăng: exactly enough
+        trained(add(full_name=f"Bác sĩ {n}", national_id="", birth_date="", facility=st))
+    people = [add(full_name=f"Điều dưỡng {n}", national_id="", birth_date="", employment_start="01/08/2012") for n in range(3)]
+    late = add(full_name="Điều dưỡng Mới", national_id="", birth_date="", employment_start="01/03/2025")
+    for p in [*people, late]:
+        trained(p)
+    trained(people[1], technique=technique_id("TM-PCI"))  # a second technique: a pair of its own
+    staff.record_departure(people[0], {"left_on": "01/11/2023", "reason": "income"})
+    staff.record_return(people[0], {"returned_on": "01/06/2024"})
+    staff.record_departure(people[2], {"left_on": "01/01/2024", "reason": "family"})
+    staff.record_departure(trained_away := add(full_name="Bác sĩ Đi", national_id="", birth_date="", facility=st), {
+        "left_on": "01/02/2024", "reason": "income"})
+    trained(trained_away)
+    for today in (D(2023, 7, 1), D(2023, 12, 1), D(2024, 3, 1), D(2024, 7, 1), D(2025, 1, 1), D(2025, 6, 1)):
+        expected = [(r.facility_id, r.facility, r.technique_id, r.technique, r.active, r.required)
+                    for r in retention.retention(today) if r.at_risk]
+        found = [(r.facility_id, r.facility, r.technique_id, r.technique, r.active, r.required) for r in retention.below_need(today)[1]]
+        assert found == expected, today
+        assert expected  # Cà Mau is short every day
+        for first in range(1, len(expected) + 1):  # the first rows alone: the same, in the same order
+            total, rows = retention.below_need(today, first=first)
+            assert total == len(expected) and [(r.facility_id, r.technique_id) for r in rows] == [e[0:3:2] for e in expected[:first]]
+        crrt_only = retention.below_need(today, techniques={uuid.UUID(technique_id(CRRT)).hex})
+        assert crrt_only[0] == len(crrt_only[1]) == sum(1 for e in expected if e[2] == technique_id(CRRT))
+        assert retention.below_need(today, facilities={uuid.UUID(st).hex})[0] == sum(1 for e in expected if e[0] == st)
+    # Cà Mau on 01/06/2025: the one back, the one never gone, the late one started; the third still away.
+    crrt = technique_id(CRRT)
+    assert [r.active for r in retention.below_need(D(2025, 6, 1))[1] if (r.facility_id, r.technique_id) == (ca_mau(), crrt)] == [3]
+    # Sóc Trăng: as many working as required, the one who left aside: not at risk.
+    assert not [r for r in retention.below_need(D(2025, 6, 1))[1] if r.facility_id == st]
+
+
+def test_commitments_ending_read_a_range_of_their_index(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window of commitments ending soon is a range of migration 13's index on the end date, not a
+    computation over every training (the overview asks at every start: tests/bench, section j)."""
+    from hospitaldesk.db.connection import database
+
+    seen: list[tuple[str, Any]] = []
+    real = type(database.obj).execute_sql
+
+    def spy(self: Any, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        seen.append((sql, params))
+        return real(self, sql, params, *args, **kwargs)
+
+    trained(add(), end="30/06/2023", commitment_years="3")
+    monkeypatch.setattr(type(database.obj), "execute_sql", spy)
+    assert [r["days_left"] for r in retention.commitments_ending(today=D(2026, 5, 1))] == [60]
+    monkeypatch.undo()
+    [(sql, params)] = [(s, p) for s, p in seen if "enrollment" in s]
+    plan = " | ".join(row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "COVERING INDEX enrollment_commitment_end (<expr>>? AND <expr><?)" in plan, plan
+
+
+def test_below_need_puts_a_shipped_starter_checklist_in_place_as_retention_does(site_store: Path) -> None:
+    from hospitaldesk.db.models import ChecklistTemplate
+
+    trained(add())
+    crrt = technique_id(CRRT)
+    assert not ChecklistTemplate.select().where(ChecklistTemplate.technique == crrt).exists()
+    [row] = retention.below_need(D(2025, 1, 1))[1]  # asked first, before retention() ever ran
+    assert (row.technique_id, row.active) == (crrt, 1) and row.required > 1
+    assert ChecklistTemplate.select().where(ChecklistTemplate.technique == crrt).exists()
