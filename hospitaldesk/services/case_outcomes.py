@@ -18,7 +18,10 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from peewee import Tuple
+
 from hospitaldesk.db.models import Agreement, CaseLog, Facility, Technique
+from hospitaldesk.db.rows import date_value, raw_rows
 from hospitaldesk.services import authority
 from hospitaldesk.services.amendments import lines_in_force
 from hospitaldesk.services.case_logs import month_label
@@ -84,6 +87,30 @@ def agreement_start(facility_id: uuid.UUID, technique_id: uuid.UUID) -> dt.date 
     starts = [line.start for agreement in Agreement.live().where(Agreement.party_b == facility_id, Agreement.status != "draft")
               for line in lines_in_force(agreement.id) if line.technique_id == technique_id and line.start]
     return min(starts) if starts else None
+
+
+Logged = dict[tuple[Any, Any, dt.date], tuple[int, int, int]]
+
+
+def logged_months(first: dt.date, last: dt.date, facilities: Any = None, techniques: Any = None,
+                  logged_in: tuple[dt.date, dt.date] | None = None) -> Logged:
+    """(facility, technique, month) -> (with support, independent, referred) for the months first..last (their
+    first days), as stored ids; `facilities`, `techniques`: ids (a list or a select) to keep, None: all;
+    `logged_in`: only the facility-technique pairs with a log in those months. Two live rows for the same
+    facility, technique and month (entered at two sites before a sync) count once: the one changed last."""
+    query = (CaseLog.select(CaseLog.facility, CaseLog.technique, CaseLog.month, CaseLog.cases_with_support, CaseLog.cases_independent,
+                            CaseLog.referred_to_hcmc)
+             .where(CaseLog.deleted == False, CaseLog.month.between(first, last)).order_by(CaseLog.updated_at))  # noqa: E712
+    if facilities is not None:
+        query = query.where(CaseLog.facility.in_(facilities))
+    if techniques is not None:
+        query = query.where(CaseLog.technique.in_(techniques))
+    if logged_in is not None:
+        inner = CaseLog.alias()
+        pairs = inner.select(inner.facility, inner.technique).where(inner.deleted == False,  # noqa: E712
+                                                                    inner.month.between(*logged_in))
+        query = query.where(Tuple(CaseLog.facility, CaseLog.technique).in_(pairs))
+    return {(f, t, date_value(m) or first): (s, i, r) for f, t, m, s, i, r in raw_rows(query)}
 
 
 def month_counts(facility_id: uuid.UUID, technique_id: uuid.UUID) -> list[MonthCount]:

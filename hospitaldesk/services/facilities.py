@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from peewee import JOIN, Expression
 
 from hospitaldesk import text
 from hospitaldesk.db.models import Agreement, Facility, Province
+from hospitaldesk.db.rows import names_of
 from hospitaldesk.errors import FieldError
 from hospitaldesk.i18n import N_, _, ngettext
 from hospitaldesk.services import provinces
@@ -138,3 +140,10 @@ class FacilityCatalog(Catalog[Facility]):
         if used:
             return ngettext("{count} agreement names this facility as a party; it cannot be deleted.", "{count} agreements name this facility as a party; it cannot be deleted.", used).format(count=used)
         return None
+
+
+def short_names(ids: Iterable[Any]) -> dict[Any, str]:
+    """{stored id: short name, or the full name when it has none} for the facilities' stored ids (raw rows' ids)."""
+    short = names_of(Facility.id, Facility.short_name, ids, Facility.select(Facility.id))
+    full = names_of(Facility.id, Facility.name, [i for i, s in short.items() if not s], Facility.select(Facility.id))
+    return {i: short.get(i) or full.get(i, "") for i in set(short) | set(full)}

@@ -27,11 +27,13 @@ from peewee import fn
 from hospitaldesk.db.models import Agreement, CaseLog, Facility, Province, Technique
 from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
 from hospitaldesk.i18n import _, ngettext, parse_date
+from hospitaldesk.months import month_after
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import authority, gaps, retention
 from hospitaldesk.services.agreements import AgreementCatalog
-from hospitaldesk.services.case_outcomes import MonthCount
+from hospitaldesk.services.case_outcomes import MonthCount, logged_months
 from hospitaldesk.services.catalog import parse_id
+from hospitaldesk.services.facilities import short_names
 from hospitaldesk.services.readiness_terms import percent
 from hospitaldesk.services.readiness_warnings import WATCHED_STATUSES, latest_assessments as assessed, not_ready_first
 from hospitaldesk.services.site import site_facility_id
@@ -118,7 +120,7 @@ def province_ids(province_id: str | uuid.UUID) -> list[uuid.UUID]:
     return ids
 
 
-def _facilities(scope: Scope) -> set[uuid.UUID] | None:
+def scope_facilities(scope: Scope) -> set[uuid.UUID] | None:
     """The facilities whose staff, gaps and cases the filter covers; None: all of them."""
     found: set[uuid.UUID] | None = None
     if scope.province:
@@ -135,7 +137,7 @@ def _facilities(scope: Scope) -> set[uuid.UUID] | None:
     return found
 
 
-def _techniques(scope: Scope) -> Any:
+def scope_techniques(scope: Scope) -> Any:
     """The specialty's techniques as a select (for SQL); None: all."""
     if not scope.specialty:
         return None
@@ -180,12 +182,6 @@ def _partner_text(party_a: Any, party_b: Any, names: dict[Any, str], site: str) 
     return f"{a} → {b}"
 
 
-def _short_names(ids: Iterable[Any]) -> dict[Any, str]:
-    short = names_of(Facility.id, Facility.short_name, ids, Facility.select(Facility.id))
-    full = names_of(Facility.id, Facility.name, [i for i, s in short.items() if not s], Facility.select(Facility.id))
-    return {i: short.get(i) or full.get(i, "") for i in set(short) | set(full)}
-
-
 def reviews(scope: Scope, today: dt.date) -> tuple[Listing, Listing]:
     """Reviews overdue (oldest first) and due within 30 days (soonest first)."""
     until = today + dt.timedelta(days=REVIEW_WARNING_DAYS)
@@ -193,7 +189,7 @@ def reviews(scope: Scope, today: dt.date) -> tuple[Listing, Listing]:
              .where(Agreement.status.in_(terms.ACTIVE_STATUSES), Agreement.next_review.is_null(False), Agreement.next_review <= until)
              .order_by(Agreement.next_review, Agreement.number))
     rows = raw_rows(query)
-    names = _short_names([r[2] for r in rows[:2 * SHOWN]] + [r[3] for r in rows[:2 * SHOWN]])
+    names = short_names([r[2] for r in rows[:2 * SHOWN]] + [r[3] for r in rows[:2 * SHOWN]])
     site = site_facility_id() or ""
     overdue, due = Listing(), Listing()
     for agreement, number, party_a, party_b, review_raw in rows:
@@ -211,7 +207,7 @@ def readiness_not_met(scope: Scope) -> Listing:
     for the whole filter in one query; only the lines shown are named and their assessments read."""
     watched = _agreements(scope).select(Agreement.id, Agreement.party_b, Agreement.number).where(
         Agreement.status.in_(WATCHED_STATUSES))
-    total, first = not_ready_first(watched, _techniques(scope), SHOWN)
+    total, first = not_ready_first(watched, scope_techniques(scope), SHOWN)
     listing = Listing(total=total)
     if not first:
         return listing
@@ -220,7 +216,7 @@ def readiness_not_met(scope: Scope) -> Listing:
     technique_names = names_of(Technique.id, Technique.name, {row[2] for row in first})
     first.sort(key=lambda row: (row[3], technique_names.get(row[2], ""), row[0], row[2]))
     first = first[:SHOWN]
-    facility_names = _short_names({row[1] for row in first})
+    facility_names = short_names({row[1] for row in first})
     latest = assessed((uuid.UUID(facility), uuid.UUID(technique)) for _a, facility, technique, _n in first)
     for agreement, facility, technique, number in first:
         found = latest.get((uuid.UUID(facility), uuid.UUID(technique)))
@@ -234,8 +230,8 @@ def readiness_not_met(scope: Scope) -> Listing:
 
 def staff_below_need(scope: Scope, today: dt.date) -> Listing:
     """Facility and technique pairs with fewer trained staff working than the checklist asks for (retention)."""
-    facilities = _facilities(scope)
-    techniques = _techniques(scope)
+    facilities = scope_facilities(scope)
+    techniques = scope_techniques(scope)
     total, rows = retention.below_need(today, facilities=None if facilities is None else {f.hex for f in facilities},
                                        techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)}, first=SHOWN)
     listing = Listing(total=total)
@@ -248,12 +244,12 @@ def staff_below_need(scope: Scope, today: dt.date) -> Listing:
 
 def commitments(scope: Scope, today: dt.date) -> Listing:
     """Trained people still working whose commitment to serve ends within 90 days (soonest first)."""
-    facilities = _facilities(scope)
-    techniques = _techniques(scope)
+    facilities = scope_facilities(scope)
+    techniques = scope_techniques(scope)
     rows = retention.commitments_ending(today, facilities=None if facilities is None else {f.hex for f in facilities},
                                         techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)}, first=SHOWN)
     listing = Listing(total=len(rows))
-    names = _short_names({stored(r["facility_id"]) for r in rows[:SHOWN]})
+    names = short_names({stored(r["facility_id"]) for r in rows[:SHOWN]})
     for row in rows[:SHOWN]:
         listing.items.append(Item("staff", stored(row["staff_id"]), row["name"], _("{technique} · {facility} · {days} days left").format(
             technique=row["technique"], facility=names.get(stored(row["facility_id"]), ""), days=row["days_left"]), row["ends_on"]))
@@ -262,8 +258,8 @@ def commitments(scope: Scope, today: dt.date) -> Listing:
 
 def gaps_overdue(scope: Scope, today: dt.date) -> Listing:
     """Gap actions past their due date and not closed, the longest overdue first."""
-    facilities = _facilities(scope)
-    wanted = {"status": "open", "overdue": True, "today": today, "techniques": _techniques(scope),
+    facilities = scope_facilities(scope)
+    wanted = {"status": "open", "overdue": True, "today": today, "techniques": scope_techniques(scope),
               "facilities": None if facilities is None else list(facilities)}
     rows = gaps.listing(**wanted, limit=SHOWN)
     listing = Listing(total=gaps.totals(**wanted)["count"])
@@ -278,7 +274,7 @@ def duplications(scope: Scope) -> Listing:
     """The networks' duplication warnings that concern the filter's hospitals and specialty."""
     from hospitaldesk.services.networks import duplication_warnings
 
-    facilities = _text_ids(_facilities(scope))
+    facilities = _text_ids(scope_facilities(scope))
     specialty = str(parse_id(scope.specialty)) if scope.specialty else ""
     found = [d for d in duplication_warnings()
              if (facilities is None or d.first.facility_id in facilities or d.second.facility_id in facilities)
@@ -286,29 +282,21 @@ def duplications(scope: Scope) -> Listing:
     return Listing([Item("", "", d.technique, d.message) for d in found[:SHOWN]], len(found))
 
 
-def _month(first: dt.date, offset: int) -> dt.date:
-    months = first.year * 12 + first.month - 1 + offset
-    return dt.date(months // 12, months % 12 + 1, 1)
-
-
 def cases_per_month(scope: Scope, today: dt.date, months: int = CHART_MONTHS) -> list[CaseMonth]:
     """Cases with support, independently, and patients referred to HCMC, summed over the filter's facilities
     for the `months` months ending at the latest month logged (this month at the latest: a region whose
     logs stopped still shows its last months rather than an empty chart). Two live rows for the same
-    facility, technique and month (entered at two sites before a sync) count once: the one changed last."""
+    facility, technique and month (entered at two sites before a sync) count once: the one changed last
+    (case_outcomes.logged_months)."""
     query = CaseLog.select(fn.MAX(CaseLog.month)).where(CaseLog.deleted == False, CaseLog.month <= today)  # noqa: E712
-    facilities, techniques = _facilities(scope), _techniques(scope)
+    facilities, techniques = scope_facilities(scope), scope_techniques(scope)
     if facilities is not None:
         query = query.where(CaseLog.facility.in_(list(facilities)))
     if techniques is not None:
         query = query.where(CaseLog.technique.in_(techniques))
     latest = date_value(raw_rows(query)[0][0]) or today.replace(day=1)
-    first = _month(latest, 1 - months)
-    rows = query.select(CaseLog.facility, CaseLog.technique, CaseLog.month, CaseLog.cases_with_support, CaseLog.cases_independent,
-                        CaseLog.referred_to_hcmc).where(CaseLog.month >= first).order_by(CaseLog.updated_at)
-    last_changed: dict[tuple[Any, Any, Any], tuple[int, int, int]] = {}
-    for facility, technique, month, supported, independent, referred in raw_rows(rows):
-        last_changed[(facility, technique, month)] = (supported, independent, referred)
+    first = month_after(latest, 1 - months)
+    last_changed = logged_months(first, latest, None if facilities is None else list(facilities), techniques)
     sums: dict[dt.date, list[int]] = {}
     for (_f, _t, month), logged in last_changed.items():
         total = sums.setdefault(date_value(month) or first, [0, 0, 0, 0])
@@ -317,7 +305,7 @@ def cases_per_month(scope: Scope, today: dt.date, months: int = CHART_MONTHS) ->
         total[3] += 1
     out = []
     for offset in range(months):
-        month = _month(first, offset)
+        month = month_after(first, offset)
         s = sums.get(month, [0, 0, 0, 0])
         out.append(CaseMonth(month, s[0], s[1], s[2], s[3]))
     return out

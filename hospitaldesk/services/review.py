@@ -32,7 +32,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from peewee import Tuple, fn
+from peewee import fn
 
 from hospitaldesk.db.models import (
     Agreement, AgreementEvent, Assessment, CaseLog, Facility, GapAction, Province, RetentionFact, StaffDeparture, TemplateItem,
@@ -46,8 +46,9 @@ from hospitaldesk.services import authority, retention
 from hospitaldesk.reports.review_data import (
     AgreementLine, CaseLine, Independence, MonthCases, Period, ReadinessChange, ReviewFigures, ReviewScope, TechniqueStep, TrainingLine,
 )
-from hospitaldesk.services.case_outcomes import MonthCount, summarise
+from hospitaldesk.services.case_outcomes import MonthCount, logged_months, summarise
 from hospitaldesk.services.catalog import parse_id
+from hospitaldesk.services.facilities import short_names
 from hospitaldesk.services.provinces import province_words, with_predecessors
 
 ENDED_STATUSES = ("accepted", "closed", "terminated")
@@ -132,12 +133,6 @@ def _agreements(facilities: Any) -> Any:
     return query
 
 
-def _short_names(ids: set[Any]) -> dict[Any, str]:
-    short = names_of(Facility.id, Facility.short_name, ids)
-    full = names_of(Facility.id, Facility.name, ids)
-    return {i: short.get(i) or full.get(i, "") for i in ids}
-
-
 def _technique_names(agreement_ids: list[Any]) -> dict[Any, str]:
     """The techniques of each agreement's lines in force, joined by '; ', in the lines' order."""
     from hospitaldesk.services.amendments import techniques_in_force
@@ -152,7 +147,7 @@ def _technique_names(agreement_ids: list[Any]) -> dict[Any, str]:
 
 def _agreement_lines(rows: list[tuple[Any, ...]]) -> list[AgreementLine]:
     """rows: (id, number, party_a, party_b, day), in the order to print."""
-    parties = _short_names({r[2] for r in rows} | {r[3] for r in rows})
+    parties = short_names({r[2] for r in rows} | {r[3] for r in rows})
     techniques = _technique_names([r[0] for r in rows])
     return [AgreementLine(number, parties.get(a, ""), parties.get(b, ""), techniques.get(agreement, ""), date_value(day))
             for agreement, number, a, b, day in rows]
@@ -194,7 +189,7 @@ def techniques_part(figures: ReviewFigures, facilities: Any) -> None:
                            AgreementEvent.on_date.between(period.start, period.end))
                     .group_by(AgreementEvent.agreement, AgreementEvent.reason, AgreementEvent.to_status)
                     .order_by(first_day, Agreement.number, AgreementEvent.reason))
-    names = _short_names({r[1] for r in rows})
+    names = short_names({r[1] for r in rows})
     figures.technique_steps = [TechniqueStep(number, names.get(b, ""), technique, date_value(day) or period.start, progress,
                                              terms.label(terms.PROGRESS, progress)) for number, b, technique, day, progress in rows]
 
@@ -266,7 +261,7 @@ def readiness_part(figures: ReviewFigures, facilities: Any) -> None:
             continue
         target = before if date_value(day) < period.start else after  # type: ignore[operator]
         target[(facility, technique)] = (index, bool(ready), date_value(day))
-    facility_names = _short_names({f for f, _t in pairs})
+    facility_names = short_names({f for f, _t in pairs})
     technique_names = names_of(Technique.id, Technique.name, {t for _f, t in pairs})
     changes = []
     for key in pairs:
@@ -294,29 +289,12 @@ def gaps_part(figures: ReviewFigures, facilities: Any) -> None:
                                   .where(TemplateItem.critical == True).count())  # noqa: E712
 
 
-def _logged(facilities: Any, first: dt.date, last: dt.date,
-            logged_in: tuple[dt.date, dt.date] | None = None) -> dict[tuple[Any, Any, dt.date], tuple[int, int, int]]:
-    """(facility, technique, month) -> (with support, independent, referred), the row changed last of twins;
-    `logged_in`: only the facility-technique pairs with a log in those months (first, last)."""
-    query = (CaseLog.select(CaseLog.facility, CaseLog.technique, CaseLog.month, CaseLog.cases_with_support, CaseLog.cases_independent,
-                            CaseLog.referred_to_hcmc)
-             .where(CaseLog.deleted == False, CaseLog.month.between(first, last)).order_by(CaseLog.updated_at))  # noqa: E712
-    if facilities is not None:
-        query = query.where(CaseLog.facility.in_(facilities))
-    if logged_in is not None:
-        inner = CaseLog.alias()
-        pairs = inner.select(inner.facility, inner.technique).where(inner.deleted == False,  # noqa: E712
-                                                                    inner.month.between(*logged_in))
-        query = query.where(Tuple(CaseLog.facility, CaseLog.technique).in_(pairs))
-    return {(f, t, date_value(m) or first): (s, i, r) for f, t, m, s, i, r in raw_rows(query)}
-
-
 def cases_part(figures: ReviewFigures, facilities: Any) -> None:
     months, before = figures.period.months(), figures.period.months_before()
     if not months:
         return  # a period inside one month holds no month's log
-    logged = _logged(facilities, months[0], months[-1])
-    earlier = _logged(facilities, before[0], before[-1])
+    logged = logged_months(months[0], months[-1], facilities)
+    earlier = logged_months(before[0], before[-1], facilities)
     per_technique: dict[Any, list[Any]] = {}
     for (facility, technique, _month), (s, i, r) in logged.items():
         line = per_technique.setdefault(technique, [set(), 0, 0, 0, 0, 0, 0])
@@ -346,7 +324,7 @@ def _independence(figures: ReviewFigures, facilities: Any, pairs: set[tuple[Any,
     the period's last month) is one of the period's months."""
     if not pairs:
         return
-    history = _logged(facilities, dt.date(1900, 1, 1), months[-1], logged_in=(months[0], months[-1]))
+    history = logged_months(dt.date(1900, 1, 1), months[-1], facilities, logged_in=(months[0], months[-1]))
     by_pair: dict[tuple[Any, Any], list[MonthCount]] = defaultdict(list)
     for (facility, technique, month), counts in history.items():
         if (facility, technique) in pairs:
@@ -356,7 +334,7 @@ def _independence(figures: ReviewFigures, facilities: Any, pairs: set[tuple[Any,
         reached_on = summarise(logged).independence_month
         if reached_on is not None and months[0] <= reached_on <= months[-1]:
             reached.append((key, reached_on))
-    facility_names = _short_names({k[0] for k, _m in reached})
+    facility_names = short_names({k[0] for k, _m in reached})
     technique_names = names_of(Technique.id, Technique.name, {k[1] for k, _m in reached})
     figures.independence = sorted((Independence(facility_names.get(k[0], ""), technique_names.get(k[1], ""), m) for k, m in reached),
                                   key=lambda x: (x.month, x.facility, x.technique))

@@ -98,6 +98,6 @@ def trends(facilities: Any = None, techniques: Any = None, today: dt.date | None
 
 def overview_trends(scope: Any, today: dt.date | None = None) -> list[TrendPoint]:
     """The trends for the overview's filter (overview.Scope): its facilities and its specialty's techniques."""
-    from hospitaldesk.services.overview import _facilities, _techniques
+    from hospitaldesk.services.overview import scope_facilities, scope_techniques
 
-    return trends(_facilities(scope), _techniques(scope), today)
+    return trends(scope_facilities(scope), scope_techniques(scope), today)
