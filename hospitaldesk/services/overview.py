@@ -31,7 +31,8 @@ from hospitaldesk.months import month_after
 from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import authority, gaps, retention
 from hospitaldesk.services.agreements import AgreementCatalog
-from hospitaldesk.services.case_outcomes import MonthCount, logged_months
+from hospitaldesk.reports.review_data import MonthCases
+from hospitaldesk.services.case_outcomes import logged_months
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.facilities import short_names
 from hospitaldesk.services.readiness_terms import percent
@@ -71,11 +72,7 @@ class Listing:
     total: int = 0
 
 
-@dataclass(frozen=True)
-class CaseMonth(MonthCount):
-    """A month's counts summed over facilities and techniques (case_outcomes.MonthCount's fields)."""
-
-    logs: int  # facility-technique logs summed; 0: nothing logged (unknown, not zero)
+CaseMonth = MonthCases  # a month's counts summed over facilities and techniques: the review's chart's too
 
 
 @dataclass

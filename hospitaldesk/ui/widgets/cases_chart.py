@@ -3,31 +3,14 @@ the patients still referred to HCMC as a red line, so a falling line under growi
 a transfer that worked. A month nobody logged is left blank (unknown, not zero)."""
 from __future__ import annotations
 
-import datetime as dt
 import tkinter as tk
 from collections.abc import Sequence
-from typing import Protocol
 
 import ttkbootstrap as ttk
 
 from hospitaldesk.i18n import _
 from hospitaldesk.reports.axis import nice_top
-
-
-class CaseMonth(Protocol):
-    """A month's sums as the overview (overview.CaseMonth) and the review (review_data.MonthCases) give them."""
-
-    @property
-    def month(self) -> dt.date: ...
-    @property
-    def with_support(self) -> int: ...
-    @property
-    def independent(self) -> int: ...
-    @property
-    def referred(self) -> int: ...
-    @property
-    def logs(self) -> int: ...
-
+from hospitaldesk.reports.review_data import MonthCases
 
 SUPPORTED, INDEPENDENT, REFERRED, GRID, TEXT = "#6ea8fe", "#198754", "#b02a37", "#e9ecef", "#6c757d"
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 16, 44, 22
@@ -39,10 +22,10 @@ class CasesChart(ttk.Frame):
         super().__init__(master)
         self.canvas = tk.Canvas(self, height=height, highlightthickness=0, background="white")
         self.canvas.pack(fill="x", expand=True)
-        self.months: Sequence[CaseMonth] = []
+        self.months: Sequence[MonthCases] = []
         self.canvas.bind("<Configure>", lambda _e: self.draw())
 
-    def show(self, months: Sequence[CaseMonth]) -> None:
+    def show(self, months: Sequence[MonthCases]) -> None:
         self.months = months
         self.draw()
 
