@@ -21,6 +21,7 @@ from typing import Any
 from peewee import Tuple
 
 from hospitaldesk.db.models import Agreement, CaseLog, Facility, Technique
+from hospitaldesk.db.connection import database
 from hospitaldesk.db.rows import date_value, raw_rows
 from hospitaldesk.services import authority
 from hospitaldesk.services.amendments import lines_in_force
@@ -111,6 +112,24 @@ def logged_months(first: dt.date, last: dt.date, facilities: Any = None, techniq
                                                                     inner.month.between(*logged_in))
         query = query.where(Tuple(CaseLog.facility, CaseLog.technique).in_(pairs))
     return {(f, t, date_value(m) or first): (s, i, r) for f, t, m, s, i, r in raw_rows(query)}
+
+
+def independence_months(last: dt.date, facilities: Any = None) -> dict[tuple[Any, Any], dt.date]:
+    """(facility, technique) -> the month independence was reached (summarise's rule: the first month with
+    independent cases, at least the supported ones and at least one), over the months up to `last`, for the
+    facilities given (a select of ids; None: all). Stored ids, as raw rows give them. In SQL: a region's
+    100,000 logs stay in SQLite; of two live rows for one month, the one changed last counts (logged_months)."""
+    where, params = "deleted = 0 AND month <= ?", [last.isoformat()]
+    if facilities is not None:
+        sql, ids = facilities.sql()
+        where += f" AND facility_id IN ({sql})"
+        params += list(ids)
+    rows = database.execute_sql(
+        "SELECT facility_id, technique_id, MIN(month) FROM (SELECT facility_id, technique_id, month, cases_with_support, "
+        "cases_independent, ROW_NUMBER() OVER (PARTITION BY facility_id, technique_id, month ORDER BY updated_at DESC) AS nth "
+        f"FROM case_log WHERE {where}) WHERE nth = 1 AND cases_independent > 0 AND cases_independent >= cases_with_support "
+        "GROUP BY facility_id, technique_id", params).fetchall()
+    return {(facility, technique): date_value(month) or last for facility, technique, month in rows}
 
 
 def month_counts(facility_id: uuid.UUID, technique_id: uuid.UUID) -> list[MonthCount]:

@@ -32,7 +32,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from peewee import fn
+from peewee import Case, fn
 
 from hospitaldesk.db.models import (
     Agreement, AgreementEvent, Assessment, CaseLog, Facility, GapAction, Province, RetentionFact, StaffDeparture, TemplateItem,
@@ -46,7 +46,7 @@ from hospitaldesk.services import authority, retention
 from hospitaldesk.reports.review_data import (
     AgreementLine, CaseLine, Independence, MonthCases, Period, ReadinessChange, ReviewFigures, ReviewScope, TechniqueStep, TrainingLine,
 )
-from hospitaldesk.services.case_outcomes import MonthCount, logged_months, summarise
+from hospitaldesk.services.case_outcomes import independence_months, logged_months
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.facilities import short_names
 from hospitaldesk.services.provinces import province_words, with_predecessors
@@ -205,20 +205,26 @@ def training_part(figures: ReviewFigures, facilities: Any) -> None:
         sql, ids = facilities.sql()
         where += f" AND f.facility IN ({sql})"
         params += list(ids)
-    start = period.start.isoformat()
-    database = RetentionFact._meta.database
-    rows = database.execute_sql(
-        f"SELECT f.technique, SUM(f.trained_on >= ?), SUM(f.trained_on >= ? AND {working}) "
-        f"FROM retention_fact f WHERE {where} GROUP BY f.technique", [start, start, *working_params, *params]).fetchall()
-    names = names_of(Technique.id, Technique.name, {r[0] for r in rows})
-    figures.training = sorted((TrainingLine(names.get(t, ""), trained, retained or 0) for t, trained, retained in rows if trained),
+    # One pass over the facts trained by the end: (person, technique, trained in the period, working at the end),
+    # summed here per technique and per person (someone trained in two techniques is one person).
+    facts = RetentionFact._meta.database.execute_sql(
+        f"SELECT f.staff, f.technique, f.trained_on >= ?, {working} FROM retention_fact f WHERE {where}",
+        [period.start.isoformat(), *working_params, *params]).fetchall()
+    per_technique: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    in_period: dict[Any, bool] = {}  # person -> working at the end (for those trained in the period)
+    everyone: dict[Any, bool] = {}  # person -> working at the end (everyone trained by then)
+    for person, technique, recent, working_then in facts:
+        everyone[person] = bool(working_then)
+        if recent:
+            counts = per_technique[technique]
+            counts[0] += 1
+            counts[1] += bool(working_then)
+            in_period[person] = bool(working_then)
+    names = names_of(Technique.id, Technique.name, set(per_technique))
+    figures.training = sorted((TrainingLine(names.get(t, ""), n, kept) for t, (n, kept) in per_technique.items()),
                               key=lambda line: line.technique)
-    people = database.execute_sql(
-        f"SELECT COUNT(DISTINCT CASE WHEN f.trained_on >= ? THEN f.staff END), "
-        f"COUNT(DISTINCT CASE WHEN f.trained_on >= ? AND {working} THEN f.staff END), "
-        f"COUNT(DISTINCT f.staff), COUNT(DISTINCT CASE WHEN {working} THEN f.staff END) FROM retention_fact f WHERE {where}",
-        [start, start, *working_params, *working_params, *params]).fetchone()
-    figures.trained, figures.retained, figures.trained_by_end, figures.working_at_end = (int(n or 0) for n in people)
+    figures.trained, figures.retained = len(in_period), sum(in_period.values())
+    figures.trained_by_end, figures.working_at_end = len(everyone), sum(everyone.values())
     _departures(figures, facilities)
 
 
@@ -272,21 +278,27 @@ def readiness_part(figures: ReviewFigures, facilities: Any) -> None:
 
 
 def gaps_part(figures: ReviewFigures, facilities: Any) -> None:
+    """Gap actions of the final assessments made by the end: closed as done in the period (and their cost); open at
+    the end (not closed by then; a cancelled one without a closing day never was), overdue then, essential."""
     period = figures.period
     assessed = Assessment.select(Assessment.id).where(Assessment.deleted == False, Assessment.status == "final",  # noqa: E712
                                                       Assessment.assessed_on <= period.end)
     if facilities is not None:
         assessed = assessed.where(Assessment.facility.in_(facilities))
-    gaps = GapAction.select().where(GapAction.deleted == False, GapAction.assessment.in_(assessed))  # noqa: E712
-    closed = gaps.where(GapAction.status == "done", GapAction.closed_on.between(period.start, period.end))
-    figures.gaps_closed = closed.count()
-    figures.gaps_closed_cost = int(closed.select(fn.COALESCE(fn.SUM(GapAction.cost), 0)).scalar() or 0)
-    still_open = gaps.where(GapAction.closed_on.is_null() | (GapAction.closed_on > period.end))
-    still_open = still_open.where(~((GapAction.status == "cancelled") & GapAction.closed_on.is_null()))
-    figures.gaps_open = still_open.count()
-    figures.gaps_overdue = still_open.where(GapAction.due < period.end).count()
-    figures.gaps_open_critical = (still_open.join(TemplateItem, on=(GapAction.item == TemplateItem.id))
-                                  .where(TemplateItem.critical == True).count())  # noqa: E712
+    closed = (GapAction.status == "done") & GapAction.closed_on.between(period.start, period.end)
+    still_open = ((GapAction.closed_on.is_null() | (GapAction.closed_on > period.end))
+                  & ~((GapAction.status == "cancelled") & GapAction.closed_on.is_null()))
+
+    def count(condition: Any) -> Any:
+        return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
+
+    # One walk of the gap actions for every figure (a region has 40,000 open).
+    row = raw_rows(GapAction.select(count(closed), fn.COALESCE(fn.SUM(Case(None, [(closed, GapAction.cost)], 0)), 0), count(still_open),
+                                    count(still_open & (GapAction.due < period.end)), count(still_open & (TemplateItem.critical == True)))  # noqa: E712
+                   .join(TemplateItem, on=(GapAction.item == TemplateItem.id))
+                   .where(GapAction.deleted == False, GapAction.assessment.in_(assessed)))[0]  # noqa: E712
+    (figures.gaps_closed, figures.gaps_closed_cost, figures.gaps_open, figures.gaps_overdue,
+     figures.gaps_open_critical) = (int(n or 0) for n in row)
 
 
 def cases_part(figures: ReviewFigures, facilities: Any) -> None:
@@ -316,24 +328,13 @@ def cases_part(figures: ReviewFigures, facilities: Any) -> None:
             sums[month][n] += counts[n]
         sums[month][3] += 1
     figures.case_months = [MonthCases(m, *sums[m]) for m in months]
-    _independence(figures, facilities, {(f, t) for f, t, _m in logged}, months)
+    _independence(figures, facilities, months)
 
 
-def _independence(figures: ReviewFigures, facilities: Any, pairs: set[tuple[Any, Any]], months: list[dt.date]) -> None:
+def _independence(figures: ReviewFigures, facilities: Any, months: list[dt.date]) -> None:
     """The facility-technique pairs whose independence month (case_outcomes' rule, over every month logged up to
     the period's last month) is one of the period's months."""
-    if not pairs:
-        return
-    history = logged_months(dt.date(1900, 1, 1), months[-1], facilities, logged_in=(months[0], months[-1]))
-    by_pair: dict[tuple[Any, Any], list[MonthCount]] = defaultdict(list)
-    for (facility, technique, month), counts in history.items():
-        if (facility, technique) in pairs:
-            by_pair[(facility, technique)].append(MonthCount(month, *counts))
-    reached = []
-    for key, logged in by_pair.items():
-        reached_on = summarise(logged).independence_month
-        if reached_on is not None and months[0] <= reached_on <= months[-1]:
-            reached.append((key, reached_on))
+    reached = [(pair, month) for pair, month in independence_months(months[-1], facilities).items() if months[0] <= month]
     facility_names = short_names({k[0] for k, _m in reached})
     technique_names = names_of(Technique.id, Technique.name, {k[1] for k, _m in reached})
     figures.independence = sorted((Independence(facility_names.get(k[0], ""), technique_names.get(k[1], ""), m) for k, m in reached),

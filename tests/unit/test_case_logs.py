@@ -127,3 +127,29 @@ def test_outcome_reads_the_transfer_start_from_a_signed_agreement(draft_id: str)
     assert found["referrals_before"] == {"months": 1, "total": 10, "per_month": 10.0}
     assert found["referrals_after"] == {"months": 2, "total": 8, "per_month": 4.0}
     assert [m["label"] for m in found["months"]] == ["07/2025", "08/2025", "09/2025"]
+
+
+def test_independence_months_in_sql_follow_summarise_and_the_last_changed_twin(site_store: Path) -> None:
+    import uuid
+
+    from hospitaldesk.db.models import CaseLog, Facility
+
+    st, pci, crrt = facility_by_code("ST-BVDK").id, uuid.UUID(technique_id("TM-PCI")), uuid.UUID(technique_id("NHI-LOC-MAU-LIEN-TUC"))
+    # PCI at Sóc Trăng: 01/2024 (3, 0), 02/2024 (2, 2) -> independent from 02/2024 (2 >= 2 and > 0).
+    for month, counts in (("01/2024", (3, 0, 4)), ("02/2024", (2, 2, 3)), ("03/2024", (0, 5, 1))):
+        case_logs.save(row(month, **dict(zip(case_logs.COUNTS, map(str, counts)))))
+    # CRRT: 01/2024 (0, 0) a quiet month, then 02/2024 twice (two sites before a sync): (1, 1) changed first,
+    # (3, 1) changed last -> February does not count; 03/2024 (1, 2) -> independent from 03/2024.
+    for month, supported, independent, updated in ((D(2024, 1, 1), 0, 0, 1), (D(2024, 2, 1), 1, 1, 2), (D(2024, 2, 1), 3, 1, 3),
+                                                    (D(2024, 3, 1), 1, 2, 4)):
+        record = CaseLog.create(facility=st, technique=crrt, month=month, cases_with_support=supported, cases_independent=independent,
+                                referred_to_hcmc=0)
+        CaseLog.update(updated_at=dt.datetime(2024, 5, updated)).where(CaseLog.id == record.id).execute()
+    found = {(uuid.UUID(f), uuid.UUID(t)): m for (f, t), m in case_outcomes.independence_months(D(2024, 12, 1)).items()}
+    assert found == {(st, pci): D(2024, 2, 1), (st, crrt): D(2024, 3, 1)}
+    by_summarise = summarise(case_outcomes.month_counts(st, crrt)).independence_month
+    assert by_summarise == D(2024, 3, 1)  # the same rule, row by row in Python
+    # Up to January nothing is independent; another facility's logs are left out when asked.
+    assert case_outcomes.independence_months(D(2024, 1, 31)) == {}
+    cm = Facility.select(Facility.id).where(Facility.id == facility_by_code("CM-SANNHI").id)
+    assert case_outcomes.independence_months(D(2024, 12, 1), cm) == {}
