@@ -114,21 +114,38 @@ def logged_months(first: dt.date, last: dt.date, facilities: Any = None, techniq
     return {(f, t, date_value(m) or first): (s, i, r) for f, t, m, s, i, r in raw_rows(query)}
 
 
+def _live_logs(first: dt.date, last: dt.date, facilities: Any) -> tuple[str, list[Any]]:
+    """The live case logs of the months first..last as an SQL subquery, of two rows for one facility, technique
+    and month the one changed last (logged_months' rule, in SQLite); and its parameters."""
+    where, params = "deleted = 0 AND month BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]
+    if facilities is not None:
+        sql, ids = facilities.sql()
+        where += f" AND facility_id IN ({sql})"
+        params += list(ids)
+    return ("(SELECT * FROM (SELECT facility_id, technique_id, month, cases_with_support, cases_independent, referred_to_hcmc, "
+            "ROW_NUMBER() OVER (PARTITION BY facility_id, technique_id, month ORDER BY updated_at DESC) AS nth "
+            f"FROM case_log WHERE {where}) WHERE nth = 1)"), params
+
+
+def sums_by(key: str, first: dt.date, last: dt.date, facilities: Any = None) -> list[tuple[Any, ...]]:
+    """Per technique (`key` "technique_id") or per month ("month"): facilities logging, cases with support,
+    independently, referred to HCMC, logs; over the months first..last, summed in SQLite."""
+    assert key in ("technique_id", "month")
+    logs, params = _live_logs(first, last, facilities)
+    return database.execute_sql(
+        f"SELECT {key}, COUNT(DISTINCT facility_id), SUM(cases_with_support), SUM(cases_independent), SUM(referred_to_hcmc), "
+        f"COUNT(*) FROM {logs} GROUP BY {key}", params).fetchall()
+
+
 def independence_months(last: dt.date, facilities: Any = None) -> dict[tuple[Any, Any], dt.date]:
     """(facility, technique) -> the month independence was reached (summarise's rule: the first month with
     independent cases, at least the supported ones and at least one), over the months up to `last`, for the
     facilities given (a select of ids; None: all). Stored ids, as raw rows give them. In SQL: a region's
     100,000 logs stay in SQLite; of two live rows for one month, the one changed last counts (logged_months)."""
-    where, params = "deleted = 0 AND month <= ?", [last.isoformat()]
-    if facilities is not None:
-        sql, ids = facilities.sql()
-        where += f" AND facility_id IN ({sql})"
-        params += list(ids)
+    logs, params = _live_logs(dt.date(1900, 1, 1), last, facilities)
     rows = database.execute_sql(
-        "SELECT facility_id, technique_id, MIN(month) FROM (SELECT facility_id, technique_id, month, cases_with_support, "
-        "cases_independent, ROW_NUMBER() OVER (PARTITION BY facility_id, technique_id, month ORDER BY updated_at DESC) AS nth "
-        f"FROM case_log WHERE {where}) WHERE nth = 1 AND cases_independent > 0 AND cases_independent >= cases_with_support "
-        "GROUP BY facility_id, technique_id", params).fetchall()
+        f"SELECT facility_id, technique_id, MIN(month) FROM {logs} WHERE cases_independent > 0 "
+        "AND cases_independent >= cases_with_support GROUP BY facility_id, technique_id", params).fetchall()
     return {(facility, technique): date_value(month) or last for facility, technique, month in rows}
 
 

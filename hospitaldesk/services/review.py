@@ -46,7 +46,7 @@ from hospitaldesk.services import authority, retention
 from hospitaldesk.reports.review_data import (
     AgreementLine, CaseLine, Independence, MonthCases, Period, ReadinessChange, ReviewFigures, ReviewScope, TechniqueStep, TrainingLine,
 )
-from hospitaldesk.services.case_outcomes import independence_months, logged_months
+from hospitaldesk.services.case_outcomes import independence_months, sums_by
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.facilities import short_names
 from hospitaldesk.services.provinces import province_words, with_predecessors
@@ -305,29 +305,20 @@ def cases_part(figures: ReviewFigures, facilities: Any) -> None:
     months, before = figures.period.months(), figures.period.months_before()
     if not months:
         return  # a period inside one month holds no month's log
-    logged = logged_months(months[0], months[-1], facilities)
-    earlier = logged_months(before[0], before[-1], facilities)
-    per_technique: dict[Any, list[Any]] = {}
-    for (facility, technique, _month), (s, i, r) in logged.items():
-        line = per_technique.setdefault(technique, [set(), 0, 0, 0, 0, 0, 0])
-        line[0].add(facility)
-        line[1] += s
-        line[2] += i
-        line[3] += r
-        line[5] += 1
-    for (_facility, technique, _month), (_s, _i, r) in earlier.items():
-        line = per_technique.setdefault(technique, [set(), 0, 0, 0, 0, 0, 0])
-        line[4] += r
-        line[6] += 1
-    names = names_of(Technique.id, Technique.name, set(per_technique))
-    figures.cases = sorted((CaseLine(names.get(t, ""), len(v[0]), *v[1:]) for t, v in per_technique.items()),
-                           key=lambda c: c.technique)
-    sums: dict[dt.date, list[int]] = {m: [0, 0, 0, 0] for m in months}
-    for (_f, _t, month), counts in logged.items():
-        for n in range(3):
-            sums[month][n] += counts[n]
-        sums[month][3] += 1
-    figures.case_months = [MonthCases(m, *sums[m]) for m in months]
+    now = {t: row for t, *row in sums_by("technique_id", months[0], months[-1], facilities)}
+    earlier = {t: row for t, *row in sums_by("technique_id", before[0], before[-1], facilities)}
+    names = names_of(Technique.id, Technique.name, set(now) | set(earlier))
+    empty = [0, 0, 0, 0, 0]
+
+    def line(technique: Any) -> CaseLine:
+        facilities_logging, supported, independent, referred, logs = (int(n or 0) for n in now.get(technique, empty))
+        before_referred, before_logs = (int(n or 0) for n in earlier.get(technique, empty)[3:])
+        return CaseLine(names.get(technique, ""), facilities_logging, supported, independent, referred, before_referred, logs,
+                        before_logs)
+
+    figures.cases = sorted((line(t) for t in set(now) | set(earlier)), key=lambda c: c.technique)
+    per_month = {date_value(m): row for m, _f, *row in sums_by("month", months[0], months[-1], facilities)}
+    figures.case_months = [MonthCases(m, *(int(n or 0) for n in per_month.get(m, (0, 0, 0, 0)))) for m in months]
     _independence(figures, facilities, months)
 
 
