@@ -199,6 +199,16 @@ def _m14_overview_indexes(db: SqliteDatabase) -> None:
     db.execute_sql("CREATE INDEX gap_action_open_due ON gap_action (due, id, status, deleted, assessment_id, cost)")
 
 
+def _m15_review_indexes(db: SqliteDatabase) -> None:
+    """Covering indexes for the 6-monthly review of a region (tests/bench section k): the agreements signed in a
+    period (an agreement row holds its 12 KB signed text), the case logs of a range of months, and the people
+    trained by a day (read with the facts' columns the review needs)."""
+    db.execute_sql("CREATE INDEX agreement_signed ON agreement (signed_on, status, deleted, id, number, party_a_id, party_b_id)")
+    db.execute_sql("CREATE INDEX case_log_by_month ON case_log (month, deleted, facility_id, technique_id, updated_at, "
+                   "cases_with_support, cases_independent, referred_to_hcmc)")
+    db.execute_sql("CREATE INDEX retention_fact_trained ON retention_fact (first, trained_on, staff, technique, facility, started, moved)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -214,6 +224,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (12, "networks: case logs, regional specialty networks, their hubs and members", _m12_networks),
     (13, "reviews: the 6-monthly review reports being written", _m13_reviews),
     (14, "overview: covering indexes for the first screen's counts and lists", _m14_overview_indexes),
+    (15, "review: covering indexes for a region's 6-monthly review", _m15_review_indexes),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -126,11 +126,13 @@ def scope_label(scope: ReviewScope) -> str:
 # --- the parts ------------------------------------------------------------------------------------
 
 
-def _agreements(facilities: Any) -> Any:
-    query = Agreement.select(Agreement.id).where(Agreement.deleted == False)  # noqa: E712
+def _mine(facilities: Any) -> Any:
+    """The condition on an agreement (joined or selected) that it is live and, with `facilities`, theirs. A
+    condition, not a subquery of ids: a region's review then reads the agreements through their own indexes."""
+    condition = Agreement.deleted == False  # noqa: E712
     if facilities is not None:
-        query = query.where(Agreement.party_a.in_(facilities) | Agreement.party_b.in_(facilities))
-    return query
+        condition &= Agreement.party_a.in_(facilities) | Agreement.party_b.in_(facilities)
+    return condition
 
 
 def _technique_names(agreement_ids: list[Any]) -> dict[Any, str]:
@@ -154,25 +156,25 @@ def _agreement_lines(rows: list[tuple[Any, ...]]) -> list[AgreementLine]:
 
 
 def agreements_part(figures: ReviewFigures, facilities: Any) -> None:
-    period, mine = figures.period, _agreements(facilities)
+    period, mine = figures.period, _mine(facilities)
     signed = (Agreement.select(Agreement.id, Agreement.number, Agreement.party_a, Agreement.party_b, Agreement.signed_on)
-              .where(Agreement.id.in_(mine), Agreement.status != "draft", Agreement.signed_on.between(period.start, period.end))
+              .where(mine, Agreement.status != "draft", Agreement.signed_on.between(period.start, period.end))
               .order_by(Agreement.signed_on, Agreement.number))
     figures.signed = _agreement_lines(raw_rows(signed))
     for target, status in ((figures.accepted, "accepted"), (figures.terminated, "terminated")):
         changed = (Agreement.select(Agreement.id, Agreement.number, Agreement.party_a, Agreement.party_b, fn.MIN(AgreementEvent.on_date))
                    .join(AgreementEvent, on=(AgreementEvent.agreement == Agreement.id))
-                   .where(Agreement.id.in_(mine), AgreementEvent.deleted == False, AgreementEvent.kind == "status",  # noqa: E712
+                   .where(mine, AgreementEvent.deleted == False, AgreementEvent.kind == "status",  # noqa: E712
                           AgreementEvent.to_status == status, AgreementEvent.on_date.between(period.start, period.end))
                    .group_by(Agreement.id).order_by(fn.MIN(AgreementEvent.on_date), Agreement.number))
         target.extend(_agreement_lines(raw_rows(changed)))
     ended = (AgreementEvent.select(AgreementEvent.agreement)
              .where(AgreementEvent.deleted == False, AgreementEvent.kind == "status",  # noqa: E712
                     AgreementEvent.to_status.in_(ENDED_STATUSES), AgreementEvent.on_date <= period.end))
-    figures.running_at_end = (Agreement.select().where(Agreement.id.in_(mine), Agreement.status != "draft",
+    figures.running_at_end = (Agreement.select().where(mine, Agreement.status != "draft",
                                                        Agreement.signed_on <= period.end, Agreement.id.not_in(ended)).count())
-    figures.reviews_held = (AgreementEvent.select().where(
-        AgreementEvent.agreement.in_(mine), AgreementEvent.deleted == False, AgreementEvent.kind == "review",  # noqa: E712
+    figures.reviews_held = (AgreementEvent.select().join(Agreement, on=(AgreementEvent.agreement == Agreement.id)).where(
+        mine, AgreementEvent.deleted == False, AgreementEvent.kind == "review",  # noqa: E712
         AgreementEvent.on_date.between(period.start, period.end)).count())
 
 
@@ -184,7 +186,7 @@ def techniques_part(figures: ReviewFigures, facilities: Any) -> None:
     first_day = fn.MIN(AgreementEvent.on_date)
     rows = raw_rows(AgreementEvent.select(Agreement.number, Agreement.party_b, AgreementEvent.reason, first_day, AgreementEvent.to_status)
                     .join(Agreement, on=(AgreementEvent.agreement == Agreement.id))
-                    .where(AgreementEvent.agreement.in_(_agreements(facilities)), AgreementEvent.deleted == False,  # noqa: E712
+                    .where(_mine(facilities), AgreementEvent.deleted == False,  # noqa: E712
                            AgreementEvent.kind == "progress", AgreementEvent.to_status.in_(("independent", "accepted")),
                            AgreementEvent.on_date.between(period.start, period.end))
                     .group_by(AgreementEvent.agreement, AgreementEvent.reason, AgreementEvent.to_status)
