@@ -32,7 +32,7 @@ from hospitaldesk.services import agreement_terms as terms
 from hospitaldesk.services import authority, gaps, retention
 from hospitaldesk.services.agreements import AgreementCatalog
 from hospitaldesk.reports.review_data import MonthCases
-from hospitaldesk.services.case_outcomes import logged_months
+from hospitaldesk.services.case_outcomes import sums_by
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.facilities import short_names
 from hospitaldesk.services.readiness_terms import percent
@@ -276,7 +276,7 @@ def duplications(scope: Scope) -> Listing:
     found = [d for d in duplication_warnings()
              if (facilities is None or d.first.facility_id in facilities or d.second.facility_id in facilities)
              and (not specialty or d.first.specialty_id == specialty)]
-    return Listing([Item("", "", d.technique, d.message) for d in found[:SHOWN]], len(found))
+    return Listing([Item("networks", stored(d.first.network_id), d.technique, d.message) for d in found[:SHOWN]], len(found))
 
 
 def cases_per_month(scope: Scope, today: dt.date, months: int = CHART_MONTHS) -> list[CaseMonth]:
@@ -284,7 +284,7 @@ def cases_per_month(scope: Scope, today: dt.date, months: int = CHART_MONTHS) ->
     for the `months` months ending at the latest month logged (this month at the latest: a region whose
     logs stopped still shows its last months rather than an empty chart). Two live rows for the same
     facility, technique and month (entered at two sites before a sync) count once: the one changed last
-    (case_outcomes.logged_months)."""
+    (case_outcomes.sums_by)."""
     query = CaseLog.select(fn.MAX(CaseLog.month)).where(CaseLog.deleted == False, CaseLog.month <= today)  # noqa: E712
     facilities, techniques = scope_facilities(scope), scope_techniques(scope)
     if facilities is not None:
@@ -293,17 +293,11 @@ def cases_per_month(scope: Scope, today: dt.date, months: int = CHART_MONTHS) ->
         query = query.where(CaseLog.technique.in_(techniques))
     latest = date_value(raw_rows(query)[0][0]) or today.replace(day=1)
     first = month_after(latest, 1 - months)
-    last_changed = logged_months(first, latest, None if facilities is None else list(facilities), techniques)
-    sums: dict[dt.date, list[int]] = {}
-    for (_f, _t, month), logged in last_changed.items():
-        total = sums.setdefault(date_value(month) or first, [0, 0, 0, 0])
-        for n in range(3):
-            total[n] += logged[n]
-        total[3] += 1
+    sums = {date_value(month): row for month, _facilities, *row in sums_by("month", first, latest, facilities, techniques)}
     out = []
     for offset in range(months):
         month = month_after(first, offset)
-        s = sums.get(month, [0, 0, 0, 0])
+        s = [int(n or 0) for n in sums.get(month, [0, 0, 0, 0])]
         out.append(CaseMonth(month, s[0], s[1], s[2], s[3]))
     return out
 

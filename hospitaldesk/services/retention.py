@@ -256,9 +256,11 @@ def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMEN
     return found
 
 
-def departures(facility_id: str | uuid.UUID | None = None, since: dt.date | None = None) -> list[dict[str, Any]]:
+def departures(facility_id: str | uuid.UUID | None = None, since: dt.date | None = None, until: dt.date | None = None,
+               ids: Any = None) -> list[dict[str, Any]]:
     """Trained people who left (newest first), with the techniques they took with them and
-    whether leaving broke a commitment. Raw rows: a region has thousands of leavers (tests/bench, h)."""
+    whether leaving broke a commitment. Raw rows: a region has thousands of leavers (tests/bench, h).
+    `since`, `until`: left on those days or between; `ids`: only these departures (a select of their ids)."""
     query = (StaffDeparture.select(StaffDeparture.id, StaffDeparture.staff, StaffDeparture.left_on, StaffDeparture.returned_on,
                                    StaffDeparture.reason, StaffDeparture.destination_facility, StaffDeparture.destination_name,
                                    StaffDeparture.destination_kind, StaffDeparture.still_performs, Staff.full_name, Staff.facility,
@@ -270,6 +272,10 @@ def departures(facility_id: str | uuid.UUID | None = None, since: dt.date | None
         query = query.where(Staff.facility == parse_id(facility_id))
     if since is not None:
         query = query.where(StaffDeparture.left_on >= since)
+    if until is not None:
+        query = query.where(StaffDeparture.left_on <= until)
+    if ids is not None:
+        query = query.where(StaffDeparture.id.in_(ids))
     leavers = raw_rows(query)
     if not leavers:
         return []

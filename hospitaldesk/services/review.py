@@ -237,15 +237,15 @@ def _departures(figures: ReviewFigures, facilities: Any) -> None:
                       .where(RetentionFact.staff == StaffDeparture.staff, RetentionFact.trained_on <= StaffDeparture.left_on))
     if facilities is not None:
         trained_before = trained_before.where(RetentionFact.facility.in_(facilities))
-    left = raw_rows(StaffDeparture.select(StaffDeparture.id, StaffDeparture.staff, StaffDeparture.destination_kind).where(
+    leaving = StaffDeparture.select(StaffDeparture.id, StaffDeparture.staff, StaffDeparture.destination_kind).where(
         StaffDeparture.deleted == False, fn.EXISTS(trained_before),  # noqa: E712
-        StaffDeparture.left_on.between(period.start, period.end)))
+        StaffDeparture.left_on.between(period.start, period.end))
+    left = raw_rows(leaving)
     figures.departures = len({person for _d, person, _kind in left})
     figures.departures_private = len({person for _d, person, kind in left if kind == "private"})
-    if left:  # whether a departure broke a commitment: retention's rule
-        ids = {id_text(d) for d, _person, _kind in left}
-        figures.departures_breaking = len({d["staff_id"] for d in retention.departures(since=period.start)
-                                           if d["id"] in ids and d["breaks_commitment"]})
+    if left:  # whether a departure broke a commitment: retention's rule, for these departures alone
+        broke = retention.departures(since=period.start, until=period.end, ids=leaving.select(StaffDeparture.id))
+        figures.departures_breaking = len({d["staff_id"] for d in broke if d["breaks_commitment"]})
 
 
 def readiness_part(figures: ReviewFigures, facilities: Any) -> None:

@@ -110,3 +110,13 @@ def test_readiness_and_retention_over_time_are_drawn(window: Any, demo_overview:
     assert len(points) == 8 and points[-1].trained > 0 and points[-1].assessed > 0
     assert all(0 <= (p.retention_share or 0) <= 1 for p in points)
     assert screen.trends.canvas.find_all()
+
+
+def test_a_click_on_the_duplication_opens_its_network(window: Any, demo_overview: Any) -> None:
+    screen = demo_overview
+    assert str(screen.duplications.cget("cursor")) == "hand2"
+    screen._open_duplication()
+    window.root.update()
+    networks = window.screens["networks"]
+    assert window.current == "networks"
+    assert networks.tree.selection() and "Tim mạch" in networks.tree.item(networks.tree.selection()[0], "values")[0]

@@ -89,6 +89,7 @@ class OverviewScreen(ttk.Frame):
         self.trends_generation = self.trends_shown = 0  # the latest asked for, the latest drawn
         self.duplications = ttk.Label(self, text="", foreground="#8a5a00", wraplength=1100, justify="left")  # dark amber: legible
         self.duplications.pack(side="bottom", anchor="w", pady=(4, 0))
+        self.duplications.bind("<Button-1>", lambda _e: self._open_duplication())  # to the network, its warning shown
         grid = ttk.Frame(self)
         grid.pack(fill="both", expand=True)
         self.trees: dict[str, ttk.Treeview] = {}
@@ -190,7 +191,7 @@ class OverviewScreen(ttk.Frame):
         dup = data.duplications
         self.duplications.configure(text="⚠ " + _("Duplication in the networks: {first}").format(first=dup.items[0].detail)
                                     + (" " + _("(and {count} more)").format(count=dup.total - 1) if dup.total > 1 else "")
-                                    if dup.total else "")
+                                    if dup.total else "", cursor="hand2" if dup.total else "")
         self.chart.show(data.cases)
         self._load_trends()
 
@@ -220,6 +221,11 @@ class OverviewScreen(ttk.Frame):
                 cells = {"title": item.title, "detail": item.detail, "day": format_date(item.day) if item.day else ""}
                 tree.insert("", "end", iid=iid, values=[cells[c] for c in columns], tags=("late",) if item.late else ())
                 self.items[iid] = item
+
+    def _open_duplication(self) -> None:
+        listing = self.data.duplications if self.data is not None else None
+        if listing is not None and listing.items:
+            self.open_record(listing.items[0].screen, listing.items[0].record_id)
 
     def open_selected(self, tree: ttk.Treeview) -> str:
         selection = tree.selection()
