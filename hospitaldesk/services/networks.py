@@ -8,6 +8,7 @@ from typing import Any
 
 from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import Facility, Network, NetworkHub, NetworkMember, Province, Specialty, Technique
+from hospitaldesk.db.rows import id_text, raw_rows
 from hospitaldesk.errors import FieldError, ValidationError
 from hospitaldesk.i18n import N_, _
 from hospitaldesk.services import authority
@@ -204,15 +205,25 @@ def delete_member(member_id: str | uuid.UUID) -> None:
 
 
 def member_facts() -> list[MemberFact]:
-    """Every live member of a live network, as the rules read it."""
-    query = (NetworkMember.select(NetworkMember, Network, Facility, Technique, Province)
+    """Every live member of a live network, as the rules read it. Raw rows of the columns the rules need: the
+    overview reads these on every start, and a model per joined table cost 0.3 s for 1,000 members."""
+    query = (NetworkMember.select(NetworkMember.id, NetworkMember.network, Network.name, Network.specialty, NetworkMember.facility,
+                                  Facility.name, Province.code, NetworkMember.technique, Technique.name, NetworkMember.status,
+                                  NetworkMember.planned_year)
              .join(Network, on=(NetworkMember.network == Network.id)).switch(NetworkMember)
              .join(Facility, on=(NetworkMember.facility == Facility.id))
              .join(Province, on=(Facility.province == Province.id)).switch(NetworkMember)
              .join(Technique, on=(NetworkMember.technique == Technique.id))
              .where(NetworkMember.deleted == False, Network.deleted == False))  # noqa: E712
-    return [MemberFact(str(m.id), str(m.network_id), m.network.name, str(m.network.specialty_id), str(m.facility_id), m.facility.name,
-                       m.facility.province.code, str(m.technique_id), m.technique.name, m.status, m.planned_year) for m in query]
+    ids: dict[Any, str] = {}  # each distinct stored id formatted once
+
+    def text(value: Any) -> str:
+        return ids.get(value) or ids.setdefault(value, id_text(value))
+
+    return [MemberFact(text(member), text(network), network_name, text(specialty), text(facility), facility_name, province, text(technique),
+                       technique_name, status, planned_year)
+            for (member, network, network_name, specialty, facility, facility_name, province, technique, technique_name, status,
+                 planned_year) in raw_rows(query)]
 
 
 def duplication_warnings() -> list[Duplication]:
