@@ -13,7 +13,7 @@ from typing import Any
 from hospitaldesk import text
 from hospitaldesk.db.connection import atomic
 from hospitaldesk.db.models import Agreement, AgreementEvent, AgreementTechnique, Amendment
-from hospitaldesk.db.rows import CHUNK, raw_rows
+from hospitaldesk.db.rows import CHUNK, id_text, raw_rows
 from hospitaldesk.errors import FieldError, NotFoundError, ValidationError
 from hospitaldesk.i18n import N_, _, format_date
 from hospitaldesk.services import agreement_terms as terms
@@ -224,21 +224,22 @@ def amendment_lines(amendment_id: uuid.UUID) -> list[AgreementTechnique]:
 
 
 def lines_in_force(agreement_id: uuid.UUID) -> list[AgreementTechnique]:
-    """The contract's lines and those of its signed amendments, minus the lines they replaced."""
-    signed = Amendment.select(Amendment.id).where(Amendment.agreement == agreement_id, Amendment.status == "signed", Amendment.deleted == False)  # noqa: E712
-    lines = list(
-        AgreementTechnique.live()
-        .where(AgreementTechnique.agreement == agreement_id,
-               AgreementTechnique.amendment.is_null() | AgreementTechnique.amendment.in_(signed))
-        .order_by(AgreementTechnique.amendment.is_null(False), AgreementTechnique.position)
-    )
-    replaced = {line.replaces_id for line in lines if line.replaces_id}
-    return [line for line in lines if line.id not in replaced]
+    """The contract's lines and those of its signed amendments, minus the lines they replaced (_in_force's rule)."""
+    ids = [uuid.UUID(id_text(line)) for line, _agreement, _technique in _in_force([agreement_id])]
+    found = {line.id: line for line in AgreementTechnique.select().where(AgreementTechnique.id.in_(ids))} if ids else {}
+    return [found[line] for line in ids]
 
 
 def techniques_in_force(agreement_ids: list[Any]) -> list[tuple[Any, Any]]:
     """(agreement, technique) of the lines in force of many agreements (stored ids, as raw rows give them),
-    in each agreement's print order: lines_in_force's rule, a few queries for any number of agreements."""
+    in each agreement's print order: a few queries for any number of agreements."""
+    return [(agreement, technique) for _line, agreement, technique in _in_force(agreement_ids)]
+
+
+def _in_force(agreement_ids: list[Any]) -> list[tuple[Any, Any, Any]]:
+    """(line, agreement, technique) of the agreements' lines in force, as stored ids, in each agreement's print
+    order (the contract's lines, then the amendments', by position): the live lines of the contract and of its
+    signed amendments, minus the lines those replaced."""
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(agreement_ids), CHUNK):
         rows += raw_rows(AgreementTechnique.select(
@@ -253,7 +254,7 @@ def techniques_in_force(agreement_ids: list[Any]) -> list[tuple[Any, Any]]:
     in_force = [row for row in rows if row[3] is None or row[3] in signed]
     replaced = {row[4] for row in in_force if row[4] is not None}
     ordered = sorted((row for row in in_force if row[0] not in replaced), key=lambda row: (row[3] is not None, row[5]))
-    return [(row[1], row[2]) for row in ordered]
+    return [(row[0], row[1], row[2]) for row in ordered]
 
 
 def technique_progress(agreement_id: str | uuid.UUID) -> list[dict[str, Any]]:
