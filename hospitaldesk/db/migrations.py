@@ -209,6 +209,13 @@ def _m15_review_indexes(db: SqliteDatabase) -> None:
     db.execute_sql("CREATE INDEX retention_fact_trained ON retention_fact (first, trained_on, staff, technique, facility, started, moved)")
 
 
+def _m16_staff_live_index(db: SqliteDatabase) -> None:
+    """A covering index of whether each person is live, still here, and where: the overview's commitments
+    ending soon join 5,000 enrollments of the region to their person, and a staff row is wide (notes,
+    search key); the names are read for the 200 shown only (services/retention.py)."""
+    db.execute_sql("CREATE INDEX staff_live ON staff (id, deleted, status, facility_id)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -225,6 +232,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (13, "reviews: the 6-monthly review reports being written", _m13_reviews),
     (14, "overview: covering indexes for the first screen's counts and lists", _m14_overview_indexes),
     (15, "review: covering indexes for a region's 6-monthly review", _m15_review_indexes),
+    (16, "overview: a covering index of the staff who are still here", _m16_staff_live_index),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -243,11 +243,11 @@ def commitments(scope: Scope, today: dt.date) -> Listing:
     """Trained people still working whose commitment to serve ends within 90 days (soonest first)."""
     facilities = scope_facilities(scope)
     techniques = scope_techniques(scope)
-    rows = retention.commitments_ending(today, facilities=None if facilities is None else {f.hex for f in facilities},
-                                        techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)}, first=SHOWN)
-    listing = Listing(total=len(rows))
-    names = short_names({stored(r["facility_id"]) for r in rows[:SHOWN]})
-    for row in rows[:SHOWN]:
+    total, rows = retention.commitments_first(today, SHOWN, facilities=None if facilities is None else {f.hex for f in facilities},
+                                              techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)})
+    listing = Listing(total=total)
+    names = short_names({stored(r["facility_id"]) for r in rows})
+    for row in rows:
         listing.items.append(Item("staff", stored(row["staff_id"]), row["name"], _("{technique} · {facility} · {days} days left").format(
             technique=row["technique"], facility=names.get(stored(row["facility_id"]), ""), days=row["days_left"]), row["ends_on"]))
     return listing

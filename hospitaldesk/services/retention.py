@@ -214,46 +214,67 @@ def below_need(today: dt.date | None = None, facilities: Collection[Any] | None 
         for facility, technique, working, needed in (shown if first is None else shown[:first])]
 
 
-def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMENT_WARNING_DAYS,
-                       facility_id: str | uuid.UUID | None = None, facilities: Collection[Any] | None = None,
-                       techniques: Collection[Any] | None = None, first: int | None = None) -> list[dict[str, Any]]:
-    """People still working here whose commitment ends within `days` (soonest first): the moment to
-    talk to them about staying. SQLite narrows to the window (a day's margin each side for 29 February),
-    then each end is computed exactly as everywhere else (commitment_end).
-
-    `facilities`, `techniques`: stored ids to keep (None: all); `first`: only the first so many rows get
-    their technique's name (the others say "": the overview counts them all and shows 200)."""
-    today = today or dt.date.today()
+def _ending_within(today: dt.date, days: int, facility_id: str | uuid.UUID | None, facilities: Collection[Any] | None,
+                   techniques: Collection[Any] | None) -> list[tuple[Any, ...]]:
+    """(ends as ISO text, enrollment, person, facility, technique) of the people still working whose commitment ends
+    within `days`, soonest first; raw ids. SQLite computes each end as commitment_end does, but for a
+    training ended on 29 February, whose end commitment_end computes (the window has a day's margin each
+    side for it). Names are left to the caller: a region has 5,000 such rows and the overview shows 200."""
     until = today + dt.timedelta(days=days)
     ended = fn.COALESCE(Enrollment.end_on, Enrollment.certificate_date)
     # Migration 13's index on COMMITMENT_END_SQL, spelled the same (the format a literal, not a parameter,
-    # or SQLite does not see it is the indexed expression): the window is a range of that index.
+    # or SQLite does not see it is the indexed expression): the window is a range of that index. The staff
+    # row is read through migration 16's covering index (id, deleted, status, facility), not the table.
     ends_sql = fn.date(ended, fn.printf(SQL("'+%d years'"), Enrollment.commitment_years))
-    query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.full_name, Staff.facility, Enrollment.technique, ended,
-                               Enrollment.commitment_years)
+    query = (Enrollment.select(Enrollment.id, Enrollment.staff, Staff.facility, Enrollment.technique, ended, Enrollment.commitment_years,
+                               ends_sql)
              .join(Staff, on=(Enrollment.staff == Staff.id))
              .where(Enrollment.deleted == False, Staff.deleted == False, Staff.status != "left",  # noqa: E712
                     Enrollment.commitment_years.is_null(False), Enrollment.status.in_(terms.TRAINED_STATUSES),
                     ends_sql.between((today - dt.timedelta(days=1)).isoformat(), (until + dt.timedelta(days=1)).isoformat())))
     if facility_id:
         query = query.where(Staff.facility == parse_id(facility_id))
-    found: list[dict[str, Any]] = []
-    ids: dict[Any, str] = {}  # facilities and techniques recur: each formatted once
-    for enrollment, person, name, facility, technique_id, ended_raw, years in raw_rows(query):
-        if (facilities is not None and facility not in facilities) or (techniques is not None and technique_id not in techniques):
+    first, last = today.isoformat(), until.isoformat()
+    found = []
+    for enrollment, person, facility, technique, ended_raw, years, ends in raw_rows(query):
+        if (facilities is not None and facility not in facilities) or (techniques is not None and technique not in techniques):
             continue
-        ends = commitment_end(date_value(ended_raw), years)
-        if ends is not None and today <= ends <= until:
-            found.append({"enrollment_id": id_text(enrollment), "staff_id": id_text(person), "name": name,
-                          "facility_id": ids.get(facility) or ids.setdefault(facility, id_text(facility)),
-                          "technique_id": ids.get(technique_id) or ids.setdefault(technique_id, id_text(technique_id)),
-                          "technique": technique_id, "ends_on": ends, "days_left": (ends - today).days})
-    found.sort(key=lambda r: r["ends_on"])
-    shown = len(found) if first is None else min(first, len(found))
-    names = names_of(Technique.id, Technique.name, {r["technique"] for r in found[:shown]})  # each technique once, not a join per row
-    for n, row in enumerate(found):
-        row["technique"] = names.get(row["technique"], "") if n < shown else ""
+        if str(ended_raw)[5:10] == "02-29":  # SQLite's year later is 1 March; commitment_end's, 28 February
+            exact = commitment_end(date_value(ended_raw), years)
+            ends = exact.isoformat() if exact else None
+        if ends is not None and first <= ends <= last:
+            found.append((ends, enrollment, person, facility, technique))
+    found.sort()  # by the end, then the person and the enrollment (ids as stored): the same order every time
     return found
+
+
+def _named_commitments(rows: list[tuple[Any, ...]], today: dt.date) -> list[dict[str, Any]]:
+    """The rows as the screens, the printed list and the overview show them: with the person's and the
+    technique's names, each read once for all the rows."""
+    people = names_of(Staff.id, Staff.full_name, [row[2] for row in rows])
+    techniques = names_of(Technique.id, Technique.name, [row[4] for row in rows])
+    ids: dict[Any, str] = {}  # facilities and techniques recur: each formatted once
+    return [{"enrollment_id": id_text(enrollment), "staff_id": id_text(person), "name": people.get(person, ""),
+             "facility_id": ids.get(facility) or ids.setdefault(facility, id_text(facility)),
+             "technique_id": ids.get(technique) or ids.setdefault(technique, id_text(technique)),
+             "technique": techniques.get(technique, ""), "ends_on": ends, "days_left": (ends - today).days}
+            for ends, enrollment, person, facility, technique in ((dt.date.fromisoformat(row[0]), *row[1:]) for row in rows)]
+
+
+def commitments_ending(today: dt.date | None = None, days: int = terms.COMMITMENT_WARNING_DAYS,
+                       facility_id: str | uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """People still working here whose commitment ends within `days` (soonest first): the moment to
+    talk to them about staying."""
+    today = today or dt.date.today()
+    return _named_commitments(_ending_within(today, days, facility_id, None, None), today)
+
+
+def commitments_first(today: dt.date, first: int, facilities: Collection[Any] | None = None,
+                      techniques: Collection[Any] | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """For the overview: how many commitments end within 90 days, and the `first` of them named.
+    `facilities`, `techniques`: stored ids to keep (None: all)."""
+    rows = _ending_within(today, terms.COMMITMENT_WARNING_DAYS, None, facilities, techniques)
+    return len(rows), _named_commitments(rows[:first], today)
 
 
 def departures(facility_id: str | uuid.UUID | None = None, since: dt.date | None = None, until: dt.date | None = None,

@@ -178,17 +178,24 @@ def test_commitments_ending_within_90_days(site_store: Path) -> None:
     ending = retention.commitments_ending(today=D(2026, 5, 1))
     assert [(r["name"], r["days_left"]) for r in ending] == [("Nguyễn Thị Hạnh", 60)]
     assert retention.commitments_ending(today=D(2026, 1, 1)) == []
-    # Narrowed and cut as the overview asks: the same rows, only the first named.
+    # Narrowed and cut as the overview asks: the count of all, the first ones named.
     lan = add(full_name="Lê Thị Lan", national_id="")
     trained(lan, end="15/07/2023", commitment_years="3", technique=technique_id("TM-PCI"))  # ends 15/07/2026
     both = retention.commitments_ending(today=D(2026, 5, 1))
     assert [(r["name"], r["days_left"]) for r in both] == [("Nguyễn Thị Hạnh", 60), ("Lê Thị Lan", 75)]
-    first = retention.commitments_ending(today=D(2026, 5, 1), first=1)
-    assert [dict(r, technique="") for r in first] == [dict(r, technique="") for r in both]
-    assert [r["technique"] for r in first] == [both[0]["technique"], ""] and both[1]["technique"]
-    pci = retention.commitments_ending(today=D(2026, 5, 1), techniques={uuid.UUID(technique_id("TM-PCI")).hex})
-    assert [r["name"] for r in pci] == ["Lê Thị Lan"]
-    assert retention.commitments_ending(today=D(2026, 5, 1), facilities={uuid.UUID(str(facility_by_code("ST-BVDK").id)).hex}) == []
+    assert all(r["technique"] for r in both)
+    assert retention.commitments_first(D(2026, 5, 1), 1) == (2, both[:1])
+    assert retention.commitments_first(D(2026, 5, 1), 5) == (2, both)
+    total, pci = retention.commitments_first(D(2026, 5, 1), 5, techniques={uuid.UUID(technique_id("TM-PCI")).hex})
+    assert (total, [r["name"] for r in pci]) == (1, ["Lê Thị Lan"])
+    assert retention.commitments_first(D(2026, 5, 1), 5, facilities={uuid.UUID(str(facility_by_code("ST-BVDK").id)).hex}) == (0, [])
+    # Trained until 29 February: a year later is 28 February 2025 (commitment_end), not SQLite's 1 March.
+    leap = add(full_name="Phạm Văn Nam", national_id="")
+    trained(leap, end="29/02/2024", commitment_years="1")
+    assert [(r["name"], r["ends_on"]) for r in retention.commitments_ending(today=D(2024, 11, 30))] == [("Phạm Văn Nam", D(2025, 2, 28))]
+    assert retention.commitments_ending(today=D(2025, 3, 1)) == []
+    mine = retention.commitments_ending(today=D(2026, 5, 1), facility_id=both[0]["facility_id"])
+    assert [r["name"] for r in mine] == [r["name"] for r in both if r["facility_id"] == both[0]["facility_id"]]
 
 
 # --- retention -----------------------------------------------------------------------------------
