@@ -216,6 +216,31 @@ def _m16_staff_live_index(db: SqliteDatabase) -> None:
     db.execute_sql("CREATE INDEX staff_live ON staff (id, deleted, status, facility_id)")
 
 
+# Two live case logs for one facility, technique and month ("twins": entered at two sites before a sync).
+CASE_LOG_TWIN_WHEN = ("new.deleted = 0 AND EXISTS (SELECT 1 FROM case_log o WHERE o.facility_id = new.facility_id "
+                      "AND o.technique_id = new.technique_id AND o.month = new.month AND o.deleted = 0 AND o.id != new.id)")
+
+
+def _m17_case_log_twins(db: SqliteDatabase) -> None:
+    """The months that have (or had) twin case logs, noted by triggers when a live row joins another, by
+    whatever path (a form, sync, another program): the sums (services/case_outcomes.py) then look up the
+    few twins instead of grouping a region's 80,000 rows to find them. A note is never removed: one whose
+    twin was since deleted costs a lookup, and the lookup checks."""
+    db.execute_sql("CREATE TABLE case_log_twin (facility_id TEXT NOT NULL, technique_id TEXT NOT NULL, month DATE NOT NULL, "
+                   "PRIMARY KEY (facility_id, technique_id, month)) WITHOUT ROWID")
+    note = "INSERT OR IGNORE INTO case_log_twin (facility_id, technique_id, month) VALUES (new.facility_id, new.technique_id, new.month);"
+    db.execute_sql(f"CREATE TRIGGER case_log_twin_insert AFTER INSERT ON case_log WHEN {CASE_LOG_TWIN_WHEN} BEGIN {note} END")
+    db.execute_sql("CREATE TRIGGER case_log_twin_update AFTER UPDATE OF facility_id, technique_id, month, deleted ON case_log "
+                   f"WHEN {CASE_LOG_TWIN_WHEN} BEGIN {note} END")
+    db.execute_sql("INSERT INTO case_log_twin (facility_id, technique_id, month) SELECT facility_id, technique_id, month "
+                   "FROM case_log WHERE deleted = 0 GROUP BY facility_id, technique_id, month HAVING COUNT(*) > 1")
+    # A province's, a partner's or a specialty's sums (the overview's filters): their logs are ranges of these
+    # indexes, where the month index (migration 15) would test each of the region's rows against the filter.
+    for first, second in (("technique_id", "facility_id"), ("facility_id", "technique_id")):
+        db.execute_sql(f"CREATE INDEX case_log_by_{first[:-3]} ON case_log ({first}, month, deleted, {second}, updated_at, "
+                       "cases_with_support, cases_independent, referred_to_hcmc)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -233,6 +258,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (14, "overview: covering indexes for the first screen's counts and lists", _m14_overview_indexes),
     (15, "review: covering indexes for a region's 6-monthly review", _m15_review_indexes),
     (16, "overview: a covering index of the staff who are still here", _m16_staff_live_index),
+    (17, "case logs: the months logged twice, noted by triggers; indexes by facility and by technique", _m17_case_log_twins),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

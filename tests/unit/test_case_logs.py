@@ -153,3 +153,43 @@ def test_independence_months_in_sql_follow_summarise_and_the_last_changed_twin(s
     assert case_outcomes.independence_months(D(2024, 1, 31)) == {}
     cm = Facility.select(Facility.id).where(Facility.id == facility_by_code("CM-SANNHI").id)
     assert case_outcomes.independence_months(D(2024, 12, 1), cm) == {}
+
+
+def test_twins_made_by_moving_or_restoring_a_row_count_once(site_store: Path) -> None:
+    """Migration 17's triggers note a twin month however it is made: a row moved onto a month already
+    logged, a deleted row restored beside a live one, a row written by another program (plain SQL)."""
+    import uuid
+
+    from hospitaldesk.db.connection import database
+    from hospitaldesk.db.models import CaseLog
+
+    st, crrt = facility_by_code("ST-BVDK").id, uuid.UUID(technique_id("NHI-LOC-MAU-LIEN-TUC"))
+
+    def log(month: dt.date, supported: int, changed: int, deleted: bool = False) -> CaseLog:
+        record = CaseLog.create(facility=st, technique=crrt, month=month, cases_with_support=supported, cases_independent=0,
+                                referred_to_hcmc=0, deleted=deleted)
+        CaseLog.update(updated_at=dt.datetime(2024, 5, changed)).where(CaseLog.id == record.id).execute()
+        return record
+
+    def supported() -> dict[str, int]:
+        return {str(m)[:7]: s for m, _f, s, *_rest in case_outcomes.sums_by("month", D(2024, 1, 1), D(2024, 12, 1))}
+
+    log(D(2024, 1, 1), 1, 1)
+    moved = log(D(2024, 2, 1), 5, 2)
+    log(D(2024, 3, 1), 2, 3)
+    gone = log(D(2024, 3, 1), 7, 1, deleted=True)
+    assert supported() == {"2024-01": 1, "2024-02": 5, "2024-03": 2}
+    # February's row moved onto January, changed last: January is 5 (not 1 + 5), February empty.
+    CaseLog.update(month=D(2024, 1, 1), updated_at=dt.datetime(2024, 6, 1)).where(CaseLog.id == moved.id).execute()
+    # March's deleted row restored, changed last: March is 7 (not 2 + 7).
+    CaseLog.update(deleted=False, updated_at=dt.datetime(2024, 6, 2)).where(CaseLog.id == gone.id).execute()
+    assert supported() == {"2024-01": 5, "2024-03": 7}
+    # Another program's row for April beside ours, changed later: April is 9.
+    log(D(2024, 4, 1), 4, 1)
+    database.execute_sql("INSERT INTO case_log (id, created_at, updated_at, last_site, change_seq, deleted, facility_id, technique_id, "
+                         "month, cases_with_support, cases_independent, referred_to_hcmc) "
+                         "VALUES (?, '2024-05-09', '2024-07-01', NULL, 0, 0, ?, ?, '2024-04-01', 9, 0, 0)",
+                         [uuid.uuid4().hex, st.hex, crrt.hex])
+    assert supported() == {"2024-01": 5, "2024-03": 7, "2024-04": 9}
+    noted = database.execute_sql("SELECT month FROM case_log_twin ORDER BY month").fetchall()
+    assert [str(m)[:7] for (m,) in noted] == ["2024-01", "2024-03", "2024-04"]

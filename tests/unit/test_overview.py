@@ -12,7 +12,7 @@ import pytest
 from hospitaldesk.db.models import Technique
 from hospitaldesk.services import agreement_lifecycle as life
 from hospitaldesk.services import agreements, assessments, case_logs, gaps, networks, overview, readiness_terms
-from hospitaldesk.services.overview import Scope
+from hospitaldesk.services.overview import CaseMonth, Scope
 from tests.unit.conftest import agreement_line, facility_by_code, province, technique_id
 from tests.unit.test_readiness import CRRT, STARTER, answer_all
 from tests.unit.test_trainees import add, trained
@@ -97,6 +97,14 @@ def test_the_whole_region(region: dict[str, str]) -> None:
     assert (july.with_support, july.independent, july.referred, july.logs) == (2, 0, 5, 1)
     assert (august.with_support, august.independent, august.referred, august.logs) == (3 + 1, 1 + 0, 4 + 2, 2)
     assert all(m.logs == 0 for m in o.cases[:-2])
+    # Months later, the chart still ends at 08/2024: read at once up to 30/11/2024 (three months more are
+    # searched), through the latest month logged from 01/12/2024 on; before 08/2024, it ends at that month.
+    case_logs.save({"facility": fid("ST-BVDK"), "technique": technique_id("TM-PCI"), "month": "04/2023", "cases_with_support": "7"})
+    shown = overview.cases_per_month(Scope(), TODAY)
+    assert shown[1] == CaseMonth(dt.date(2023, 4, 1), 7, 0, 0, 1) and shown[2:] == o.cases[2:]
+    for later in (dt.date(2024, 11, 30), dt.date(2024, 12, 1), dt.date(2026, 1, 15)):
+        assert overview.cases_per_month(Scope(), later) == shown, later
+    assert overview.cases_per_month(Scope(), dt.date(2024, 7, 31))[-1] == CaseMonth(dt.date(2024, 7, 1), 2, 0, 5, 1)
 
 
 def test_a_province_narrows_everything(region: dict[str, str]) -> None:
