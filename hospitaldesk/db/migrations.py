@@ -241,6 +241,18 @@ def _m17_case_log_twins(db: SqliteDatabase) -> None:
                        "cases_with_support, cases_independent, referred_to_hcmc)")
 
 
+def _m18_retention_pairs(db: SqliteDatabase) -> None:
+    """How many people each facility has trained in each technique, kept beside the retention facts
+    (services/retention_facts.py recounts the pairs a refresh touches), and covering indexes for the rest of
+    the overview's staff below need: the current checklist of a technique, and the people away on a day."""
+    db.execute_sql("CREATE TABLE retention_pair (facility TEXT NOT NULL, technique TEXT NOT NULL, trained INTEGER NOT NULL, "
+                   "PRIMARY KEY (facility, technique)) WITHOUT ROWID")
+    db.execute_sql("INSERT INTO retention_pair (facility, technique, trained) SELECT facility, technique, COUNT(*) "
+                   "FROM retention_fact WHERE first = 1 GROUP BY facility, technique")
+    db.execute_sql("CREATE INDEX checklist_template_current ON checklist_template (technique_id, deleted, version, id)")
+    db.execute_sql("CREATE INDEX staff_departure_away ON staff_departure (deleted, left_on, returned_on, staff_id)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -259,6 +271,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (15, "review: covering indexes for a region's 6-monthly review", _m15_review_indexes),
     (16, "overview: a covering index of the staff who are still here", _m16_staff_live_index),
     (17, "case logs: the months logged twice, noted by triggers; indexes by facility and by technique", _m17_case_log_twins),
+    (18, "trainees: the trained per facility and technique, kept beside the retention facts", _m18_retention_pairs),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
@@ -167,8 +167,8 @@ def below_need(today: dt.date | None = None, facilities: Collection[Any] | None 
     name): how many, and the `first` of them (all when None), without counting what the others need
     (milestones) or naming more than are returned. `facilities`, `techniques`: stored ids to keep (None: all).
 
-    Working is counted the other way round: every trained person of the pair (one walk of an index of the
-    pairs, migration 13) less those not working today, who are few and found through their own indexes:
+    Working is counted the other way round: every trained person of the pair (counted beside the facts,
+    migration 18) less those not working today, who are few and found through their own indexes:
     employed from a later day, or away today (only people who ever left can be). That is retention()'s
     `active`, negated: (started > today) or (moved and away today)."""
     retention_facts.refresh()
@@ -182,29 +182,40 @@ def below_need(today: dt.date | None = None, facilities: Collection[Any] | None 
 
     _place_starters(trained_lacking)
     away = _AWAY.replace(":day", "?")
-    # A filter's facilities (a province, a partner's hospitals) are ranges of the pair index: only theirs are counted.
+    # A filter's facilities (a province, a partner's hospitals) are ranges of the pairs' key: only theirs are read.
     among = sorted(facilities) if facilities is not None and len(facilities) <= 10 * CHUNK else None
     only = "" if among is None else f" AND facility IN ({', '.join('?' * len(among))})"
-    absent = (f"SELECT facility, technique, COUNT(*) AS n FROM ("
-              f"SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
-              f"UNION SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.started > ?"
-              ") GROUP BY facility, technique")
-    short = database.execute_sql(
-        f"SELECT t.facility, t.technique, t.n - COALESCE(x.n, 0), r.needed "
-        f"FROM (SELECT facility, technique, COUNT(*) AS n FROM {facts} WHERE first = 1{only} GROUP BY facility, technique) t "
-        f"JOIN ({_required_sql()}) r ON r.technique_id = t.technique "
-        f"LEFT JOIN ({absent}) x ON x.facility = t.facility AND x.technique = t.technique "
-        "WHERE t.n - COALESCE(x.n, 0) < r.needed", [*(among or []), day, day, day]).fetchall()
-    if facilities is not None or techniques is not None:
-        short = [row for row in short if (facilities is None or row[0] in facilities) and (techniques is None or row[1] in techniques)]
-    # In retention()'s order: by facility name first, so only the techniques of the facilities up to the
-    # `first`-th row's need their names (a region has 7,900 rows; the overview shows 200).
+    needed = database.execute_sql(
+        f"SELECT t.facility, t.technique, t.trained, r.needed FROM (SELECT facility, technique, trained FROM retention_pair WHERE 1{only}) t "
+        f"CROSS JOIN ({_required_sql()}) r "  # CROSS: the pairs outside, so a filter's facilities are ranges of their key
+        "WHERE r.technique_id = t.technique", among or []).fetchall()
+    # The people not working today, per pair, each once (someone away may also start later): counted here
+    # rather than grouped in SQL, where sorting 17,000 pairs of ids took 40 ms. Read for every facility: a
+    # filter's would make SQLite seek each person away in each facility (1.7 s for Cần Thơ's 337).
+    not_working = {fact: (facility, technique) for fact, facility, technique in database.execute_sql(
+        f"SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
+        f"UNION ALL SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.started > ?", [day, day, day]).fetchall()}
+    absent = Counter(not_working.values())
+    short = []
+    for facility, technique, trained, wanted in needed:
+        working = trained - absent.get((facility, technique), 0)
+        if working < wanted and (facilities is None or facility in facilities) and (techniques is None or technique in techniques):
+            short.append((facility, technique, working, wanted))
+    # In retention()'s order: by facility name, then the technique's; only the facilities up to the `first`-th
+    # row's name are sorted row by row and their techniques named (a region has 7,900 rows; the overview shows 200).
     facility_names = dict(database.execute_sql(f"SELECT id, name FROM {Facility._meta.table_name}").fetchall())
-    short.sort(key=lambda row: (facility_names.get(row[0], ""), row[0]))
     shown = short
     if first is not None and len(short) > first:
-        last = facility_names.get(short[max(first, 1) - 1][0], "")
-        shown = [row for row in short if facility_names.get(row[0], "") <= last]
+        rows_of = Counter(row[0] for row in short)
+        kept: set[Any] = set()
+        count, last = 0, None
+        for facility in sorted(rows_of, key=lambda f: (facility_names.get(f, ""), f)):
+            name = facility_names.get(facility, "")
+            if count >= first and name != last:  # the `first`-th row reached, and every facility of its name kept
+                break
+            kept.add(facility)
+            count, last = count + rows_of[facility], name
+        shown = [row for row in short if row[0] in kept]
     techniques_named = names_of(Technique.id, Technique.name, {row[1] for row in shown})
     shown.sort(key=lambda row: (facility_names.get(row[0], ""), techniques_named.get(row[1], ""), row[0], row[1]))
     ids: dict[Any, str] = {}  # each distinct id formatted once

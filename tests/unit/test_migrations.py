@@ -194,3 +194,44 @@ def test_a_version_12_database_gains_the_reviews_audited(tmp_path: Path, monkeyp
     saved = review_drafts.save(Period(dt.date(2024, 1, 1), dt.date(2024, 6, 30)), ReviewScope(), {"issuer": "SỞ Y TẾ", "results": "Tốt."})
     changes = store.database.execute_sql("SELECT action FROM audit_entry WHERE record_id = ?", (saved.replace("-", ""),)).fetchall()
     assert changes == [("insert",)] and audit.verify().ok
+
+
+def test_a_version_15_database_gains_the_overviews_counts_filled_from_its_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made by the build before migration 16, with trained staff and a month logged twice; opened by this one,
+    the trained counts per pair and the twin months are there at once, and the triggers follow new rows."""
+    import datetime as dt
+    import uuid
+
+    from hospitaldesk.db.models import CaseLog
+    from hospitaldesk.services import case_outcomes, retention_facts, site
+    from tests.unit.conftest import facility_by_code, technique_id
+    from tests.unit.test_trainees import add, trained
+
+    path = tmp_path / "v15.sqlite3"
+    monkeypatch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] <= 15])
+    monkeypatch.setattr(store, "LATEST_VERSION", 15)
+    monkeypatch.setattr(retention_facts, "recount", lambda pairs=None: None)  # that build kept no counts
+    assert open_store(path).schema_version == 15
+    site.init_site("Bệnh viện Đa khoa tỉnh Sóc Trăng")
+    for name in ("Nguyễn Thị Hạnh", "Lê Thị Lan"):
+        trained(add(full_name=name, national_id=""))
+    retention_facts.refresh()
+    st, pci = facility_by_code("ST-BVDK").id, uuid.UUID(technique_id("TM-PCI"))
+    for supported in (1, 5):
+        CaseLog.create(facility=st, technique=pci, month=dt.date(2024, 3, 1), cases_with_support=supported, cases_independent=0,
+                       referred_to_hcmc=0)
+    close_store()
+    assert not {"retention_pair", "case_log_twin"} & table_names(path)
+    monkeypatch.undo()
+
+    opened = open_store(path)
+    assert opened.schema_version == SHIPPED
+    pairs = store.database.execute_sql("SELECT trained FROM retention_pair").fetchall()
+    assert pairs == [(2,)]
+    twins = store.database.execute_sql("SELECT month FROM case_log_twin").fetchall()
+    assert [str(m)[:7] for (m,) in twins] == ["2024-03"]
+    [(_month, _f, supported, *_rest)] = case_outcomes.sums_by("month", dt.date(2024, 3, 1), dt.date(2024, 3, 1))
+    assert supported in (1, 5)  # one of the two, the one changed last: never their sum
+    trained(add(full_name="Trần Văn Đức", national_id=""))
+    retention_facts.refresh()
+    assert store.database.execute_sql("SELECT trained FROM retention_pair").fetchall() == [(3,)]

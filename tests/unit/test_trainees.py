@@ -282,7 +282,9 @@ def test_the_regions_sql_agrees_with_the_rules_on_hand_built_cases(site_store: P
 # --- retention facts: rebuilt whenever a person's records change ------------------------------------
 
 
-def test_every_change_to_a_persons_records_marks_their_facts_stale(site_store: Path) -> None:
+def test_every_change_to_a_persons_records_marks_their_facts_stale(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """… and the trained counts per pair kept beside the facts follow every change (migration 18)."""
+    from hospitaldesk.db.connection import database
     from hospitaldesk.services import retention_facts
 
     hanh = add()
@@ -296,10 +298,31 @@ def test_every_change_to_a_persons_records_marks_their_facts_stale(site_store: P
         lambda: Staff.update(employment_start=D(2013, 1, 1)).where(Staff.id == hanh).execute(),
         lambda: Staff.update(deleted=True).where(Staff.id == hanh).execute(),
     ]
+    def pairs() -> list[tuple[Any, ...]]:
+        return database.execute_sql("SELECT facility, technique, trained FROM retention_pair ORDER BY 1, 2").fetchall()
+
+    def counted() -> list[tuple[Any, ...]]:  # what retention_pair must hold: the facts grouped
+        return database.execute_sql("SELECT facility, technique, COUNT(*) FROM retention_fact WHERE first = 1 "
+                                    "GROUP BY facility, technique ORDER BY 1, 2").fetchall()
+
+    lan = add(full_name="Lê Thị Lan", national_id="")
+    trained(lan)
+    retention_facts.refresh()
+    assert [n for _f, _t, n in pairs()] == [2] and pairs() == counted()
+    changes += [
+        lambda: Staff.update(deleted=False).where(Staff.id == hanh).execute(),
+        lambda: Staff.update(facility=facility_by_code("HCM-CHORAY").id).where(Staff.id == lan).execute(),  # a pair of her own
+    ]
     for change in changes:
         change()
         assert retention_facts.stale_count() == 1
         assert retention_facts.refresh() == 1
+        assert pairs() == counted()
+    assert sorted(n for _f, _t, n in pairs()) == [1, 1]
+    # Very many pairs touched: all are recounted at once, to the same counts.
+    monkeypatch.setattr(retention_facts, "PAIRS_RECOUNTED_ALL", 0)
+    Staff.update(facility=facility_by_code("HCM-CHORAY").id).where(Staff.id == hanh).execute()
+    assert retention_facts.refresh() == 1 and pairs() == counted() and [n for _f, _t, n in pairs()] == [2]
     # A change retention does not read leaves the facts alone.
     Staff.update(phone="0290 000 000").where(Staff.id == hanh).execute()
     assert retention_facts.stale_count() == 0
