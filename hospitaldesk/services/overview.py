@@ -20,6 +20,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from peewee import fn
@@ -142,6 +143,36 @@ def scope_techniques(scope: Scope) -> Any:
     return Technique.select(Technique.id).where(Technique.specialty == parse_id(scope.specialty))
 
 
+class Filter:
+    """A Scope resolved once for all the parts of one overview: its facilities and techniques are read
+    from the database when first asked for (Cần Thơ's 337 facilities, a specialty's 4,000 techniques)."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    @cached_property
+    def facilities(self) -> set[uuid.UUID] | None:
+        return scope_facilities(self.scope)
+
+    @cached_property
+    def techniques(self) -> Any:
+        return scope_techniques(self.scope)
+
+    @cached_property
+    def facility_ids(self) -> set[str] | None:
+        """The facilities as stored (32 hex digits)."""
+        return None if self.facilities is None else {f.hex for f in self.facilities}
+
+    @cached_property
+    def technique_ids(self) -> set[Any] | None:
+        """The techniques as stored."""
+        return None if self.techniques is None else {t for (t,) in raw_rows(self.techniques)}
+
+
+def resolved(scope: Scope | Filter) -> Filter:
+    return scope if isinstance(scope, Filter) else Filter(scope)
+
+
 def _text_ids(ids: Iterable[uuid.UUID] | None) -> set[str] | None:
     return None if ids is None else {str(i) for i in ids}
 
@@ -200,12 +231,13 @@ def reviews(scope: Scope, today: dt.date) -> tuple[Listing, Listing]:
     return overdue, due
 
 
-def readiness_not_met(scope: Scope) -> Listing:
+def readiness_not_met(scope: Scope | Filter) -> Listing:
     """Technique lines trained (or about to be) at a facility not assessed as ready: readiness_warnings' rule,
     for the whole filter in one query; only the lines shown are named and their assessments read."""
-    watched = _agreements(scope).select(Agreement.id, Agreement.party_b, Agreement.number).where(
+    found_in = resolved(scope)
+    watched = _agreements(found_in.scope).select(Agreement.id, Agreement.party_b, Agreement.number).where(
         Agreement.status.in_(WATCHED_STATUSES))
-    total, first = not_ready_first(watched, scope_techniques(scope), SHOWN)
+    total, first = not_ready_first(watched, found_in.techniques, SHOWN)
     listing = Listing(total=total)
     if not first:
         return listing
@@ -226,12 +258,10 @@ def readiness_not_met(scope: Scope) -> Listing:
     return listing
 
 
-def staff_below_need(scope: Scope, today: dt.date) -> Listing:
+def staff_below_need(scope: Scope | Filter, today: dt.date) -> Listing:
     """Facility and technique pairs with fewer trained staff working than the checklist asks for (retention)."""
-    facilities = scope_facilities(scope)
-    techniques = scope_techniques(scope)
-    total, rows = retention.below_need(today, facilities=None if facilities is None else {f.hex for f in facilities},
-                                       techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)}, first=SHOWN)
+    found_in = resolved(scope)
+    total, rows = retention.below_need(today, facilities=found_in.facility_ids, techniques=found_in.technique_ids, first=SHOWN)
     listing = Listing(total=total)
     for row in rows:
         listing.items.append(Item("retention", stored(row.facility_id), row.technique, ngettext(
@@ -240,12 +270,10 @@ def staff_below_need(scope: Scope, today: dt.date) -> Listing:
     return listing
 
 
-def commitments(scope: Scope, today: dt.date) -> Listing:
+def commitments(scope: Scope | Filter, today: dt.date) -> Listing:
     """Trained people still working whose commitment to serve ends within 90 days (soonest first)."""
-    facilities = scope_facilities(scope)
-    techniques = scope_techniques(scope)
-    total, rows = retention.commitments_first(today, SHOWN, facilities=None if facilities is None else {f.hex for f in facilities},
-                                              techniques=None if techniques is None else {t for (t,) in raw_rows(techniques)})
+    found_in = resolved(scope)
+    total, rows = retention.commitments_first(today, SHOWN, facilities=found_in.facility_ids, techniques=found_in.technique_ids)
     listing = Listing(total=total)
     names = short_names({stored(r["facility_id"]) for r in rows})
     for row in rows:
@@ -254,10 +282,11 @@ def commitments(scope: Scope, today: dt.date) -> Listing:
     return listing
 
 
-def gaps_overdue(scope: Scope, today: dt.date) -> Listing:
+def gaps_overdue(scope: Scope | Filter, today: dt.date) -> Listing:
     """Gap actions past their due date and not closed, the longest overdue first."""
-    facilities = scope_facilities(scope)
-    wanted = {"status": "open", "overdue": True, "today": today, "techniques": scope_techniques(scope),
+    found_in = resolved(scope)
+    facilities = found_in.facilities
+    wanted = {"status": "open", "overdue": True, "today": today, "techniques": found_in.techniques,
               "facilities": None if facilities is None else list(facilities)}
     rows = gaps.listing(**wanted, limit=SHOWN)
     listing = Listing(total=gaps.totals(**wanted)["count"])
@@ -268,25 +297,27 @@ def gaps_overdue(scope: Scope, today: dt.date) -> Listing:
     return listing
 
 
-def duplications(scope: Scope) -> Listing:
+def duplications(scope: Scope | Filter) -> Listing:
     """The networks' duplication warnings that concern the filter's hospitals and specialty."""
     from hospitaldesk.services.networks import duplication_warnings
 
-    facilities = _text_ids(scope_facilities(scope))
-    specialty = str(parse_id(scope.specialty)) if scope.specialty else ""
+    found_in = resolved(scope)
+    facilities = _text_ids(found_in.facilities)
+    specialty = str(parse_id(found_in.scope.specialty)) if found_in.scope.specialty else ""
     found = [d for d in duplication_warnings()
              if (facilities is None or d.first.facility_id in facilities or d.second.facility_id in facilities)
              and (not specialty or d.first.specialty_id == specialty)]
     return Listing([Item("networks", stored(d.first.network_id), d.technique, d.message) for d in found[:SHOWN]], len(found))
 
 
-def cases_per_month(scope: Scope, today: dt.date, months: int = CHART_MONTHS) -> list[CaseMonth]:
+def cases_per_month(scope: Scope | Filter, today: dt.date, months: int = CHART_MONTHS) -> list[CaseMonth]:
     """Cases with support, independently, and patients referred to HCMC, summed over the filter's facilities
     for the `months` months ending at the latest month logged (this month at the latest: a region whose
     logs stopped still shows its last months rather than an empty chart). Two live rows for the same
     facility, technique and month (entered at two sites before a sync) count once: the one changed last
     (case_outcomes.sums_by)."""
-    facilities, techniques = scope_facilities(scope), scope_techniques(scope)
+    found_in = resolved(scope)
+    facilities, techniques = found_in.facilities, found_in.techniques
 
     def summed(first: dt.date, last: dt.date) -> dict[dt.date | None, list[Any]]:
         return {date_value(month): row for month, _f, *row in sums_by("month", first, last, facilities, techniques, facilities_logging=False)}
@@ -321,6 +352,7 @@ def compile_overview(scope: Scope | None = None, today: dt.date | None = None) -
     scope = scope or Scope()
     today = today or dt.date.today()
     overdue, due = reviews(scope, today)
-    return Overview(today, status_counts(scope), overdue, due, readiness_not_met(scope), staff_below_need(scope, today),
-                    commitments(scope, today), gaps_overdue(scope, today), duplications(scope), count_open(),
-                    cases_per_month(scope, today))
+    found_in = Filter(scope)  # the filter's facilities and techniques, read once for all the parts
+    return Overview(today, status_counts(scope), overdue, due, readiness_not_met(found_in), staff_below_need(found_in, today),
+                    commitments(found_in, today), gaps_overdue(found_in, today), duplications(found_in), count_open(),
+                    cases_per_month(found_in, today))

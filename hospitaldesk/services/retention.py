@@ -51,12 +51,14 @@ class TechniqueRetention:
 
 def _required_sql() -> str:
     """Per technique with a current checklist: the trained people it requires (technique_id, needed).
-    The subquery is flattened; its WHERE is the partial index's, word for word, so SQLite uses it."""
+    The current checklist is the newest live version (as current_template), found in one walk of migration
+    18's index: SQLite gives MAX()'s row for the bare `id`; its required items are summed through their
+    partial index, whose WHERE is named word for word so SQLite uses it."""
     templates, items = ChecklistTemplate._meta.table_name, TemplateItem._meta.table_name
-    return (f"SELECT c.technique_id, SUM(i.quantity) AS needed FROM (SELECT template_id, quantity FROM {items} "
-            f"WHERE {REQUIRED_STAFF_WHERE}) i JOIN {templates} c ON c.id = i.template_id WHERE c.deleted = 0 "
-            f"AND c.version = (SELECT MAX(l.version) FROM {templates} l WHERE l.technique_id = c.technique_id AND l.deleted = 0) "
-            "GROUP BY c.technique_id")
+    return (f"SELECT c.technique_id, c.needed FROM (SELECT t.technique_id, (SELECT SUM(i.quantity) FROM (SELECT template_id, quantity "
+            f"FROM {items} WHERE {REQUIRED_STAFF_WHERE}) i WHERE i.template_id = t.id) AS needed "
+            f"FROM (SELECT technique_id, id, MAX(version) FROM {templates} WHERE deleted = 0 GROUP BY technique_id) t) c "
+            "WHERE c.needed IS NOT NULL")
 
 
 def _place_starters(unknown: Callable[[list[Any]], set[Any]]) -> set[Any]:
@@ -185,10 +187,14 @@ def below_need(today: dt.date | None = None, facilities: Collection[Any] | None 
     # A filter's facilities (a province, a partner's hospitals) are ranges of the pairs' key: only theirs are read.
     among = sorted(facilities) if facilities is not None and len(facilities) <= 10 * CHUNK else None
     only = "" if among is None else f" AND facility IN ({', '.join('?' * len(among))})"
-    needed = database.execute_sql(
+    of = sorted(techniques) if techniques is not None and len(techniques) <= 10 * CHUNK else None
+    # A list checked per pair, not one SQLite drives the query by (a specialty's 4,000 techniques in each facility).
+    only += "" if of is None else f" AND CASE WHEN technique IN ({', '.join('?' * len(of))}) THEN 1 ELSE 0 END = 1"
+    needed = database.execute_sql(  # each checklist's need summed once (MATERIALIZED), not once per pair
+        f"WITH r AS MATERIALIZED ({_required_sql()}) "
         f"SELECT t.facility, t.technique, t.trained, r.needed FROM (SELECT facility, technique, trained FROM retention_pair WHERE 1{only}) t "
-        f"CROSS JOIN ({_required_sql()}) r "  # CROSS: the pairs outside, so a filter's facilities are ranges of their key
-        "WHERE r.technique_id = t.technique", among or []).fetchall()
+        "CROSS JOIN r "  # CROSS: the pairs outside, so a filter's facilities are ranges of their key
+        "WHERE r.technique_id = t.technique", [*(among or []), *(of or [])]).fetchall()
     # The people not working today, per pair, each once (someone away may also start later): counted here
     # rather than grouped in SQL, where sorting 17,000 pairs of ids took 40 ms. Read for every facility: a
     # filter's would make SQLite seek each person away in each facility (1.7 s for Cần Thơ's 337).
