@@ -21,6 +21,13 @@ from hospitaldesk.db.connection import database
 CHUNK = 500  # ids per IN list: well under every SQLite build's limit on parameters
 
 
+def listed(values: Iterable[Any]) -> SQL:
+    """`(?, ?, …)` of values as stored, for `field.in_(listed(ids))`: Peewee renders each value of a
+    Python list itself (~6 µs each: 15 ms for a partner's 800 facilities in three queries)."""
+    values = list(values)
+    return SQL(f"({', '.join('?' * len(values)) or 'NULL'})", values)
+
+
 def raw_rows(query: Any) -> list[tuple[Any, ...]]:
     """The rows of a Peewee select as SQLite returns them: ids as stored, dates as ISO text, booleans as 0/1."""
     return list(database.execute(query).fetchall())
@@ -56,6 +63,5 @@ def names_of(key: Field, value: Field, ids: Iterable[Any], among: Any = None) ->
     found: dict[Any, Any] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
-        placeholders = SQL(f"({', '.join('?' * len(chunk))})", chunk)
-        found.update(raw_rows(key.model.select(key, value).where(key.in_(placeholders))))
+        found.update(raw_rows(key.model.select(key, value).where(key.in_(listed(chunk)))))
     return found

@@ -26,7 +26,7 @@ from typing import Any
 from peewee import fn
 
 from hospitaldesk.db.models import Agreement, CaseLog, Facility, Province, Technique
-from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
+from hospitaldesk.db.rows import date_value, id_text, listed, names_of, raw_rows
 from hospitaldesk.i18n import _, ngettext, parse_date
 from hospitaldesk.months import month_after
 from hospitaldesk.services import agreement_terms as terms
@@ -285,9 +285,9 @@ def commitments(scope: Scope | Filter, today: dt.date) -> Listing:
 def gaps_overdue(scope: Scope | Filter, today: dt.date) -> Listing:
     """Gap actions past their due date and not closed, the longest overdue first."""
     found_in = resolved(scope)
-    facilities = found_in.facilities
+    facilities = found_in.facility_ids
     wanted = {"status": "open", "overdue": True, "today": today, "techniques": found_in.techniques,
-              "facilities": None if facilities is None else list(facilities)}
+              "facilities": None if facilities is None else listed(sorted(facilities))}
     rows = gaps.listing(**wanted, limit=SHOWN)
     listing = Listing(total=gaps.totals(**wanted)["count"])
     for row in rows:

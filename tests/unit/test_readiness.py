@@ -305,3 +305,13 @@ def test_the_gap_list_can_be_cut_and_still_counted_in_full(site_store: Path) -> 
     first = gaps.listing(limit=2, today=dt.date(2024, 1, 2))
     assert len(first) == 2 and first[0]["due"] == "01/01/2024"  # the earliest due first
     assert gaps.totals(today=dt.date(2024, 1, 2)) == {"count": 3, "overdue": 1, "cost": 3_000_000}
+    assert gaps.totals(today=dt.date(2024, 1, 2), overdue=True) == {"count": 1, "overdue": 1, "cost": 1_000_000}
+    mine = {"facilities": [facility_by_code("CM-SANNHI").id]}
+    assert gaps.totals(today=dt.date(2024, 1, 2), **mine) == {"count": 3, "overdue": 1, "cost": 3_000_000}
+    # The gaps of a deleted assessment count nowhere, joined to it (a filter) or not (the region).
+    from hospitaldesk.db.models import Assessment
+
+    Assessment.update(deleted=True).where(Assessment.id == assessment).execute()
+    empty = {"count": 0, "overdue": 0, "cost": 0}
+    assert gaps.totals(today=dt.date(2024, 1, 2)) == empty and gaps.totals(today=dt.date(2024, 1, 2), **mine) == empty
+    assert gaps.listing(today=dt.date(2024, 1, 2)) == []
