@@ -253,6 +253,12 @@ def _m18_retention_pairs(db: SqliteDatabase) -> None:
     db.execute_sql("CREATE INDEX staff_departure_away ON staff_departure (deleted, left_on, returned_on, staff_id)")
 
 
+def _m19_specialty_techniques(db: SqliteDatabase) -> None:
+    """A specialty's techniques read from an index alone: the overview filtered by a specialty lists its
+    4,000 techniques in six of its parts, each a table row per technique without this (6 ms each)."""
+    db.execute_sql("CREATE INDEX technique_of_specialty ON technique (specialty_id, id)")
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "foundation: sites, provinces, specialties, facilities, techniques", _m1_foundation),
     (2, "agreements: contracts, techniques, amendments, events, attachments", _m2_agreements),
@@ -272,6 +278,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (16, "overview: a covering index of the staff who are still here", _m16_staff_live_index),
     (17, "case logs: the months logged twice, noted by triggers; indexes by facility and by technique", _m17_case_log_twins),
     (18, "trainees: the trained per facility and technique, kept beside the retention facts", _m18_retention_pairs),
+    (19, "techniques: an index of each specialty's techniques", _m19_specialty_techniques),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 
