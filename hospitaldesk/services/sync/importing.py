@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hospitaldesk.db import audit, stamping
+from hospitaldesk.db.bulk import write_rows
 from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.models import Record, SyncBundle, SyncConflict, utcnow
 from hospitaldesk.i18n import _
@@ -215,16 +216,8 @@ class _Applier:
         first = stamping.next_change_seq(len(relayed)) if relayed else 0
         for n, row in enumerate(relayed):
             row["change_seq"] = first + n
-        columns = ", ".join(f'"{n}"' for n in self.names)
-        marks = ", ".join("?" for _n in self.names)
-        if inserts:
-            cursor.executemany(f'INSERT INTO "{self.table}" ({columns}) VALUES ({marks})',
-                               [tuple(r.get(n) for n in self.names) for r in inserts])
-        if updates:
-            settable = [n for n in self.names if n != "id"]
-            assignments = ", ".join(f'"{n}" = ?' for n in settable)
-            cursor.executemany(f'UPDATE "{self.table}" SET {assignments} WHERE id = ?',
-                               [tuple(r.get(n) for n in settable) + (r["id"],) for r in updates])
+        write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in inserts])
+        write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in updates], update=True)
 
 
 def _batches(records: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
