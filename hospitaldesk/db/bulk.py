@@ -31,19 +31,19 @@ def rows_per_statement(columns: int) -> int:
     return max(1, min(ROWS_PER_STATEMENT, limit // max(1, columns)))
 
 
-def write_rows(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *, update: bool = False) -> None:
-    """INSERT `rows` (tuples of `columns`' values) into `table`, many to a statement. With `update` the
-    rows are existing records, found by their `id` (one of `columns`) and set in every other column:
-    an UPDATE ... FROM (VALUES ...), so the table's UPDATE triggers fire for them (SQLite 3.33; the search
-    index's trigram tokenizer already needs 3.34). Must run inside the caller's write transaction."""
+def write_rows(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *, key: str | None = None) -> None:
+    """INSERT `rows` (tuples of `columns`' values) into `table`, many to a statement. With `key` (one of
+    `columns`) the rows are existing ones, found by that column and set in every other: an UPDATE ...
+    FROM (VALUES ...), so the table's UPDATE triggers fire for them (SQLite 3.33; the search index's
+    trigram tokenizer already needs 3.34). Must run inside the caller's write transaction."""
     if not rows:
         return
     marks = "(" + ", ".join("?" for _c in columns) + ")"
-    if update:
+    if key is not None:
         # VALUES names its columns column1, column2, ...
         new = {c: f"v.column{n}" for n, c in enumerate(columns, start=1)}
-        assignments = ", ".join(f'"{c}" = {new[c]}' for c in columns if c != "id")
-        head, tail = f'UPDATE "{table}" SET {assignments} FROM (VALUES ', f') AS v WHERE "{table}".id = {new["id"]}'
+        assignments = ", ".join(f'"{c}" = {new[c]}' for c in columns if c != key)
+        head, tail = f'UPDATE "{table}" SET {assignments} FROM (VALUES ', f') AS v WHERE "{table}"."{key}" = {new[key]}'
     else:
         head, tail = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) VALUES ', ""
     per = rows_per_statement(len(columns))

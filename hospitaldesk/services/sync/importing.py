@@ -221,7 +221,7 @@ class _Applier:
         for n, row in enumerate(relayed):
             row["change_seq"] = first + n
         write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in inserts])
-        write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in updates], update=True)
+        write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in updates], key="id")
 
 
 def _store_files(opened: container.OpenedBundle) -> int:
