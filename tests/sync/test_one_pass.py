@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 
-from hospitaldesk.db.connection import atomic
-from hospitaldesk.db.models import Agreement, Assessment, ChecklistTemplate, TemplateItem
+from hospitaldesk.db.models import Assessment, ChecklistTemplate, TemplateItem
 from hospitaldesk.services import assessments, readiness_terms
 from hospitaldesk.services.sync import container, export, importing
 from tests.sync.conftest import Sites
-from tests.sync.test_refusals import a_staff_record, forged, refused
+from tests.sync.test_refusals import a_signed_text_altered, a_staff_record, forged, refused
 from tests.unit.conftest import facility_by_code, technique_id
 from tests.unit.test_readiness import CRRT, STARTER
 
@@ -47,16 +46,7 @@ def test_only_a_late_wrong_record_still_refuses_the_whole_bundle(sites: Sites) -
 def test_a_wrong_record_weighs_more_than_a_problem_met_while_applying(sites: Sites) -> None:
     """A signed contract's text changed (found while applying the agreements) and a wrong staff record
     (a later table): the refusal names the wrong record, as when every record was checked first."""
-    from hospitaldesk.services import demo_agreements
-
-    with sites.at("A"):
-        demo_agreements.demo_agreements()
-        signed = Agreement.select().where(Agreement.content_hash != "").first()
-        signed_id = signed.id.hex
-    sites.send("A", "B", full=True)
-    with sites.at("A"):
-        with atomic():  # behind the app's back: the frozen text altered at A
-            Agreement.update(frozen_json='{"title": "khác"}', change_seq=10**6).where(Agreement.id == signed_id).execute()
+    a_signed_text_altered(sites)
     plain = sites.folder / "plain.hdsync"
     with sites.at("A"):
         export.export_bundle(plain)
