@@ -263,7 +263,7 @@ def _apply(opened: container.OpenedBundle, result: ImportResult, progress: Progr
             if applier is not None and failed is None and not scan.problem_count:
                 try:
                     applier.apply(batch)
-                except Exception as exc:  # noqa: BLE001  (re-raised below, unless a wrong record says more)
+                except Exception as exc:  # re-raised below, unless a wrong record says more
                     failed = exc
             done += len(batch)
             if progress:

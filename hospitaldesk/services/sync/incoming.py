@@ -195,20 +195,22 @@ def checked_batches(opened: container.OpenedBundle, model: type[Record], scan: S
     if batch:
         yield batch
     declared = opened.manifest["tables"].get(table)
-    declared_count = declared.get("count") if isinstance(declared, dict) else declared
+    declared_count = _declared_count(opened, table)
     if declared is not None and declared_count != counted and not scan.problem_count:
         scan.problem(_("{table}: the bundle says {declared} record(s) but holds {count}.").format(
             table=table_label(table), declared=declared_count, count=counted))
 
 
+def _declared_count(opened: container.OpenedBundle, table: str) -> Any:
+    """What the manifest says `table` holds: {"count": n, ...}, or n alone (None: nothing said)."""
+    declared = opened.manifest["tables"].get(table)
+    return declared.get("count") if isinstance(declared, dict) else declared
+
+
 def declared_total(opened: container.OpenedBundle) -> int:
     """The records the manifest says the bundle's known tables hold (what a progress bar counts to)."""
-    total = 0
-    for model in synced_models():
-        declared = opened.manifest["tables"].get(model._meta.table_name)
-        count = declared.get("count") if isinstance(declared, dict) else declared
-        total += count if isinstance(count, int) and not isinstance(count, bool) else 0
-    return total
+    counts = [_declared_count(opened, model._meta.table_name) for model in synced_models()]
+    return sum(c for c in counts if isinstance(c, int) and not isinstance(c, bool))
 
 
 def finish_scan(scan: Scan) -> None:
