@@ -23,6 +23,7 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
+from hospitaldesk.db.bulk import write_rows
 from hospitaldesk.db.connection import database
 from hospitaldesk.db.models import ACCOUNT_TABLES, RECORD_TABLES, BaseModel, Record
 
@@ -163,8 +164,12 @@ def record(action: str, table: str = "", record_id: str = "", details: dict[str,
         (action, table, record_id, canonical(details or {})))
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # made once: 100,000 entries a sync
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")), the form every hash is made over."""
+    return _CANONICAL.encode(value)
 
 
 def entry_hash(previous: str, row: tuple[Any, ...]) -> str:
@@ -202,8 +207,8 @@ def seal(token: str) -> None:
         sealed = []
         for row in rows:
             previous = entry_hash(previous, tuple(row))
-            sealed.append((previous, row[0]))
-        database.cursor().executemany("UPDATE audit_entry SET hash = ? WHERE seq = ?", sealed)
+            sealed.append((row[0], previous))
+        write_rows("audit_entry", ("seq", "hash"), sealed, key="seq")  # an UPDATE a few hundred entries at a time
     database.execute_sql("DELETE FROM audit_context")
 
 

@@ -1,6 +1,8 @@
-"""Take in a bundle: check everything first, then apply it in one transaction (or roll it back, for a
-preview). Nothing is written until the file is known to be whole, signed by a trusted site, meant for
-us, from a schema we understand, and every record in it well formed with every reference resolvable.
+"""Take in a bundle: check it, and apply it in one transaction (or roll it back, for a preview). Nothing
+is written until the file is known to be whole, signed by a trusted site, meant for us and from a schema
+we understand; then its records are checked and applied in one pass, a batch written only while every
+record so far is well formed, and the transaction kept only when every record is and every reference
+resolves (services/sync/incoming.py): otherwise it is rolled back and the database is as it was.
 
 Each incoming record is compared with ours by version vectors (records.compare): newer replaces ours,
 older or the same changes nothing (so importing a bundle twice, or an old one after a new one, is
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hospitaldesk.db import audit, stamping
+from hospitaldesk.db.bulk import write_rows
 from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.models import Record, SyncBundle, SyncConflict, utcnow
 from hospitaldesk.i18n import _
@@ -27,13 +30,15 @@ from hospitaldesk.services.sync import container, identity
 from hospitaldesk.services.sync.export import reached_seq
 from hospitaldesk.services.sync.incoming import (
     BATCH,
-    Scan,
     SyncImportError,
     UntrustedSiteError,
+    begin_scan,
     check_manifest,
     check_trust,
-    records,
-    scan_records,
+    checked_batches,
+    declared_total,
+    finish_scan,
+    needed_starters,
 )
 from hospitaldesk.services.sync.records import (
     FROZEN,
@@ -52,7 +57,7 @@ from hospitaldesk.services.sync.records import (
     winner_is_theirs,
 )
 
-__all__ = ["ImportResult", "SyncImportError", "TableChanges", "UntrustedSiteError", "import_bundle", "table_label"]
+__all__ = ["BATCH", "ImportResult", "SyncImportError", "TableChanges", "UntrustedSiteError", "import_bundle", "table_label"]
 Progress = Callable[[int, int], None]
 
 
@@ -215,27 +220,8 @@ class _Applier:
         first = stamping.next_change_seq(len(relayed)) if relayed else 0
         for n, row in enumerate(relayed):
             row["change_seq"] = first + n
-        columns = ", ".join(f'"{n}"' for n in self.names)
-        marks = ", ".join("?" for _n in self.names)
-        if inserts:
-            cursor.executemany(f'INSERT INTO "{self.table}" ({columns}) VALUES ({marks})',
-                               [tuple(r.get(n) for n in self.names) for r in inserts])
-        if updates:
-            settable = [n for n in self.names if n != "id"]
-            assignments = ", ".join(f'"{n}" = ?' for n in settable)
-            cursor.executemany(f'UPDATE "{self.table}" SET {assignments} WHERE id = ?',
-                               [tuple(r.get(n) for n in settable) + (r["id"],) for r in updates])
-
-
-def _batches(records: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    batch: list[tuple[int, dict[str, Any]]] = []
-    for item in records:
-        batch.append(item)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in inserts])
+        write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in updates], key="id")
 
 
 def _store_files(opened: container.OpenedBundle) -> int:
@@ -259,25 +245,41 @@ def _store_files(opened: container.OpenedBundle) -> int:
     return stored
 
 
-def _apply(opened: container.OpenedBundle, result: ImportResult, checked: Scan, progress: Progress | None) -> None:
+def _apply(opened: container.OpenedBundle, result: ImportResult, progress: Progress | None) -> None:
+    """Check and apply every record in one pass (incoming.checked_batches); raises SyncImportError for a
+    bundle with any wrong record, after reading it whole so that the refusal lists what a check alone lists."""
     local_site = uuid.UUID(str(stamping.local_site_id())).hex
-    scan = Scan()  # the records were checked by scan_records(); this one only satisfies the reader
-    done, total = 0, checked.total
+    done, total = 0, declared_total(opened)
     database.execute_sql("PRAGMA defer_foreign_keys = ON")  # a record may point to one later in its table
-    readiness_templates.put_starters_in_place(checked.starters)
+    readiness_templates.put_starters_in_place(needed_starters(opened))
+    scan = begin_scan(opened)
+    failed: Exception | None = None  # applying went wrong: raised once the records are known to be well formed
     for model in synced_models():
         table = model._meta.table_name
-        if table not in opened.tables():
-            continue
-        changes = result.tables.setdefault(table, TableChanges())
-        applier = _Applier(model, result.bundle_id, local_site, changes)
-        for batch in _batches(records(opened, model, scan)):
-            applier.apply(batch)
+        applier = None
+        if table in opened.tables():
+            applier = _Applier(model, result.bundle_id, local_site, result.tables.setdefault(table, TableChanges()))
+        for batch in checked_batches(opened, model, scan):  # every table: a declared one may be missing
+            if applier is not None and failed is None and not scan.problem_count:
+                try:
+                    applier.apply(batch)
+                except Exception as exc:  # re-raised below, unless a wrong record says more
+                    failed = exc
             done += len(batch)
             if progress:
                 progress(done, total)
-        for conflict in applier.conflicts:
-            SyncConflict.create(**conflict)
+        if applier is not None and failed is None and not scan.problem_count:
+            for conflict in applier.conflicts:
+                SyncConflict.create(**conflict)
+    finish_scan(scan)
+    if scan.problem_count:
+        more = scan.problem_count - len(scan.problems)
+        lines = scan.problems + ([_("… and {count} more.").format(count=more)] if more > 0 else [])
+        raise SyncImportError("bad_records", _(
+            "The bundle was not imported, because some of its records are wrong:\n{problems}\n"
+            "Nothing was changed. Ask the sending site to check these records and export again.").format(problems="\n".join(lines)))
+    if failed is not None:
+        raise failed
 
 
 def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str | None = None,
@@ -297,18 +299,11 @@ def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str |
             result.already_imported_at = before.recorded_at.isoformat(sep=" ", timespec="minutes")
             return result
         result.missed = _missed(sender.site_id, manifest)
-        scan = scan_records(opened)
-        if scan.problem_count:
-            more = scan.problem_count - len(scan.problems)
-            lines = scan.problems + ([_("… and {count} more.").format(count=more)] if more > 0 else [])
-            raise SyncImportError("bad_records", _(
-                "The bundle was not imported, because some of its records are wrong:\n{problems}\n"
-                "Nothing was changed. Ask the sending site to check these records and export again.").format(problems="\n".join(lines)))
         try:
             with atomic():
                 if newly_trusted:
                     identity.trust(sender)
-                _apply(opened, result, scan, progress)
+                _apply(opened, result, progress)
                 if dry_run:
                     raise _Preview()
                 result.files = _store_files(opened)

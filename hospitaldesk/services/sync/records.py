@@ -116,8 +116,12 @@ def parse_incoming_vector(value: Any) -> Vector:
     return vector
 
 
+_VECTOR_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))  # made once: a sync stores one per record
+
+
 def dumps_vector(vector: Vector) -> str:
-    return json.dumps(vector, sort_keys=True, separators=(",", ":"))
+    """json.dumps(vector, sort_keys=True, separators=(",", ":"))."""
+    return _VECTOR_JSON.encode(vector)
 
 
 def winner_is_theirs(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
