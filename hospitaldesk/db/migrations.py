@@ -242,11 +242,14 @@ def _m17_case_log_twins(db: SqliteDatabase) -> None:
 
 
 def _m18_retention_pairs(db: SqliteDatabase) -> None:
-    """How many people each facility has trained in each technique, kept beside the retention facts
-    (services/retention_facts.py recounts the pairs a refresh touches), and covering indexes for the rest of
+    """How many people each facility has trained in each technique and how many of them are not working on a
+    day, kept beside the retention facts (services/retention_facts.py recounts the pairs a refresh touches,
+    and all of them for another day), and covering indexes for the rest of
     the overview's staff below need: the current checklist of a technique, and the people away on a day."""
     db.execute_sql("CREATE TABLE retention_pair (facility TEXT NOT NULL, technique TEXT NOT NULL, trained INTEGER NOT NULL, "
-                   "PRIMARY KEY (facility, technique)) WITHOUT ROWID")
+                   "absent INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (facility, technique)) WITHOUT ROWID")
+    # The day the pairs' `absent` (trained, not working that day) are counted for: none yet, so the first reading counts.
+    db.execute_sql("CREATE TABLE retention_pair_day (id INTEGER PRIMARY KEY CHECK (id = 1), day DATE NOT NULL)")
     db.execute_sql("INSERT INTO retention_pair (facility, technique, trained) SELECT facility, technique, COUNT(*) "
                    "FROM retention_fact WHERE first = 1 GROUP BY facility, technique")
     db.execute_sql("CREATE INDEX checklist_template_current ON checklist_template (technique_id, deleted, version, id)")

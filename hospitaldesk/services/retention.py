@@ -21,6 +21,7 @@ from hospitaldesk.db.migrations import REQUIRED_STAFF_WHERE
 from hospitaldesk.db.rows import CHUNK, date_value, id_text, names_of, raw_rows
 from hospitaldesk.db.models import ChecklistTemplate, Enrollment, RetentionFact, Facility, Staff, StaffDeparture, TemplateItem, Technique
 from hospitaldesk.services import retention_facts
+from hospitaldesk.services.retention_facts import _AWAY, WORKING_ON_DAY, on_day  # noqa: F401 (the review and trends read them here)
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.retention_math import Milestone, breaks_commitment, commitment_end, commitment_start
@@ -92,19 +93,6 @@ def required_for(technique_ids: Iterable[str]) -> dict[str, int | None]:
     return {t: sums.get(t) for t in wanted}
 
 
-# The people away today (left, not back yet): `:day` is today.
-_AWAY = ("(SELECT d.staff_id FROM staff_departure d WHERE d.deleted = 0 AND d.left_on <= :day "
-         "AND (d.returned_on IS NULL OR :day < d.returned_on))")
-# A retention fact `f` working at its facility on :day: after employment began and, for the few who ever
-# left, not away that day. Written once for every sum over the facts (retention, the review, the trends).
-WORKING_ON_DAY = f"((f.started IS NULL OR f.started <= :day) AND CASE WHEN f.moved THEN f.staff NOT IN {_AWAY} ELSE 1 END)"
-
-
-def on_day(sql: str, day: dt.date) -> tuple[str, list[str]]:
-    """`sql` with each :day a parameter, and the parameters (the day, as many times as it appears)."""
-    return sql.replace(":day", "?"), [day.isoformat()] * sql.count(":day")
-
-
 def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None = None,
               technique_id: str | uuid.UUID | None = None, agreement_id: str | uuid.UUID | None = None) -> list[TechniqueRetention]:
     """Per facility and technique: trained, still working now, retained at 6/12/24 months, required;
@@ -169,12 +157,11 @@ def below_need(today: dt.date | None = None, facilities: Collection[Any] | None 
     name): how many, and the `first` of them (all when None), without counting what the others need
     (milestones) or naming more than are returned. `facilities`, `techniques`: stored ids to keep (None: all).
 
-    Working is counted the other way round: every trained person of the pair (counted beside the facts,
-    migration 18) less those not working today, who are few and found through their own indexes:
-    employed from a later day, or away today (only people who ever left can be). That is retention()'s
-    `active`, negated: (started > today) or (moved and away today)."""
+    Working is counted the other way round: the trained of the pair less those not working on the day,
+    both counted beside the facts (migration 18; retention_facts.count_absent_on recounts them when the
+    day changes). Not working is retention()'s `active` negated: WORKING_ON_DAY."""
     retention_facts.refresh()
-    day = (today or dt.date.today()).isoformat()
+    day = today or dt.date.today()
     facts = RetentionFact._meta.table_name
 
     def trained_lacking(lacking: list[Any]) -> set[Any]:  # shipped techniques people were trained in, no checklist yet
@@ -183,30 +170,21 @@ def below_need(today: dt.date | None = None, facilities: Collection[Any] | None 
             f"SELECT DISTINCT technique FROM {facts} WHERE first = 1 AND technique IN ({marks})", lacking).fetchall()}
 
     _place_starters(trained_lacking)
-    away = _AWAY.replace(":day", "?")
+    retention_facts.count_absent_on(day)
     # A filter's facilities (a province, a partner's hospitals) are ranges of the pairs' key: only theirs are read.
     among = sorted(facilities) if facilities is not None and len(facilities) <= 10 * CHUNK else None
     only = "" if among is None else f" AND facility IN ({', '.join('?' * len(among))})"
     of = sorted(techniques) if techniques is not None and len(techniques) <= 10 * CHUNK else None
     # A list checked per pair, not one SQLite drives the query by (a specialty's 4,000 techniques in each facility).
     only += "" if of is None else f" AND CASE WHEN technique IN ({', '.join('?' * len(of))}) THEN 1 ELSE 0 END = 1"
-    needed = database.execute_sql(  # each checklist's need summed once (MATERIALIZED), not once per pair
+    short = database.execute_sql(  # each checklist's need summed once (MATERIALIZED), not once per pair
         f"WITH r AS MATERIALIZED ({_required_sql()}) "
-        f"SELECT t.facility, t.technique, t.trained, r.needed FROM (SELECT facility, technique, trained FROM retention_pair WHERE 1{only}) t "
+        f"SELECT t.facility, t.technique, t.trained - t.absent, r.needed FROM (SELECT facility, technique, trained, absent "
+        f"FROM retention_pair WHERE 1{only}) t "
         "CROSS JOIN r "  # CROSS: the pairs outside, so a filter's facilities are ranges of their key
-        "WHERE r.technique_id = t.technique", [*(among or []), *(of or [])]).fetchall()
-    # The people not working today, per pair, each once (someone away may also start later): counted here
-    # rather than grouped in SQL, where sorting 17,000 pairs of ids took 40 ms. Read for every facility: a
-    # filter's would make SQLite seek each person away in each facility (1.7 s for Cần Thơ's 337).
-    not_working = {fact: (facility, technique) for fact, facility, technique in database.execute_sql(
-        f"SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.moved = 1 AND f.staff IN {away} "
-        f"UNION ALL SELECT f.id, f.facility, f.technique FROM {facts} f WHERE f.first = 1 AND f.started > ?", [day, day, day]).fetchall()}
-    absent = Counter(not_working.values())
-    short = []
-    for facility, technique, trained, wanted in needed:
-        working = trained - absent.get((facility, technique), 0)
-        if working < wanted and (facilities is None or facility in facilities) and (techniques is None or technique in techniques):
-            short.append((facility, technique, working, wanted))
+        "WHERE r.technique_id = t.technique AND t.trained - t.absent < r.needed", [*(among or []), *(of or [])]).fetchall()
+    if facilities is not None or techniques is not None:  # filters too long for SQL
+        short = [row for row in short if (facilities is None or row[0] in facilities) and (techniques is None or row[1] in techniques)]
     # In retention()'s order: by facility name, then the technique's; only the facilities up to the `first`-th
     # row's name are sorted row by row and their techniques named (a region has 7,900 rows; the overview shows 200).
     facility_names = dict(database.execute_sql(f"SELECT id, name FROM {Facility._meta.table_name}").fetchall())

@@ -408,6 +408,21 @@ def test_below_need_is_retentions_at_risk_part(site_store: Path) -> None:
     assert [r.active for r in retention.below_need(D(2025, 6, 1))[1] if (r.facility_id, r.technique_id) == (ca_mau(), crrt)] == [3]
     # Sóc Trăng: as many working as required, the one who left aside: not at risk.
     assert not [r for r in retention.below_need(D(2025, 6, 1))[1] if r.facility_id == st]
+    # The counts are for 01/06/2025 now; a departure, a return and a later start recorded that day are counted
+    # for it by the refresh (the day stays), and the same rows come on the next day, counted afresh.
+    from hospitaldesk.services import retention_facts
+
+    assert retention_facts.counted_day() == D(2025, 6, 1)
+    staff.record_departure(people[1], {"left_on": "01/05/2025", "reason": "income"})
+    staff.record_return(people[2], {"returned_on": "01/06/2025"})
+    coming = add(full_name="Bác sĩ Sắp đến", national_id="", birth_date="", facility=st)
+    trained(coming)
+    Staff.update(employment_start=D(2025, 7, 1)).where(Staff.id == coming).execute()
+    for today in (D(2025, 6, 1), D(2025, 6, 2), D(2025, 7, 1)):
+        expected = [(r.facility_id, r.technique_id, r.active, r.required) for r in retention.retention(today) if r.at_risk]
+        assert ca_mau() in {e[0] for e in expected}
+        assert [(r.facility_id, r.technique_id, r.active, r.required) for r in retention.below_need(today)[1]] == expected, today
+        assert retention_facts.counted_day() == today
 
 
 def test_commitments_ending_read_a_range_of_their_index(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
