@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from hospitaldesk import i18n
 from hospitaldesk.db import bulk
 from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.models import Facility
@@ -115,6 +116,10 @@ def test_a_code_another_facility_here_holds_refuses_the_bundle_in_words(sites: S
     assert "Facility" in refusal.message and "TRUNG-MA (Phòng khám Hòa Bình)" in refusal.message
     assert "TRUNG-MA (Phòng khám Bình An)" in refusal.message and "Nothing was imported" in refusal.message
     assert "UNIQUE" not in refusal.message and "IntegrityError" not in refusal.message
+    with sites.at("B"), i18n.using_language("vi"), pytest.raises(importing.SyncImportError) as in_vietnamese:
+        importing.import_bundle(path)
+    assert in_vietnamese.value.message.startswith("Cơ sở y tế: bản ghi TRUNG-MA (Phòng khám Hòa Bình)")
+    assert "Chưa nhập gì" in in_vietnamese.value.message
 
 
 def test_two_facilities_that_swapped_codes_are_refused_cleanly(sites: Sites) -> None:
