@@ -44,6 +44,16 @@ def export_at(sites: Sites, site: str, name: str, *, full: bool = False) -> Path
     return path
 
 
+def refused_at_b(sites: Sites, path: Path) -> importing.SyncImportError:
+    """Import `path` at B, expecting a refusal that left every table of B as it was."""
+    with sites.at("B"):
+        before = every_table()
+        with pytest.raises(importing.SyncImportError) as caught:
+            importing.import_bundle(path)
+        assert every_table() == before
+    return caught.value
+
+
 def test_the_tables_written_in_order_are_the_ones_with_a_unique_index(sites: Sites) -> None:
     with sites.at("A"):
         ordered = {m._meta.table_name for m in synced_models() if bulk.unique_keys(m._meta.table_name)}
@@ -106,12 +116,7 @@ def test_a_code_another_facility_here_holds_refuses_the_bundle_in_words(sites: S
     with sites.at("B"):
         catalog("facilities").save({**values, "code": "TRUNG-MA", "name": "Phòng khám Bình An", "short_name": ""})
     path = export_at(sites, "A", "a-to-b.hdsync")
-    with sites.at("B"):
-        before = every_table()
-        with pytest.raises(importing.SyncImportError) as caught:
-            importing.import_bundle(path)
-        assert every_table() == before
-    refusal = caught.value
+    refusal = refused_at_b(sites, path)
     assert refusal.reason == "taken"
     assert "Facility" in refusal.message and "TRUNG-MA (Phòng khám Hòa Bình)" in refusal.message
     assert "TRUNG-MA (Phòng khám Bình An)" in refusal.message and "Nothing was imported" in refusal.message
@@ -130,13 +135,8 @@ def test_two_facilities_that_swapped_codes_are_refused_cleanly(sites: Sites) -> 
         edit_facility(low_id, code="TAM")
         edit_facility(high_id, code=low_code)
         edit_facility(low_id, code=high_code)
-    path = export_at(sites, "A", "swap.hdsync")
-    with sites.at("B"):
-        before = every_table()
-        with pytest.raises(importing.SyncImportError) as caught:
-            importing.import_bundle(path)
-        assert every_table() == before
-    assert caught.value.reason == "taken" and "Facility" in caught.value.message
+    refusal = refused_at_b(sites, export_at(sites, "A", "swap.hdsync"))
+    assert refusal.reason == "taken" and "Facility" in refusal.message
 
 
 def test_staff_are_written_many_to_a_statement_and_facilities_one_by_one(sites: Sites, monkeypatch) -> None:
