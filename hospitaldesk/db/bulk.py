@@ -31,21 +31,52 @@ def rows_per_statement(columns: int) -> int:
     return max(1, min(ROWS_PER_STATEMENT, limit // max(1, columns)))
 
 
+def _statement(table: str, columns: Sequence[str], key: str | None) -> tuple[str, str, str]:
+    """The INSERT (or, with `key`, UPDATE ... FROM) that writes rows of `columns`: head, one row's marks, tail."""
+    marks = "(" + ", ".join("?" for _c in columns) + ")"
+    if key is None:
+        return f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) VALUES ', marks, ""
+    # VALUES names its columns column1, column2, ...
+    new = {c: f"v.column{n}" for n, c in enumerate(columns, start=1)}
+    assignments = ", ".join(f'"{c}" = {new[c]}' for c in columns if c != key)
+    return f'UPDATE "{table}" SET {assignments} FROM (VALUES ', marks, f') AS v WHERE "{table}"."{key}" = {new[key]}'
+
+
+def unique_keys(table: str) -> list[tuple[str, ...]]:
+    """The columns of each UNIQUE index of `table` but its primary key, as the database holds them
+    (models and migrations alike): the rows of such a table are written in order (write_row)."""
+    found = []
+    for _seq, name, unique, origin, _partial in database.execute_sql(f'PRAGMA index_list("{table}")').fetchall():
+        if unique and origin != "pk":
+            found.append(tuple(r[2] for r in database.execute_sql(f'PRAGMA index_info("{name}")').fetchall()))
+    return found
+
+
+def write_row(table: str, columns: Sequence[str], row: tuple[Any, ...], *, key: str | None = None) -> None:
+    """write_rows for one row, one statement: rows written one by one change the table in the order they
+    are written, whatever their rowids. sqlite3.IntegrityError undoes this row's statement only."""
+    head, marks, tail = _statement(table, columns, key)
+    database.cursor().execute(head + marks + tail, row)
+
+
 def write_rows(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *, key: str | None = None) -> None:
     """INSERT `rows` (tuples of `columns`' values) into `table`, many to a statement. With `key` (one of
     `columns`) the rows are existing ones, found by that column and set in every other: an UPDATE ...
     FROM (VALUES ...), so the table's UPDATE triggers fire for them (SQLite 3.33; the search index's
-    trigram tokenizer already needs 3.34). Must run inside the caller's write transaction."""
+    trigram tokenizer already needs 3.34). Must run inside the caller's write transaction.
+
+    An UPDATE ... FROM applies its rows in the table's rowid order, not in the order of `rows`: a table
+    whose rows must change in a given order (a UNIQUE column handed from one row to another) takes
+    write_row, one statement per row (unique_keys says which tables). Each key appears at most once
+    in `rows` (ValueError otherwise): which of two values would win is not defined."""
+    if key is not None:
+        at = list(columns).index(key)
+        keys = {row[at] for row in rows}
+        if len(keys) != len(rows):
+            raise ValueError(f"write_rows: a {key} appears twice in the rows for {table}")
     if not rows:
         return
-    marks = "(" + ", ".join("?" for _c in columns) + ")"
-    if key is not None:
-        # VALUES names its columns column1, column2, ...
-        new = {c: f"v.column{n}" for n, c in enumerate(columns, start=1)}
-        assignments = ", ".join(f'"{c}" = {new[c]}' for c in columns if c != key)
-        head, tail = f'UPDATE "{table}" SET {assignments} FROM (VALUES ', f') AS v WHERE "{table}"."{key}" = {new[key]}'
-    else:
-        head, tail = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) VALUES ', ""
+    head, marks, tail = _statement(table, columns, key)
     per = rows_per_statement(len(columns))
     cursor = database.cursor()
     for start in range(0, len(rows), per):

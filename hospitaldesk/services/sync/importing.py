@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import peewee
+
 from hospitaldesk.db import audit, stamping
-from hospitaldesk.db.bulk import write_rows
+from hospitaldesk.db.bulk import unique_keys, write_row, write_rows
 from hospitaldesk.db.connection import atomic, database
 from hospitaldesk.db.models import Record, SyncBundle, SyncConflict, utcnow
 from hospitaldesk.i18n import _
@@ -116,14 +119,27 @@ class _Preview(Exception):
 # --- applying ------------------------------------------------------------------------------------------
 
 
+Written = tuple[bool, dict[str, Any]]  # (an existing record's new version, the row to store)
+
+
 class _Applier:
-    """Applies one table's records batch by batch inside the import's transaction."""
+    """Applies one table's records batch by batch inside the import's transaction.
+
+    Most tables are written many rows to a statement (db/bulk.write_rows), new records then changed ones.
+    A table with a UNIQUE index besides its id (a facility's code) is written one row at a time in the
+    bundle's order (its sender's change order), new and changed records as they come: a code freed by one
+    record and given to another at the sender is freed here first too. A bundle carries each record's
+    latest version only, so that order can still meet a code not freed yet (the freeing record was edited
+    again later): such a row waits, and is written again once the table's other rows are (finish). What is
+    still refused then (another record here has the code, or two records swapped codes) refuses the bundle."""
 
     def __init__(self, model: type[Record], bundle_id: str, local_site: str, changes: TableChanges) -> None:
         self.model, self.bundle_id, self.local_site, self.changes = model, bundle_id, local_site, changes
         self.table = model._meta.table_name
         self.names = stored_columns(model)
         self.conflicts: list[dict[str, Any]] = []
+        self.unique = unique_keys(self.table)
+        self.waiting: list[Written] = []  # rows of an ordered table refused by a UNIQUE index, written again at the end
 
     def local_rows(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         marks = ", ".join("?" for _id in ids)
@@ -133,14 +149,13 @@ class _Applier:
 
     def apply(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
         ours = self.local_rows([r["id"] for _line, r in batch])
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []  # the incoming version replaces ours
+        written: list[Written] = []  # new records, and existing ones the incoming version replaces, in bundle order
         vectors: list[tuple[str, str]] = []  # ours stays, knowing the incoming version too
         for _line, incoming in batch:
             theirs: Vector = incoming[VECTOR]
             mine = ours.get(incoming["id"])
             if mine is None:
-                inserts.append(self._stored(incoming, theirs))
+                written.append((False, self._stored(incoming, theirs)))
                 self._count_new(incoming)
                 continue
             mine_vector = in_force(mine[VECTOR], mine["last_site"], mine["change_seq"], self.local_site)
@@ -153,20 +168,20 @@ class _Applier:
                 # when ours is kept, only the longer history.
                 both = merged(theirs, mine_vector)
                 if order is Order.NEWER or winner_is_theirs(mine, incoming):
-                    updates.append(self._stored(incoming, both))
+                    written.append((True, self._stored(incoming, both)))
                 else:
                     vectors.append((dumps_vector(both), mine["id"]))
                 self.changes.unchanged += 1
             elif order is Order.NEWER:
                 self._check_frozen(mine, incoming)
-                updates.append(self._stored(incoming, theirs))
+                written.append((True, self._stored(incoming, theirs)))
                 if incoming.get("deleted") and not mine.get("deleted"):
                     self.changes.deleted += 1
                 else:
                     self.changes.updated += 1
             else:
-                self._conflict(mine, mine_vector, incoming, theirs, updates, vectors)
-        self._write(inserts, updates, vectors)
+                self._conflict(mine, mine_vector, incoming, theirs, written, vectors)
+        self._write(written, vectors)
 
     def _count_new(self, incoming: dict[str, Any]) -> None:
         if incoming.get("deleted"):
@@ -178,12 +193,12 @@ class _Applier:
         return {**incoming, VECTOR: dumps_vector(vector)}
 
     def _conflict(self, mine: dict[str, Any], mine_vector: Vector, incoming: dict[str, Any], theirs: Vector,
-                  updates: list[dict[str, Any]], vectors: list[tuple[str, str]]) -> None:
+                  written: list[Written], vectors: list[tuple[str, str]]) -> None:
         both = merged(theirs, mine_vector)
         theirs_wins = winner_is_theirs(mine, incoming)
         if theirs_wins:
             self._check_frozen(mine, incoming)
-            updates.append({**incoming, VECTOR: dumps_vector(both)})
+            written.append((True, {**incoming, VECTOR: dumps_vector(both)}))
         else:
             vectors.append((dumps_vector(both), mine["id"]))
         mine_shown = {k: v for k, v in mine.items() if k not in ("change_seq", VECTOR)} | {VECTOR: mine_vector}
@@ -203,11 +218,11 @@ class _Applier:
                 "by amendments. Nothing was imported; tell the sending site.").format(
                 what=table_label(self.table).lower(), number=mine.get("number", mine["id"])))
 
-    def _write(self, inserts: list[dict[str, Any]], updates: list[dict[str, Any]], vectors: list[tuple[str, str]]) -> None:
+    def _write(self, written: list[Written], vectors: list[tuple[str, str]]) -> None:
         cursor = database.cursor()
         if vectors:
             cursor.executemany(f'UPDATE "{self.table}" SET vector = ? WHERE id = ?', vectors)
-        rows = inserts + updates
+        rows = [row for _existing, row in written]
         if not rows:
             return
         # A version another site made gets a new change number here, so it travels on to this site's other
@@ -220,8 +235,71 @@ class _Applier:
         first = stamping.next_change_seq(len(relayed)) if relayed else 0
         for n, row in enumerate(relayed):
             row["change_seq"] = first + n
-        write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in inserts])
-        write_rows(self.table, self.names, [tuple(r.get(n) for n in self.names) for r in updates], key="id")
+        if self.unique:
+            self.waiting.extend(self._write_in_order(written))
+            return
+        write_rows(self.table, self.names, [self._values(r) for existing, r in written if not existing])
+        write_rows(self.table, self.names, [self._values(r) for existing, r in written if existing], key="id")
+
+    def _values(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row.get(n) for n in self.names)
+
+    def _write_in_order(self, written: list[Written]) -> list[Written]:
+        """Each row in its own statement, in the given order; the rows a UNIQUE index refused are returned
+        (their statement undone, nothing else)."""
+        refused = []
+        for existing, row in written:
+            try:
+                write_row(self.table, self.names, self._values(row), key="id" if existing else None)
+            except sqlite3.IntegrityError as exc:
+                if exc.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+                    raise
+                refused.append((existing, row))
+        return refused
+
+    def finish(self) -> None:
+        """Once every batch of the table is written: the rows that waited, again while that frees more of
+        them; a row still refused refuses the bundle."""
+        while self.waiting:
+            still = self._write_in_order(self.waiting)
+            if len(still) == len(self.waiting):
+                raise self._taken(still[0][1])
+            self.waiting = still
+
+    def _taken(self, row: dict[str, Any]) -> SyncImportError:
+        """The refusal for `row`, whose unique value another record here holds."""
+        for columns in self.unique:
+            where = " AND ".join(f'"{c}" = ?' for c in columns)
+            found = database.execute_sql(f'SELECT id FROM "{self.table}" WHERE {where} AND id <> ?',
+                                         [row.get(c) for c in columns] + [row["id"]]).fetchone()
+            if found is None:
+                continue
+            other = self.local_rows([found[0]]).get(found[0], {"id": found[0]})
+            field = _("code") if columns == ("code",) else ", ".join(columns)
+            return SyncImportError("taken", _(
+                "{table}: the record {record} in the bundle has the {field} '{value}', but the record {other} here "
+                "already has it, and two records cannot share it. Nothing was imported. Change the {field} of one of "
+                "the two records at one of the sites (to one no other record uses), then export again.").format(
+                table=table_label(self.table), record=_naming(row), field=field,
+                value=" / ".join(str(row.get(c)) for c in columns), other=_naming(other)))
+        return broken(self.table)
+
+
+def _naming(record: dict[str, Any]) -> str:
+    """A record as a person knows it: its code or number, and its name."""
+    code = record.get("code") or record.get("number")
+    name = record.get("name") or record.get("full_name")
+    if code and name:
+        return f"{code} ({name})"
+    return str(code or name or record.get("id"))
+
+
+def broken(table: str) -> SyncImportError:
+    """The refusal when the database itself refuses a table's records (an IntegrityError)."""
+    return SyncImportError("integrity", _(
+        "{table}: the bundle's records could not be written, because they break a rule of this site's database. "
+        "Nothing was imported. Ask the sending site for a full bundle; if this happens again, keep the bundle file "
+        "and contact support.").format(table=table_label(table)))
 
 
 def _store_files(opened: container.OpenedBundle) -> int:
@@ -261,13 +339,12 @@ def _apply(opened: container.OpenedBundle, result: ImportResult, progress: Progr
             applier = _Applier(model, result.bundle_id, local_site, result.tables.setdefault(table, TableChanges()))
         for batch in checked_batches(opened, model, scan):  # every table: a declared one may be missing
             if applier is not None and failed is None and not scan.problem_count:
-                try:
-                    applier.apply(batch)
-                except Exception as exc:  # re-raised below, unless a wrong record says more
-                    failed = exc
+                failed = _applying(applier, applier.apply, batch)
             done += len(batch)
             if progress:
                 progress(done, total)
+        if applier is not None and failed is None and not scan.problem_count:
+            failed = _applying(applier, applier.finish)
         if applier is not None and failed is None and not scan.problem_count:
             for conflict in applier.conflicts:
                 SyncConflict.create(**conflict)
@@ -280,6 +357,20 @@ def _apply(opened: container.OpenedBundle, result: ImportResult, progress: Progr
             "Nothing was changed. Ask the sending site to check these records and export again.").format(problems="\n".join(lines)))
     if failed is not None:
         raise failed
+
+
+def _applying(applier: _Applier, step: Callable[..., None], *args: Any) -> Exception | None:
+    """What went wrong in `step` (None: nothing), to be raised once the records are known to be well
+    formed, unless a wrong record says more; the database refusing a record is said in words."""
+    try:
+        step(*args)
+    except (sqlite3.IntegrityError, peewee.IntegrityError) as exc:
+        refusal = broken(applier.table)
+        refusal.__cause__ = exc
+        return refusal
+    except Exception as exc:
+        return exc
+    return None
 
 
 def import_bundle(path: Path, *, dry_run: bool = False, trust_fingerprint: str | None = None,
