@@ -333,14 +333,37 @@ class OpenedBundle:
                 if size > listed.size:
                     raise _tampered(self._label, name)
                 digest.update(line)
-                if len(line) > MAX_LINE and not line.endswith(b"\n"):
-                    raise BundleError("too_big", _(
-                        "Line {line} of the table {table} in the file {file} is too long (more than {limit}). "
-                        "Ask the sending site to export it again; if this happens again, please report it.").format(
-                        line=format_number(line_number), table=table, file=self._label, limit=size_text(MAX_LINE)))
-                yield _parse_record(line, table, line_number, self._label)
+                try:
+                    if len(line) > MAX_LINE and not line.endswith(b"\n"):
+                        raise BundleError("too_big", _(
+                            "Line {line} of the table {table} in the file {file} is too long (more than {limit}). "
+                            "Ask the sending site to export it again; if this happens again, please report it.").format(
+                            line=format_number(line_number), table=table, file=self._label, limit=size_text(MAX_LINE)))
+                    record = _parse_record(line, table, line_number, self._label)
+                except BundleError:
+                    # A line that cannot be read may have been changed after signing (the file changed on disk
+                    # since it was opened): the rest of the member tells, and a change is named as one.
+                    if not self._rest_matches(stream, name, digest, size, listed):
+                        raise _tampered(self._label, name) from None
+                    raise
+                yield record
         if size != listed.size or digest.hexdigest() != listed.sha256:
             raise _tampered(self._label, name)
+
+    def _rest_matches(self, stream: IO[bytes], name: str, digest: Any, size: int, listed: _Listed) -> bool:
+        """Whether the member, read on to its end, is the one the manifest lists."""
+        while block := self._read_block(stream, name):
+            size += len(block)
+            if size > listed.size:
+                return False
+            digest.update(block)
+        return size == listed.size and digest.hexdigest() == listed.sha256
+
+    def _read_block(self, stream: IO[bytes], name: str) -> bytes:
+        try:
+            return stream.read(_READ_CHUNK)
+        except _ZIP_ERRORS:
+            raise _tampered(self._label, name) from None
 
     def _read_line(self, stream: IO[bytes], name: str) -> bytes:
         try:
