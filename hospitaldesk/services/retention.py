@@ -21,7 +21,7 @@ from hospitaldesk.db.migrations import REQUIRED_STAFF_WHERE
 from hospitaldesk.db.rows import CHUNK, date_value, id_text, names_of, raw_rows
 from hospitaldesk.db.models import ChecklistTemplate, Enrollment, RetentionFact, Facility, Staff, StaffDeparture, TemplateItem, Technique
 from hospitaldesk.services import retention_facts
-from hospitaldesk.services.retention_facts import _AWAY, WORKING_ON_DAY, on_day  # noqa: F401 (the review and trends read them here)
+from hospitaldesk.services.retention_facts import WORKING_ON_DAY, on_day
 from hospitaldesk.services import trainee_terms as terms
 from hospitaldesk.services.catalog import parse_id
 from hospitaldesk.services.retention_math import Milestone, breaks_commitment, commitment_end, commitment_start
@@ -102,7 +102,6 @@ def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None 
     person's records change), so the region's 200,000 trainings are one index walk (tests/bench, h)."""
     retention_facts.refresh()
     today = today or dt.date.today()
-    day = today.isoformat()
     where, params = ["f.first = 1"], []
     if agreement_id:  # the people trained under this agreement, as of their training under it
         where = ["f.agreement = ?"]
@@ -125,7 +124,8 @@ def retention(today: dt.date | None = None, facility_id: str | uuid.UUID | None 
            f"LEFT JOIN {Technique._meta.table_name} t ON t.id = s.technique "
            f"ORDER BY {name_column}, {name_column + 1}, s.facility, s.technique")
     # Every :day sits in the select list, before the filters' parameters.
-    rows = database.execute_sql(sql.replace(":day", "?"), [day] * sql.count(":day") + params).fetchall()
+    sql, day_params = on_day(sql, today)
+    rows = database.execute_sql(sql, day_params + params).fetchall()
     required = required_for({r[1] for r in rows})
     ids: dict[Any, str] = {}  # each distinct id formatted once
     risky: list[TechniqueRetention] = []
@@ -183,7 +183,7 @@ def below_need(today: dt.date | None = None, facilities: Collection[Any] | None 
         f"FROM retention_pair WHERE 1{only}) t "
         "CROSS JOIN r "  # CROSS: the pairs outside, so a filter's facilities are ranges of their key
         "WHERE r.technique_id = t.technique AND t.trained - t.absent < r.needed", [*(among or []), *(of or [])]).fetchall()
-    if facilities is not None or techniques is not None:  # filters too long for SQL
+    if (facilities is not None and among is None) or (techniques is not None and of is None):  # filters too long for SQL
         short = [row for row in short if (facilities is None or row[0] in facilities) and (techniques is None or row[1] in techniques)]
     # In retention()'s order: by facility name, then the technique's; only the facilities up to the `first`-th
     # row's name are sorted row by row and their techniques named (a region has 7,900 rows; the overview shows 200).

@@ -42,7 +42,7 @@ from hospitaldesk.db.rows import date_value, id_text, names_of, raw_rows
 from hospitaldesk.errors import FieldError, ValidationError
 from hospitaldesk.i18n import _, format_date, format_number, parse_date
 from hospitaldesk.services import agreement_terms as terms
-from hospitaldesk.services import authority, retention
+from hospitaldesk.services import authority, retention, retention_facts
 from hospitaldesk.reports.review_data import (
     AgreementLine, CaseLine, Independence, MonthCases, Period, ReadinessChange, ReviewFigures, ReviewScope, TechniqueStep, TrainingLine,
 )
@@ -200,8 +200,8 @@ def training_part(figures: ReviewFigures, facilities: Any) -> None:
     """From the retention facts (one per person and technique: their first training in it), as retention.py sums
     them. The table counts per technique; the totals count people (someone trained in two techniques is one)."""
     period = figures.period
-    retention.retention_facts.refresh()
-    working, working_params = retention.on_day(retention.WORKING_ON_DAY, period.end)
+    retention_facts.refresh()
+    working, working_params = retention_facts.on_day(retention_facts.WORKING_ON_DAY, period.end)
     where, params = "f.first = 1 AND f.trained_on <= ?", [period.end.isoformat()]
     if facilities is not None:
         sql, ids = facilities.sql()

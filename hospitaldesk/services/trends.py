@@ -14,7 +14,7 @@ from typing import Any
 from hospitaldesk.db.connection import database
 from hospitaldesk.db.models import Assessment
 from hospitaldesk.db.rows import date_value, raw_rows
-from hospitaldesk.services import authority, retention, retention_facts
+from hospitaldesk.services import authority, retention_facts
 
 QUARTERS = 8
 
@@ -73,7 +73,7 @@ def _retention(on: list[dt.date], facilities: Any, techniques: Any) -> list[tupl
     retention_facts.refresh()
     columns, params = [], []
     for day in on:
-        working, working_params = retention.on_day(retention.WORKING_ON_DAY, day)
+        working, working_params = retention_facts.on_day(retention_facts.WORKING_ON_DAY, day)
         columns += ["SUM(f.trained_on <= ?)", f"SUM(f.trained_on <= ? AND {working})"]
         params += [day.isoformat(), day.isoformat(), *working_params]
     where = "f.first = 1"
