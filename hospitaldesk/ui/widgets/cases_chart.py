@@ -6,33 +6,28 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Sequence
 
-import ttkbootstrap as ttk
-
 from hospitaldesk.i18n import _
 from hospitaldesk.reports.axis import nice_top
 from hospitaldesk.reports.review_data import MonthCases
+from hospitaldesk.ui.widgets.canvas_chart import CanvasChart
 
 SUPPORTED, INDEPENDENT, REFERRED, GRID, TEXT = "#6ea8fe", "#198754", "#b02a37", "#e9ecef", "#6c757d"
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 16, 44, 22
 LEGEND_Y = 31
 
 
-class CasesChart(ttk.Frame):
+class CasesChart(CanvasChart):
+    MIN_WIDTH, MIN_HEIGHT = 300, 120
+
     def __init__(self, master: tk.Misc, height: int = 190) -> None:
-        super().__init__(master)
-        self.canvas = tk.Canvas(self, height=height, highlightthickness=0, background="white")
-        self.canvas.pack(fill="x", expand=True)
+        super().__init__(master, height)
         self.months: Sequence[MonthCases] = []
-        self.canvas.bind("<Configure>", lambda _e: self.draw())
 
     def show(self, months: Sequence[MonthCases]) -> None:
         self.months = months
         self.draw()
 
-    def draw(self) -> None:
-        c = self.canvas
-        c.delete("all")
-        width, height = max(c.winfo_width(), 300), max(c.winfo_height(), 120)
+    def paint(self, c: tk.Canvas, width: int, height: int) -> None:
         left, right, top, bottom = PAD_LEFT, width - PAD_RIGHT, PAD_TOP, height - PAD_BOTTOM
         c.create_text(4, 6, text=_("Cases per month"), anchor="nw", font=("TkDefaultFont", 10, "bold"))
         if not any(m.logs for m in self.months):

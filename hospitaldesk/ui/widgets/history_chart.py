@@ -8,32 +8,25 @@ from __future__ import annotations
 import datetime as dt
 import tkinter as tk
 
-import ttkbootstrap as ttk
-
 from hospitaldesk.i18n import _, format_date, format_number
+from hospitaldesk.ui.widgets.canvas_chart import CanvasChart
 
 READY, NOT_READY, GRID = "#198754", "#b02a37", "#adb5bd"
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 46, 20, 24, 30
 
 
-class HistoryChart(ttk.Frame):
+class HistoryChart(CanvasChart):
     def __init__(self, master: tk.Misc, height: int = 150) -> None:
-        super().__init__(master)
-        self.canvas = tk.Canvas(self, height=height, highlightthickness=0, background="white")
-        self.canvas.pack(fill="x", expand=True)
+        super().__init__(master, height)
         self.points: list[tuple[dt.date, float | None, bool]] = []
         self.title = ""
         self.threshold = 0.8
-        self.canvas.bind("<Configure>", lambda _e: self.draw())
 
     def show(self, points: list[tuple[dt.date, float | None, bool]], title: str, threshold: float) -> None:
         self.points, self.title, self.threshold = [p for p in points if p[1] is not None], title, threshold
         self.draw()
 
-    def draw(self) -> None:
-        c = self.canvas
-        c.delete("all")
-        width, height = max(c.winfo_width(), 200), max(c.winfo_height(), 100)
+    def paint(self, c: tk.Canvas, width: int, height: int) -> None:
         left, right, top, bottom = PAD_LEFT, width - PAD_RIGHT, PAD_TOP, height - PAD_BOTTOM
         if not self.points:
             c.create_text(width // 2, height // 2, text=_("Select an assessment to see its facility's readiness over time."), fill=GRID)

@@ -6,31 +6,26 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Sequence
 
-import ttkbootstrap as ttk
-
 from hospitaldesk.i18n import _
 from hospitaldesk.services.trends import TrendPoint
+from hospitaldesk.ui.widgets.canvas_chart import CanvasChart
 
 READY, WORKING, GRID, TEXT = "#198754", "#0d6efd", "#e9ecef", "#6c757d"
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 14, 56, 22
 
 
-class TrendsChart(ttk.Frame):
+class TrendsChart(CanvasChart):
+    MIN_WIDTH, MIN_HEIGHT = 260, 120
+
     def __init__(self, master: tk.Misc, height: int = 190) -> None:
-        super().__init__(master)
-        self.canvas = tk.Canvas(self, height=height, highlightthickness=0, background="white")
-        self.canvas.pack(fill="x", expand=True)
+        super().__init__(master, height)
         self.points: Sequence[TrendPoint] = []
-        self.canvas.bind("<Configure>", lambda _e: self.draw())
 
     def show(self, points: Sequence[TrendPoint]) -> None:
         self.points = points
         self.draw()
 
-    def draw(self) -> None:
-        c = self.canvas
-        c.delete("all")
-        width, height = max(c.winfo_width(), 260), max(c.winfo_height(), 120)
+    def paint(self, c: tk.Canvas, width: int, height: int) -> None:
         left, right, top, bottom = PAD_LEFT, width - PAD_RIGHT, PAD_TOP, height - PAD_BOTTOM
         c.create_text(4, 6, text=_("Readiness and retention"), anchor="nw", font=("TkDefaultFont", 10, "bold"))
         if not any(p.assessed or p.trained for p in self.points):
