@@ -105,9 +105,10 @@ def listing(status: str = "open", overdue: bool = False, funding_source: str = "
     query, assessed = _filtered(columns, status, overdue, funding_source, facility_id, today, facilities=facilities, techniques=techniques)
     # Dated gaps first, earliest due first, then the undated: two queries, so each can walk the index
     # on `due` and stop at `limit` instead of sorting every open gap of the region.
-    dated = query.where(GapAction.due.is_null(False)).order_by(GapAction.due, GapAction.id)
     undated = query.where(GapAction.due.is_null()).order_by(GapAction.id)
-    if limit is not None:
+    if limit is None:
+        dated = query.where(GapAction.due.is_null(False)).order_by(GapAction.due, GapAction.id)
+    else:
         # The first ids found without the items, then only their rows joined to their item's text: otherwise a
         # filter's gaps (Cần Thơ's 6,000, found through their assessments) are each joined before the cut.
         first, _assessed = _filtered([GapAction.id], status, overdue, funding_source, facility_id, today, with_item=False,
