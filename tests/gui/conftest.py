@@ -5,6 +5,7 @@ No display is a failure, not a skip: CI must run these (scripts/test.sh starts X
 """
 from __future__ import annotations
 
+import gc
 import tkinter as tk
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,20 @@ def root() -> Iterator[Any]:
     app.geometry("1366x728+0+0")
     yield app
     app.destroy()
+
+
+@pytest.fixture(autouse=True)
+def tk_garbage_collected_here(root: Any) -> Iterator[None]:
+    """Collect cyclic garbage on the Tk thread after each test (its window is gone by then).
+
+    A Tk variable or image freed by the garbage collector runs its __del__ on whatever thread
+    the collection happens on. In the app, mainloop runs and a worker thread's Tk call is handed
+    to it; here the tests pump with update(), so the call waits one second and then fails
+    ("main thread is not in main loop"). A few such variables left over from earlier tests made a
+    background export miss its 15 s wait on CI.
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture
