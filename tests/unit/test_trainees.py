@@ -425,6 +425,57 @@ def test_below_need_is_retentions_at_risk_part(site_store: Path) -> None:
         assert retention_facts.counted_day() == today
 
 
+@pytest.mark.parametrize("chunk", [None, 2], ids=["one statement", "a pair per statement"])
+def test_a_new_day_recounts_only_the_pairs_that_change_and_gives_the_full_count(
+        site_store: Path, monkeypatch: pytest.MonkeyPatch, chunk: int | None) -> None:
+    """When the day moves (forward a day, a month, back), count_absent_on recounts the pairs someone starts,
+    leaves or comes back to in between, and the counts equal a full recount for that day, boundaries included."""
+    from hospitaldesk.db.connection import database
+    from hospitaldesk.services import retention_facts
+
+    if chunk:
+        monkeypatch.setattr(retention_facts, "CHUNK", chunk)
+
+    st = str(facility_by_code("ST-BVDK").id)
+    pci = technique_id("TM-PCI")
+    steady = add(full_name="Bác sĩ Ở Lại", national_id="", birth_date="", facility=st)
+    late = add(full_name="Bác sĩ Đến Sau", national_id="", birth_date="", employment_start="10/03/2025")
+    away = add(full_name="Điều dưỡng Đi", national_id="", birth_date="")
+    back = add(full_name="Điều dưỡng Về", national_id="", birth_date="", facility=st)
+    for person in (steady, late, away, back):
+        trained(person)
+    trained(away, technique=pci)
+    staff.record_departure(away, {"left_on": "15/03/2025", "reason": "income"})
+    staff.record_departure(back, {"left_on": "01/01/2025", "reason": "family"})
+    staff.record_return(back, {"returned_on": "20/03/2025"})
+
+    def pairs() -> list[tuple[Any, ...]]:
+        return sorted(database.execute_sql("SELECT facility, technique, trained, absent FROM retention_pair").fetchall())
+
+    retention_facts.refresh()  # the facts first: its own recount of the pairs it touched is not watched here
+    recounted: list[Any] = []
+    real = retention_facts.recount
+    monkeypatch.setattr(retention_facts, "recount", lambda chosen=None: (recounted.append(chosen), real(chosen))[1])
+    retention.below_need(D(2025, 3, 1))
+    assert recounted == [None]  # never counted: all of them
+    days = [D(2025, 3, 9), D(2025, 3, 10), D(2025, 3, 14), D(2025, 3, 15), D(2025, 3, 16), D(2025, 3, 20),
+            D(2025, 3, 20), D(2025, 1, 1), D(2024, 12, 31), D(2025, 6, 1), D(2025, 3, 12)]
+    for day in days:
+        recounted.clear()
+        retention.below_need(day)
+        incremental = pairs()
+        assert recounted == [] or (len(recounted) == 1 and recounted[0] is not None), day
+        database.execute_sql("DELETE FROM retention_pair_day")
+        retention_facts.count_absent_on(day)
+        assert incremental == pairs(), day
+    # 09/03 -> 10/03: the late one starts at Cà Mau: that pair alone; 14/03 -> 15/03: the one who left, in both pairs.
+    assert retention_facts.pairs_changing_between(D(2025, 3, 9), D(2025, 3, 10)) == {
+        tuple(database.execute_sql("SELECT facility, technique FROM retention_fact WHERE staff = ?", [uuid.UUID(late).hex]).fetchone())}
+    assert len(retention_facts.pairs_changing_between(D(2025, 3, 15), D(2025, 3, 14))) == 2
+    assert retention_facts.pairs_changing_between(D(2025, 3, 21), D(2025, 3, 31)) == set()
+    assert [a for *_k, a in pairs()] != [0] * len(pairs())  # someone is away on the last day counted
+
+
 def test_commitments_ending_read_a_range_of_their_index(site_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The window of commitments ending soon is a range of migration 13's index on the end date, not a
     computation over every training (the overview asks at every start: tests/bench, section j)."""
