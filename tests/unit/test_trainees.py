@@ -455,7 +455,12 @@ def test_a_new_day_recounts_only_the_pairs_that_change_and_gives_the_full_count(
     retention_facts.refresh()  # the facts first: its own recount of the pairs it touched is not watched here
     recounted: list[Any] = []
     real = retention_facts.recount
-    monkeypatch.setattr(retention_facts, "recount", lambda chosen=None: (recounted.append(chosen), real(chosen))[1])
+
+    def watched(chosen: Any = None) -> None:
+        recounted.append(chosen)
+        real(chosen)
+
+    monkeypatch.setattr(retention_facts, "recount", watched)
     retention.below_need(D(2025, 3, 1))
     assert recounted == [None]  # never counted: all of them
     days = [D(2025, 3, 9), D(2025, 3, 10), D(2025, 3, 14), D(2025, 3, 15), D(2025, 3, 16), D(2025, 3, 20),
