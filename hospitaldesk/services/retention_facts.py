@@ -84,7 +84,7 @@ def counted_day() -> dt.date | None:
 
 def count_absent_on(day: dt.date) -> None:
     """The pairs' counts of people not working, as of `day`, when they were for another day (the first
-    overview of a day): only the pairs someone in starts, leaves or comes back to between the two days;
+    overview of a day): only the pairs someone starts in, leaves or comes back to between the two days;
     all of them (0.1 s for a region) when never counted or when that is most of them."""
     before = counted_day()
     if before == day:
@@ -107,8 +107,7 @@ _PAIRS_CHANGING = (
 def pairs_changing_between(one: dt.date, other: dt.date) -> set[tuple[Any, Any]]:
     """The (facility, technique) pairs whose count of people not working may differ between these days."""
     lo, hi = sorted((one, other))
-    sql = _PAIRS_CHANGING.replace(":lo", "?").replace(":hi", "?")
-    return set(database.execute_sql(sql, [lo.isoformat(), hi.isoformat()] * 3).fetchall())
+    return set(database.execute_sql(_PAIRS_CHANGING, {"lo": lo.isoformat(), "hi": hi.isoformat()}).fetchall())
 
 
 def recount(pairs: set[tuple[Any, Any]] | None = None) -> None:
